@@ -1,0 +1,63 @@
+# The two commands of the README: `make serve` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: serve test setup lint format lock messages bench system-deps clean
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	touch $@
+
+## Prepare the database (migrations, reference data, shipped content) without serving.
+setup: $(VENV)/.installed
+	$(PY) manage.py setup
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+## Serve the platform on http://127.0.0.1:$(PORT) (PORT=8001 make serve for another port).
+serve: setup
+	@echo "Alliances : http://127.0.0.1:$(PORT)/"
+	$(VENV)/bin/gunicorn alliances.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## Everything the tests need (Chromium, poppler), then lint and all tests, on SQLite and PostgreSQL.
+test: $(VENV)/.dev-installed system-deps lint
+	$(PY) -m pytest
+	scripts/test-postgres.sh
+
+system-deps:
+	scripts/install-system-deps.sh
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Re-pin dependencies after editing requirements*.in.
+lock:
+	$(PYTHON) -m venv /tmp/alliances-lock && /tmp/alliances-lock/bin/pip install --quiet pip-tools
+	/tmp/alliances-lock/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
+	/tmp/alliances-lock/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.lock requirements-dev.in
+
+## Extract and compile the translation catalogues (French source, English translation).
+messages: $(VENV)/.dev-installed
+	cd alliances && ../$(PY) ../manage.py makemessages --locale en --no-location --no-obsolete --ignore 'test_settings.py'
+	cd alliances && ../$(PY) ../manage.py compilemessages --locale en
+
+## Run the benchmarks and rewrite bench/RESULTS.md.
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

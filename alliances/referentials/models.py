@@ -1,0 +1,67 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from alliances.common.i18n import localized
+
+
+class Taxonomy(models.Model):
+    """A list of terms of the field (actor profiles, domains...), loaded from data."""
+
+    key = models.SlugField(_("clé"), max_length=60, unique=True)
+    name_fr = models.CharField(_("nom (français)"), max_length=200)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
+    provisional = models.BooleanField(
+        _("provisoire"),
+        default=False,
+        help_text=_("La liste publiée n'a pas été confirmée : à revoir par les curateurs."),
+    )
+
+    class Meta:
+        verbose_name = _("taxonomie")
+        verbose_name_plural = _("taxonomies")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Term(models.Model):
+    """One term of a taxonomy; subtypes point to their parent term."""
+
+    taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")
+    key = models.SlugField(_("clé"), max_length=60)
+    label_fr = models.CharField(_("libellé (français)"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("terme parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subtypes",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    extra = models.JSONField(_("attributs"), default=dict, blank=True)
+    obsolete = models.BooleanField(_("obsolète"), default=False)
+    # Digest of the source row last loaded: an unchanged source leaves an
+    # administrator's edits alone; a changed one updates the term.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("terme")
+        verbose_name_plural = _("termes")
+        ordering = ["taxonomy", "position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["taxonomy", "key"], name="term_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class SdgConfig(AppConfig):
+    name = "alliances.sdg"

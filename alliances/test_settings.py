@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings, with a throw-away data directory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ALLIANCES_DATA_DIR", tempfile.mkdtemp(prefix="alliances-test-"))
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
+os.environ["ALLIANCES_TESTING"] = "1"
+
+from alliances.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from alliances.api import views as api_views
+from alliances.api.v1 import api
+from alliances.home.views import healthz
+
+urlpatterns = [
+    path("", include("alliances.home.urls")),
+    path("territoires/", include("alliances.territories.urls")),
+    path("odd/", include("alliances.sdg.urls")),
+    path("referentiels/", include("alliances.referentials.urls")),
+    path("api/v1/", api_views.documentation, name="api-docs"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,28 @@
+"""Shared fixtures.
+
+The test database is prepared once per session by the same `setup` command that
+`make serve` runs (reference data and shipped content); each test then runs inside a
+transaction that is rolled back. Avoid `transactional_db`/`live_server`: they flush the
+tables and would take the reference data away from the tests that follow (browser tests
+run against a real server process instead, see tests/browser/conftest.py).
+"""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("setup", "--skip-migrate", verbosity=0)
+
+
+@pytest.fixture
+def client_fr(db) -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="fr")
+
+
+@pytest.fixture
+def client_en(db) -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -1,0 +1,34 @@
+import json
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_reports_backend_and_data_versions(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    payload = json.loads(response.content)
+    assert payload["status"] == "ok"
+    assert payload["database"]["backend"] in {"sqlite", "postgresql"}
+    assert isinstance(payload["data_versions"], dict)
+
+
+@pytest.mark.django_db
+def test_home_in_french_presents_the_parts(client_fr):
+    response = client_fr.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "Aller au contenu" in html
+    assert 'id="contenu"' in html
+    assert "Territoires" in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_404_in_the_users_language(client_fr, client_en):
+    fr = client_fr.get("/nulle-part/")
+    assert fr.status_code == 404
+    assert "Page introuvable" in fr.content.decode()
+    en = client_en.get("/nulle-part/")
+    assert en.status_code == 404
+    assert "Page not found" in en.content.decode()
