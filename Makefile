@@ -52,8 +52,7 @@ lock:
 
 ## Extract and compile the translation catalogues (French source, English translation).
 messages: $(VENV)/.dev-installed
-	cd alliances && ../$(PY) ../manage.py makemessages --locale en --no-location --no-obsolete --ignore 'test_settings.py'
-	cd alliances && ../$(PY) ../manage.py compilemessages --locale en
+	scripts/messages.sh
 
 ## Run the benchmarks and rewrite bench/RESULTS.md.
 bench: $(VENV)/.dev-installed

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "alliances.territories",
     "alliances.sdg",
     "alliances.charts",
+    "alliances.base",
+    "alliances.observatory",
+    "alliances.library",
+    "alliances.maturity",
+    "alliances.charter",
     "alliances.home",
     "alliances.api",
 ]

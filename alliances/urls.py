@@ -7,9 +7,15 @@ from alliances.home.views import healthz
 
 urlpatterns = [
     path("", include("alliances.home.urls")),
+    # base: /alliances/ and /organisations/; library: /ressources/ and /evenements/
+    path("", include("alliances.base.urls")),
+    path("", include("alliances.library.urls")),
+    path("observatoire/", include("alliances.observatory.urls")),
+    path("diagnostic/", include("alliances.maturity.urls")),
+    path("charte/", include("alliances.charter.urls")),
     path("territoires/", include("alliances.territories.urls")),
     path("odd/", include("alliances.sdg.urls")),
-    path("referentiels/", include("alliances.referentials.urls")),
+    path("taxonomies/", include("alliances.referentials.urls")),
     path("api/v1/", api_views.documentation, name="api-docs"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

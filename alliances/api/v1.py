@@ -23,13 +23,27 @@ api = NinjaAPI(
 
 
 def _mount() -> None:
+    # Each part's router declares its full paths ("/territories", "/alliances/{slug}"...).
+    from alliances.base.api import router as base_router
+    from alliances.charter.api import router as charter_router
+    from alliances.library.api import router as library_router
+    from alliances.maturity.api import router as maturity_router
+    from alliances.observatory.api import router as observatory_router
     from alliances.referentials.api import router as referentials_router
     from alliances.sdg.api import router as sdg_router
     from alliances.territories.api import router as territories_router
 
-    api.add_router("/territories", territories_router, tags=["territories"])
-    api.add_router("/sdg", sdg_router, tags=["sdg"])
-    api.add_router("/referentials", referentials_router, tags=["referentials"])
+    for router in (
+        territories_router,
+        sdg_router,
+        referentials_router,
+        base_router,
+        observatory_router,
+        library_router,
+        maturity_router,
+        charter_router,
+    ):
+        api.add_router("", router)
 
 
 _mount()

@@ -1,3 +1,3 @@
 from ninja import Router
 
-router = Router()
+router = Router(tags=["referentials"])

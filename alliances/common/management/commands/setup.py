@@ -10,7 +10,13 @@ from django.core.management.base import BaseCommand, CommandParser
 
 # Loaders in dependency order: reference data first (the parts read it), content after.
 REFERENCE_LOADERS = ["populate_referentials", "populate_sdg", "populate_territories"]
-CONTENT_LOADERS = ["load_alliances", "load_observatory", "load_library", "load_maturity"]
+CONTENT_LOADERS = [
+    "load_alliances",
+    "load_observatory",
+    "load_library",
+    "load_maturity",
+    "load_charter",
+]
 
 
 class Command(BaseCommand):
