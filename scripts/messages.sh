@@ -2,6 +2,7 @@
 # Extract and compile the English catalogues. Each app that has its own locale/ folder owns
 # its catalogue; the project catalogue (alliances/locale) covers the rest (layout, home, API).
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")/.."
 admin="$PWD/.venv/bin/django-admin"
 export DJANGO_SETTINGS_MODULE=alliances.settings PYTHONPATH="$PWD"
