@@ -1,0 +1,253 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from alliances.referentials.models import Term
+from alliances.sdg.models import SdgGoal, SdgTarget
+from alliances.territories.models import Territory
+
+
+class Organisation(models.Model):
+    """An association, company, local authority, foundation, public body...
+
+    Identified by SIREN/SIRET or RNA number where it has one; organisations named in several
+    examples are one organisation (matched on identifiers, then on the folded name).
+    """
+
+    name = models.CharField(_("nom"), max_length=300)
+    name_key = models.CharField(max_length=300, db_index=True, editable=False)
+    profile = models.ForeignKey(
+        Term,
+        verbose_name=_("profil d'acteur"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "actor_profiles", "parent__isnull": True},
+    )
+    subtype = models.ForeignKey(
+        Term,
+        verbose_name=_("sous-type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "actor_profiles", "parent__isnull": False},
+    )
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, db_index=True)
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    website = models.URLField(_("site web"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("base:organisation", kwargs={"pk": self.pk})
+
+
+class Alliance(models.Model):
+    """An example of the base: a partnership (kind alliance) or a territorial catalyst."""
+
+    class Kind(models.TextChoices):
+        ALLIANCE = "alliance", _("alliance")
+        CATALYST = "catalyst", _("catalyseur territorial")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        REVIEW = "review", _("en relecture")
+        PUBLISHED = "published", _("publiée")
+        ARCHIVED = "archived", _("archivée")
+
+    class Scale(models.TextChoices):
+        LOCAL = "local", _("locale")
+        DEPARTEMENTAL = "departemental", _("départementale")
+        REGIONAL = "regional", _("régionale")
+        NATIONAL = "national", _("nationale")
+
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("titre"), max_length=300)
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=120, unique=True)
+    summary = models.TextField(_("résumé"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    partnership_types = models.ManyToManyField(
+        Term,
+        verbose_name=_("types de partenariat"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "partnership_types"},
+    )
+    domains = models.ManyToManyField(
+        Term,
+        verbose_name=_("domaines"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "domains"},
+    )
+    sdg_goals = models.ManyToManyField(
+        SdgGoal, verbose_name=_("objectifs de développement durable"), blank=True
+    )
+    sdg_targets = models.ManyToManyField(SdgTarget, verbose_name=_("cibles ODD"), blank=True)
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territoire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scale = models.CharField(_("échelle"), max_length=15, choices=Scale.choices, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("année de début"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("année de fin"), null=True, blank=True)
+    stage = models.ForeignKey(
+        Term,
+        verbose_name=_("étape du cycle de vie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "partnering_cycle"},
+    )
+    co_construction = models.ForeignKey(
+        Term,
+        verbose_name=_("forme de co-construction"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "co_construction_forms"},
+    )
+    catalyst_trades = models.ManyToManyField(
+        Term,
+        verbose_name=_("métiers du catalyseur"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"taxonomy__key": "catalyst_trades"},
+    )
+    results_text = models.TextField(_("résultats (texte de la source)"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Where this example came from when it was loaded or imported (file key, row id).
+    origin = models.CharField(_("origine"), max_length=200, blank=True, db_index=True)
+    synthetic = models.BooleanField(
+        _("donnée synthétique"),
+        default=False,
+        help_text=_("Exemple généré pour les tests et mesures de performance, jamais publié."),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True, db_index=True)
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("alliance")
+        verbose_name_plural = _("alliances")
+        ordering = ["title"]
+        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["start_year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("base:alliance", kwargs={"slug": self.slug})
+
+
+class Partner(models.Model):
+    """An organisation's participation in an alliance, with its role."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("porteur")
+        PARTNER = "partner", _("partenaire")
+        FUNDER = "funder", _("financeur")
+        BENEFICIARY = "beneficiary", _("bénéficiaire")
+        FACILITATOR = "facilitator", _("facilitateur")
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    role = models.CharField(_("rôle"), max_length=12, choices=Role.choices, default=Role.PARTNER)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["alliance", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "organisation"], name="partner_unique_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Result(models.Model):
+    """A result of an alliance with a figure: label, value, unit, year."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="results")
+    label = models.CharField(_("libellé"), max_length=300)
+    value = models.DecimalField(_("valeur"), max_digits=16, decimal_places=2, null=True)
+    unit = models.CharField(_("unité"), max_length=60, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("résultat")
+        verbose_name_plural = _("résultats")
+        ordering = ["alliance", "position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Source(models.Model):
+    """Where the facts of an example come from."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(_("adresse"), max_length=500)
+    title = models.CharField(_("titre"), max_length=300, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class ChangeRecord(models.Model):
+    """The change history of an alliance: who changed what, when."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="history")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor = models.CharField(_("auteur"), max_length=150, blank=True)  # e.g. "import", "loader"
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=30)  # created, updated, published...
+    changes = models.JSONField(_("modifications"), default=dict)  # field -> [before, after]
+
+    class Meta:
+        verbose_name = _("modification")
+        verbose_name_plural = _("historique des modifications")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.alliance} · {self.action} · {self.at:%Y-%m-%d %H:%M}"
