@@ -6,10 +6,16 @@ shopt -s nullglob
 cd "$(dirname "$0")/.."
 admin="$PWD/.venv/bin/django-admin"
 export DJANGO_SETTINGS_MODULE=alliances.settings PYTHONPATH="$PWD"
+# The project catalogue covers the shared layer only; every other app has its own.
+shared="common home api charts templates"
 ignores=()
+for app in alliances/*/; do
+  name=$(basename "$app")
+  case " $shared locale static data " in *" $name "*) continue ;; esac
+  ignores+=(--ignore "$name/*")
+done
 for dir in alliances/*/locale; do
   app=$(dirname "$dir")
-  ignores+=(--ignore "$(basename "$app")/*")
   (cd "$app" && "$admin" makemessages --locale en --no-location --no-obsolete --verbosity 0)
   (cd "$app" && "$admin" compilemessages --locale en --verbosity 0)
 done

@@ -1,0 +1,116 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server process.
+
+The server is the production stack (`manage.py setup`, then gunicorn) on a throw-away SQLite
+database, so these tests also check what `make serve` does. Never a downloaded browser:
+scripts/install-system-deps.sh installs Debian's chromium.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_browser() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    message = (
+        "Chromium is not installed (run scripts/install-system-deps.sh as root); "
+        "browser tests skipped."
+    )
+    if os.environ.get("ALLIANCES_REQUIRE_BROWSER") == "1":
+        pytest.fail(message.replace("skipped", "required"))
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    _require_browser()
+    data_dir = tempfile.mkdtemp(prefix="alliances-browser-")
+    env = {
+        **os.environ,
+        "ALLIANCES_DATA_DIR": data_dir,
+        "DJANGO_SETTINGS_MODULE": "alliances.settings",
+        "DJANGO_SECRET_KEY": "browser-tests-only",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("ALLIANCES_TESTING", None)
+    python = sys.executable
+    subprocess.run([python, "manage.py", "setup", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    port = _free_port()
+    gunicorn = str(Path(python).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "alliances.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()

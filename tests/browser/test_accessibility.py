@@ -1,0 +1,52 @@
+"""Each page type, opened in Chromium: it renders, and axe-core finds no serious or critical
+accessibility violation (WCAG 2.1 A and AA rules)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+# One URL per page type. Parts add theirs as they land.
+PAGES = [
+    "/",
+    "/sources/",
+    "/api/v1/",
+]
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _serious(violations: list[dict]) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_serious_accessibility_violation(page, site_url, path):
+    response = page.goto(site_url + path)
+    assert response is not None and response.status == 200, path
+    assert page.locator("main h1").count() >= 1
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert _serious(results.response["violations"]) == []
+
+
+def test_skip_link_moves_focus_to_the_content(page, site_url):
+    page.goto(site_url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Aller au contenu" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+
+
+def test_language_switch_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(site_url + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.select_option("#language-select", "en")
+    page.click(".lang-switch button")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Skip to content").count() == 1
+    context.close()
