@@ -1,0 +1,71 @@
+"""Shared helpers of the benchmarks: timing statistics and the machine description."""
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {platform.machine()}, Linux {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def header(title: str, command: str) -> list[str]:
+    return [
+        f"## {title}",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine()}",
+        f"- command: `{command}`",
+        "",
+    ]
+
+
+def measure(func: Callable[[], object], runs: int, warmup: int = 3) -> dict[str, float]:
+    """Run `func` and return median, p95 and mean in milliseconds."""
+    for _ in range(warmup):
+        func()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "median": statistics.median(timings),
+        "p95": timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))],
+        "mean": statistics.fmean(timings),
+        "runs": runs,
+    }
+
+
+def git_revision() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def setup_django(settings: str = "alliances.settings") -> None:
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
