@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "alliances.library",
     "alliances.maturity",
     "alliances.charter",
+    "alliances.workspaces",
+    "alliances.evaluation",
+    "alliances.economics",
     "alliances.home",
     "alliances.api",
 ]
@@ -159,6 +162,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 
 # Served over HTTPS behind a proxy: set ALLIANCES_HTTPS=1 (see docs/operators.md).
 if env_flag("ALLIANCES_HTTPS"):
@@ -170,6 +178,18 @@ if env_flag("ALLIANCES_HTTPS"):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Default valuation of one volunteer hour in the socio-economic model, with its source.
+# The gross hourly minimum wage is the convention most French associations use.
+ALLIANCES_VOLUNTEER_HOURLY_RATE = os.environ.get("ALLIANCES_VOLUNTEER_HOURLY_RATE", "11.88")
+ALLIANCES_VOLUNTEER_RATE_SOURCE = os.environ.get(
+    "ALLIANCES_VOLUNTEER_RATE_SOURCE",
+    "SMIC horaire brut au 1er novembre 2024 (décret n° 2024-951 du 23 octobre 2024)",
+)
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspaces:index"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Alliances <ne-pas-repondre@localhost>")
 
 LOGGING = {
     "version": 1,
