@@ -32,6 +32,7 @@ def _mount() -> None:
     from alliances.referentials.api import router as referentials_router
     from alliances.sdg.api import router as sdg_router
     from alliances.territories.api import router as territories_router
+    from alliances.workspaces.api import router as workspaces_router
 
     for router in (
         territories_router,
@@ -42,6 +43,7 @@ def _mount() -> None:
         library_router,
         maturity_router,
         charter_router,
+        workspaces_router,
     ):
         api.add_router("", router)
 

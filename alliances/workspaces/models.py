@@ -27,6 +27,9 @@ class Workspace(models.Model):
     publish_evaluation = models.BooleanField(_("publier la synthèse d'évaluation"), default=False)
     publish_model = models.BooleanField(_("publier le modèle socio-économique"), default=False)
     publish_reports = models.BooleanField(_("publier les rapports d'avancement"), default=False)
+    last_reminder_at = models.DateTimeField(
+        _("dernier rappel envoyé le"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("espace partenaires")

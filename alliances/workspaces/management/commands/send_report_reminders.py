@@ -1,0 +1,77 @@
+"""Daily: remind coordinators whose alliance has no progress report for 11 months or more.
+
+Meant for a scheduler (cron, systemd timer): `manage.py send_report_reminders`. A workspace
+is reminded at most once every 30 days; `--dry-run` lists who would be reminded.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from alliances.workspaces.models import Membership, Workspace
+from alliances.workspaces.status import last_report_date
+
+REMIND_AFTER_DAYS = 335  # about 11 months: before the light turns amber at 12
+REMIND_EVERY_DAYS = 30
+
+
+class Command(BaseCommand):
+    help = "E-mail coordinators of alliances whose yearly progress report is due."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+
+    def handle(self, *args: object, **options: object) -> None:
+        today = timezone.localdate()
+        now = timezone.now()
+        sent = 0
+        for workspace in Workspace.objects.select_related("alliance"):
+            last = last_report_date(workspace)
+            due = last is None or (today - last).days >= REMIND_AFTER_DAYS
+            recently = workspace.last_reminder_at and (
+                now - workspace.last_reminder_at < timedelta(days=REMIND_EVERY_DAYS)
+            )
+            if not due or recently:
+                continue
+            emails = list(
+                workspace.members.filter(role=Membership.Role.COORDINATOR).values_list(
+                    "user__email", flat=True
+                )
+            )
+            if not emails:
+                continue
+            link = options["base_url"].rstrip("/") + reverse(
+                "evaluation:reports", args=[workspace.pk]
+            )
+            if options["dry_run"]:
+                self.stdout.write(f"{workspace.alliance.slug}: {', '.join(emails)}")
+                continue
+            with override(settings.LANGUAGE_CODE):
+                send_mail(
+                    _("Rapport d'avancement attendu : %(alliance)s")
+                    % {"alliance": workspace.alliance.title},
+                    _(
+                        "Bonjour,\n\nLe dernier rapport d'avancement de l'alliance "
+                        "« %(alliance)s » date de %(last)s. Sans rapport depuis plus de 12 mois, "
+                        "son voyant passe à l'orange, puis au rouge après 24 mois.\n\n"
+                        "Déposer le rapport de l'année : %(link)s\n"
+                    )
+                    % {
+                        "alliance": workspace.alliance.title,
+                        "last": last.isoformat() if last else _("jamais"),
+                        "link": link,
+                    },
+                    None,
+                    emails,
+                )
+            workspace.last_reminder_at = now
+            workspace.save(update_fields=["last_reminder_at"])
+            sent += 1
+        self.stdout.write(f"{sent} rappel(s) envoyé(s)")

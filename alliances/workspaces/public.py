@@ -1,0 +1,46 @@
+"""What an alliance chose to show on its public page, item by item."""
+
+from django.utils import timezone
+
+from alliances.evaluation.models import Campaign
+
+from .models import Workspace
+from .status import last_report_date, workspace_status
+
+
+def public_summary(alliance: object) -> dict | None:
+    """None when the alliance has no workspace; else its status light and published items."""
+    workspace = Workspace.objects.filter(alliance=alliance).first()
+    if workspace is None:
+        return None
+    summary: dict = {
+        "status": workspace_status(workspace),
+        "last_report": last_report_date(workspace),
+    }
+    if workspace.publish_evaluation:
+        campaign = (
+            workspace.campaigns.filter(status=Campaign.Status.CLOSED).order_by("-year").first()
+        )
+        if campaign:
+            from alliances.evaluation.results import campaign_results
+
+            results = campaign_results(campaign)
+            summary["evaluation"] = {
+                "year": campaign.year,
+                "partners": len(results["partners"]),
+                "axes": [
+                    {"axis": a["axis"], "convergence": a["convergence"]}
+                    for a in results["axis_rows"]
+                ],
+                "chart": results["chart"],
+            }
+    if workspace.publish_model:
+        from alliances.economics.views import compute_for
+
+        result = compute_for(workspace)
+        if result:
+            summary["model"] = result
+    if workspace.publish_reports:
+        summary["reports"] = list(workspace.reports.all())
+    summary["today"] = timezone.localdate()
+    return summary

@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from alliances.economics.models import ContributionEntry
+from alliances.evaluation.models import Campaign, ProgressReport, Response
+from alliances.evaluation.questionnaire import load_questionnaire
+from alliances.workspaces.public import public_summary
+
+
+@pytest.fixture
+def closed(workspace):
+    questionnaire = load_questionnaire()
+    campaign = Campaign.objects.create(
+        workspace=workspace, year=2024, questionnaire=questionnaire, status="closed"
+    )
+    keys = [q["key"] for q in questionnaire["questions"]]
+    Response.objects.create(
+        campaign=campaign,
+        organisation=workspace.org_a,
+        answers={k: 5 for k in keys},
+        submitted=True,
+    )
+    Response.objects.create(
+        campaign=campaign,
+        organisation=workspace.org_b,
+        answers={k: 3 for k in keys},
+        submitted=True,
+    )
+    ContributionEntry.objects.create(
+        workspace=workspace, organisation=workspace.org_a, year=2024, kind="money", amount=1000
+    )
+    return workspace
+
+
+def test_api_follows_the_page_permissions(as_user, people, closed, client):
+    results = f"/api/v1/workspaces/{closed.pk}/evaluations/2024/results"
+    model = f"/api/v1/workspaces/{closed.pk}/model"
+    assert client.get(results).status_code == 401
+    assert as_user(people["stranger"]).get(results).status_code == 404
+    assert as_user(people["curator"]).get(model).status_code == 404
+    response = as_user(people["member_b"]).get(results)
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["partners"] == ["Association A", "Entreprise B"]
+    assert {a["convergence"] for a in payload["axes"]} == {50}  # 5 vs 3 on a 1-5 scale
+    assert as_user(people["member_a"]).get(model).json()["total"] == 1000.0
+
+
+def test_public_summary_shows_only_what_the_coordinator_published(closed):
+    summary = public_summary(closed.alliance)
+    assert summary["status"] == "red"  # never reported
+    assert "evaluation" not in summary and "model" not in summary
+    closed.publish_evaluation = True
+    closed.publish_model = True
+    closed.save()
+    ProgressReport.objects.create(workspace=closed, year=2025, achievements="Bilan")
+    summary = public_summary(closed.alliance)
+    assert summary["status"] == "green"
+    assert summary["evaluation"]["year"] == 2024
+    assert summary["model"].total == 1000
+    assert "reports" not in summary
+
+
+def test_reminders_go_to_coordinators_once_a_month(closed, people):
+    call_command("send_report_reminders", verbosity=0)
+    assert [m.to for m in mail.outbox] == [[people["coordinator"].email]]
+    call_command("send_report_reminders", verbosity=0)
+    assert len(mail.outbox) == 1  # not again within 30 days
+    report = ProgressReport.objects.create(workspace=closed, year=2025, achievements="Bilan")
+    closed.last_reminder_at = timezone.now() - timedelta(days=40)
+    closed.save()
+    call_command("send_report_reminders", verbosity=0)
+    assert len(mail.outbox) == 1  # a fresh report: nothing is due
+    ProgressReport.objects.filter(pk=report.pk).update(
+        submitted_at=timezone.now() - timedelta(days=400)
+    )
+    call_command("send_report_reminders", verbosity=0)
+    assert len(mail.outbox) == 2
