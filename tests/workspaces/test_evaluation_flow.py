@@ -113,3 +113,12 @@ def test_invitation_only_for_partners_of_the_alliance(as_user, people, workspace
     )
     assert response.status_code == 400
     assert not mail.outbox
+
+
+def test_workspace_pages_in_english(as_user, people, workspace):
+    client = as_user(people["coordinator"])
+    page = client.get(f"/espaces/{workspace.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Partner workspace · Alliance d&#x27;essai" in page
+    assert "Invite a partner" in page
+    model = client.get(f"/espaces/{workspace.pk}/modele/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Socio-economic model" in model.content.decode()
