@@ -66,6 +66,8 @@ def git_revision() -> str:
 def setup_django(settings: str = "alliances.settings") -> None:
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    # django.test.Client speaks as "testserver".
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     import django
 
     django.setup()

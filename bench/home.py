@@ -28,6 +28,8 @@ RUNS = 200
 def main() -> None:
     call_command("setup", verbosity=0)
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    assert client.get("/").status_code == 200
+    assert client.get("/healthz").status_code == 200
     results = {
         "/ (home)": measure(lambda: client.get("/"), RUNS),
         "/healthz": measure(lambda: client.get("/healthz"), RUNS),

@@ -116,7 +116,11 @@ def bar_chart(
     text = chart.mark_text(align="left", dx=3, color="#1b1f24").encode(
         text=alt.Text(f"{value}:Q", format=".0f" if percent else ",")
     )
-    spec = (chart + text).properties(width=width, height=max(60, 22 * len(rows))).to_dict()
+    spec = (
+        (chart + text)
+        .properties(width=width, height=max(60, 22 * len(rows)))
+        .to_dict(validate=False)
+    )
     return Chart(
         title=title,
         description=description,
@@ -163,7 +167,7 @@ def line_chart(
                 y=alt.Y(f"{low}:Q", title=y_title), y2=alt.Y2(f"{high}:Q")
             ),
         )
-    spec = alt.layer(*layers).properties(width=width, height=240).to_dict()
+    spec = alt.layer(*layers).properties(width=width, height=240).to_dict(validate=False)
     return Chart(
         title=title,
         description=description,
