@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "alliances.territories",
     "alliances.sdg",
     "alliances.charts",
+    "alliances.maps",
     "alliances.base",
     "alliances.observatory",
     "alliances.library",
