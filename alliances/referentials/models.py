@@ -15,11 +15,15 @@ class Taxonomy(models.Model):
         default=False,
         help_text=_("La liste publiée n'a pas été confirmée : à revoir par les curateurs."),
     )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Digest of the source list last loaded (name, flag, place): an administrator's edit
+    # survives a re-run as long as the source list did not change.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("taxonomie")
         verbose_name_plural = _("taxonomies")
-        ordering = ["key"]
+        ordering = ["position", "key"]
 
     def __str__(self) -> str:
         return self.name
@@ -46,7 +50,16 @@ class Term(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     extra = models.JSONField(_("attributs"), default=dict, blank=True)
-    obsolete = models.BooleanField(_("obsolète"), default=False)
+    provisional = models.BooleanField(
+        _("provisoire"),
+        default=False,
+        help_text=_("Terme dont la source n'a pas confirmé l'existence : à revoir."),
+    )
+    obsolete = models.BooleanField(
+        _("obsolète"),
+        default=False,
+        help_text=_("Terme absent de la source au dernier chargement : gardé, jamais supprimé."),
+    )
     # Digest of the source row last loaded: an unchanged source leaves an
     # administrator's edits alone; a changed one updates the term.
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
