@@ -32,3 +32,9 @@ def test_unknown_page_is_a_404_in_the_users_language(client_fr, client_en):
     en = client_en.get("/nulle-part/")
     assert en.status_code == 404
     assert "Page not found" in en.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_address_shows_no_technical_name(client_fr):
+    html = client_fr.get("/nulle-part/").content.decode()
+    assert "Resolver404" not in html
