@@ -9,6 +9,10 @@ PAGES = [
     "/",
     "/sources/",
     "/api/v1/",
+    "/odd/",
+    "/odd/17/",
+    "/taxonomies/",
+    "/taxonomies/actor_profiles/",
 ]
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
