@@ -11,6 +11,8 @@ NAVIGATION = [
     ("sheets:index", _("Fiches repères")),
     ("library:index", _("Ressources")),
     ("maturity:index", _("Autodiagnostic")),
+    ("library:events", _("Événements")),
+    ("charter:index", _("Charte")),
     ("territories:index", _("Territoires")),
     ("sdg:index", _("ODD")),
 ]

@@ -13,6 +13,13 @@ PAGES = [
     "/odd/17/",
     "/taxonomies/",
     "/taxonomies/actor_profiles/",
+    "/ressources/",
+    "/ressources/?q=évaluation&kind=methode",
+    "/ressources/rameau-evaluation-partenariale-en-pratique/",
+    "/evenements/",
+    "/charte/",
+    "/charte/signer/",
+    "/charte/signataires/",
 ]
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
