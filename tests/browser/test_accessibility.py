@@ -20,6 +20,8 @@ PAGES = [
     "/charte/",
     "/charte/signer/",
     "/charte/signataires/",
+    "/diagnostic/",
+    "/diagnostic/statistiques/",
 ]
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
