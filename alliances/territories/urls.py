@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "territories"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:level>/<str:code>/", views.detail, name="detail"),
+]
