@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "alliances.library",
     "alliances.maturity",
     "alliances.charter",
+    "alliances.sheets",
     "alliances.workspaces",
     "alliances.evaluation",
     "alliances.economics",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("observatoire/", include("alliances.observatory.urls")),
     path("diagnostic/", include("alliances.maturity.urls")),
     path("charte/", include("alliances.charter.urls")),
+    path("fiches/", include("alliances.sheets.urls")),
     path("espaces/", include("alliances.workspaces.urls")),
     path("espaces/", include("alliances.evaluation.urls")),
     path("espaces/", include("alliances.economics.urls")),

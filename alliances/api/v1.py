@@ -31,6 +31,7 @@ def _mount() -> None:
     from alliances.observatory.api import router as observatory_router
     from alliances.referentials.api import router as referentials_router
     from alliances.sdg.api import router as sdg_router
+    from alliances.sheets.api import router as sheets_router
     from alliances.territories.api import router as territories_router
     from alliances.workspaces.api import router as workspaces_router
 
@@ -43,6 +44,7 @@ def _mount() -> None:
         library_router,
         maturity_router,
         charter_router,
+        sheets_router,
         workspaces_router,
     ):
         api.add_router("", router)

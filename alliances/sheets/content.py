@@ -1,0 +1,471 @@
+"""Gather what a reference sheet shows, from the base, the observatory and the library.
+
+One function builds the context of a sheet; the web page and the PDF render the same context
+with the same SVG charts and maps.
+"""
+
+import hashlib
+from collections import Counter
+
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliances.base.models import Alliance, Partner, Source
+from alliances.charts.vega import Chart, bar_chart
+from alliances.common.i18n import current_language
+from alliances.common.models import LoadedDataset
+from alliances.library.models import Resource
+from alliances.maps.choropleth import choropleth
+from alliances.observatory.figures import data_version as observatory_version
+from alliances.observatory.figures import figure_row, figures_in, published_figures
+from alliances.observatory.stats import compare_proportions
+from alliances.referentials.models import Term
+from alliances.sdg.models import SdgGoal
+from alliances.territories.models import FRANCE_CODE, Level, Territory
+
+from .selection import Candidate, select_examples
+from .subjects import Subject
+
+# The survey populations that speak for each actor profile (observatory population keys).
+PROFILE_POPULATIONS = {
+    "association": [
+        "responsables-associatifs",
+        "associations",
+        "associations-employeuses",
+        "associations-partenaires",
+    ],
+    "entreprise": [
+        "dirigeants-entreprise",
+        "entreprises",
+        "dirigeants-tpe-pme",
+        "entreprises-10-salaries",
+    ],
+    "collectivite": ["maires", "elus-locaux"],
+    "citoyen": ["citoyens"],
+    "fondation": ["fonds-fondations"],
+}
+MAX_FIGURES = 8
+MAX_EXAMPLES = 6
+MAX_RESOURCES = 6
+CANDIDATE_POOL = 300
+
+
+def data_version() -> str:
+    """Changes whenever an alliance, a figure, a resource or a shipped dataset changes."""
+    alliances = Alliance.objects.aggregate(n=Count("id"), m=Max("updated_at"))
+    resources = Resource.objects.aggregate(n=Count("id"), m=Max("updated_at"))
+    datasets = list(LoadedDataset.objects.values_list("name", "version"))
+    raw = repr((alliances, resources, datasets, observatory_version()))
+    return hashlib.sha1(raw.encode()).hexdigest()[:12]
+
+
+def subject_alliances(subject: Subject):  # noqa: ANN201 - a QuerySet of Alliance
+    return (
+        Alliance.objects.filter(status=Alliance.Status.PUBLISHED)
+        .filter(subject.alliance_filter)
+        .distinct()
+    )
+
+
+def _term_counts(ids_query, through, column: str) -> dict[int, int]:  # noqa: ANN001
+    rows = (
+        through.objects.filter(alliance_id__in=ids_query)
+        .values(column)
+        .annotate(n=Count("alliance_id", distinct=True))
+    )
+    return {row[column]: row["n"] for row in rows}
+
+
+def breakdowns(ids_query) -> list[Chart]:  # noqa: ANN001
+    """Counts of the subject's alliances by type, profile, domain, SDG and start year."""
+    charts: list[Chart] = []
+    number = _("Nombre d'alliances")
+
+    def term_chart(counts: dict[int, int], taxonomy: str, title: str, label: str) -> None:
+        if not counts:
+            return
+        terms = {t.pk: t.label for t in Term.objects.filter(taxonomy__key=taxonomy)}
+        rows = [{"label": terms.get(k, "?"), "count": n} for k, n in counts.items()]
+        rows.sort(key=lambda r: -r["count"])
+        charts.append(
+            bar_chart(
+                rows[:16],
+                category="label",
+                value="count",
+                title=title,
+                description=_("Un exemple peut compter dans plusieurs catégories."),
+                category_title=label,
+                value_title=number,
+            )
+        )
+
+    term_chart(
+        _term_counts(ids_query, Alliance.partnership_types.through, "term_id"),
+        "partnership_types",
+        _("Par type de partenariat"),
+        _("Type de partenariat"),
+    )
+    profiles = (
+        Partner.objects.filter(alliance_id__in=ids_query)
+        .values("organisation__profile_id")
+        .annotate(n=Count("alliance_id", distinct=True))
+    )
+    term_chart(
+        {r["organisation__profile_id"]: r["n"] for r in profiles},
+        "actor_profiles",
+        _("Par profil des partenaires"),
+        _("Profil d'acteur"),
+    )
+    term_chart(
+        _term_counts(ids_query, Alliance.domains.through, "term_id"),
+        "domains",
+        _("Par domaine"),
+        _("Domaine"),
+    )
+    sdg = _term_counts(ids_query, Alliance.sdg_goals.through, "sdggoal_id")
+    if sdg:
+        goals = {g.pk: f"{g.number}. {g.short}" for g in SdgGoal.objects.all()}
+        rows = sorted(
+            ({"label": goals[k], "count": n} for k, n in sdg.items()), key=lambda r: -r["count"]
+        )
+        charts.append(
+            bar_chart(
+                rows,
+                category="label",
+                value="count",
+                title=_("Par ODD"),
+                description=_("Objectifs de développement durable visés."),
+                category_title=_("ODD"),
+                value_title=number,
+            )
+        )
+    years = (
+        Alliance.objects.filter(id__in=ids_query, start_year__isnull=False)
+        .values("start_year")
+        .annotate(n=Count("id"))
+        .order_by("start_year")
+    )
+    decades: Counter = Counter()
+    for row in years:
+        decades[row["start_year"] // 5 * 5] += row["n"]
+    if decades:
+        rows = [{"label": f"{d}–{d + 4}", "count": n} for d, n in sorted(decades.items())]
+        charts.append(
+            bar_chart(
+                rows,
+                category="label",
+                value="count",
+                title=_("Par année de début"),
+                description=_("Alliances par période de cinq ans de création."),
+                category_title=_("Période"),
+                value_title=number,
+                sort_by_value=False,
+            )
+        )
+    return charts
+
+
+def _region_counts(ids_query) -> dict[str, int]:  # noqa: ANN001
+    rows = (
+        Alliance.objects.filter(id__in=ids_query, territory__region__isnull=False)
+        .values("territory__region__code")
+        .annotate(n=Count("id"))
+    )
+    return {r["territory__region__code"]: r["n"] for r in rows}
+
+
+def sheet_map(subject: Subject, ids_query) -> object:  # noqa: ANN001
+    lang = current_language()
+    if subject.is_territory:
+        region = subject.obj if subject.kind == "region" else subject.obj.region
+        departements = list(
+            Territory.objects.filter(level=Level.DEPARTEMENT, region=region, obsolete=False)
+        )
+        codes = [d.code for d in departements]
+        scope = subject_alliances_in(region)
+        rows = (
+            Alliance.objects.filter(id__in=scope, territory__departement__isnull=False)
+            .values("territory__departement__code")
+            .annotate(n=Count("id"))
+        )
+        counts = {r["territory__departement__code"]: r["n"] for r in rows}
+        return choropleth(
+            "departement",
+            {c: counts.get(c, 0) for c in codes},
+            title=_("Alliances par département de %(region)s") % {"region": region.name},
+            description=_("Nombre d'exemples publiés situés dans chaque département."),
+            unit="",
+            subset=codes,
+            highlight={subject.obj.code} if subject.kind == "departement" else None,
+            locale=lang,
+            decimals=0,
+            link=lambda code: reverse("sheets:sheet", args=["departement", code]),
+            slug=f"carte-{subject.slug}",
+        )
+    counts = _region_counts(ids_query)
+    codes = list(
+        Territory.objects.filter(level=Level.REGION, obsolete=False).values_list("code", flat=True)
+    )
+    return choropleth(
+        "region",
+        {c: counts.get(c, 0) for c in codes},
+        title=_("Alliances par région : %(subject)s") % {"subject": subject.title},
+        description=_("Nombre d'exemples publiés de ce sujet situés dans chaque région."),
+        locale=lang,
+        decimals=0,
+        link=lambda code: reverse("sheets:sheet", args=["region", code]),
+        slug=f"carte-{subject.slug}",
+    )
+
+
+def subject_alliances_in(region: Territory):  # noqa: ANN201
+    return Alliance.objects.filter(
+        status=Alliance.Status.PUBLISHED, territory__region=region
+    ).values("id")
+
+
+def key_figures(subject: Subject) -> tuple[list[dict], list[dict]]:
+    """(figures of the subject, national figures to compare with) — latest per indicator."""
+    figures = published_figures()
+    comparison: list[dict] = []
+    if subject.is_territory:
+        region = subject.obj if subject.kind == "region" else subject.obj.region
+        rows = [figure_row(f) for f in figures_in(region.pk)]
+        national = figures.filter(territory__level=Level.COUNTRY)
+        indicators = {r["indicator"] for r in rows}
+        comparison = _latest(
+            [figure_row(f) for f in national.filter(indicator__key__in=indicators)]
+        )
+        by_key = {(r["indicator"], r["population"]): r for r in comparison}
+        for row in rows:
+            row["national"] = by_key.get((row["indicator"], row["population"]))
+            row["significant"] = _significant(row, row["national"])
+    elif subject.kind == "profil":
+        populations = PROFILE_POPULATIONS.get(subject.key, [])
+        rows = [
+            figure_row(f)
+            for f in figures.filter(population__key__in=populations, territory__level=Level.COUNTRY)
+        ]
+    elif subject.kind == "odd" and subject.key == "17":
+        rows = [figure_row(f) for f in figures.filter(territory__level=Level.COUNTRY)]
+    else:
+        rows = []
+    return _latest(rows)[:MAX_FIGURES], comparison
+
+
+def _significant(row: dict, national: dict | None) -> bool | None:
+    """Whether the regional and national shares differ significantly (both n known)."""
+    if not national or not row["n"] or not national["n"]:
+        return None
+    result = compare_proportions(
+        row["value"] / 100, row["n"], national["value"] / 100, national["n"]
+    )
+    return result.significant
+
+
+def _latest(rows: list[dict]) -> list[dict]:
+    latest: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["indicator"], row["population"])
+        if key not in latest or row["year"] > latest[key]["year"]:
+            latest[key] = row
+    return sorted(latest.values(), key=lambda r: (-r["year"], r["statement"]))
+
+
+def examples(ids_query) -> list[dict]:  # noqa: ANN001
+    pool = list(
+        Alliance.objects.filter(id__in=ids_query)
+        .select_related("territory__departement", "territory")
+        .annotate(documented=Count("results") + Count("id", filter=~Q(results_text="")))
+        .order_by("-documented", "-start_year", "title")[:CANDIDATE_POOL]
+    )
+    profiles: dict[int, set[str]] = {}
+    for alliance_id, profile in Partner.objects.filter(
+        alliance_id__in=[a.pk for a in pool]
+    ).values_list("alliance_id", "organisation__profile__key"):
+        profiles.setdefault(alliance_id, set()).add(profile)
+    by_id = {a.pk: a for a in pool}
+    candidates = [
+        Candidate(
+            id=a.pk,
+            title=a.title,
+            kind=a.kind,
+            has_results=a.documented > 0,
+            start_year=a.start_year,
+            profiles=frozenset(profiles.get(a.pk, ())),
+            place=(
+                a.territory.departement.code
+                if a.territory and a.territory.departement
+                else (a.territory.code if a.territory else None)
+            ),
+        )
+        for a in pool
+    ]
+    reasons = {
+        "results": _("résultats chiffrés documentés"),
+        "recent": _("lancée il y a moins de dix ans"),
+        "diverse": _("partenaires de profils variés"),
+    }
+    return [
+        {"alliance": by_id[p.candidate.id], "reasons": [reasons[r] for r in p.reasons]}
+        for p in select_examples(candidates, timezone.localdate().year, MAX_EXAMPLES)
+    ]
+
+
+def resources(subject: Subject) -> list[Resource]:
+    published = Resource.objects.published()
+    if subject.kind == "profil":
+        found = published.filter(audience=subject.obj)
+    elif subject.kind == "domaine":
+        found = published.filter(domains=subject.obj)
+    elif subject.kind == "odd":
+        found = published.filter(sdg_goals=subject.obj)
+    else:
+        found = published.filter(kind__in=["methode", "outil"])
+    return list(found.distinct().order_by("-year", "title")[:MAX_RESOURCES])
+
+
+def comparison_chart(subject: Subject) -> Chart | None:
+    """Territories: shares of partnership types here and nationally. Others: the subject
+    among its peers (all profiles, all domains or all SDGs)."""
+    published = Alliance.objects.filter(status=Alliance.Status.PUBLISHED)
+    through = Alliance.partnership_types.through
+    if subject.is_territory:
+        here = subject_alliances(subject).values("id")
+        local = _term_counts(here, through, "term_id")
+        national = _term_counts(published.values("id"), through, "term_id")
+        if not local:
+            return None
+        local_total = sum(local.values()) or 1
+        national_total = sum(national.values()) or 1
+        terms = {t.pk: t.label for t in Term.objects.filter(taxonomy__key="partnership_types")}
+        rows = []
+        for pk, label in terms.items():
+            rows.append(
+                {
+                    "label": label,
+                    "where": subject.title,
+                    "share": round(100 * local.get(pk, 0) / local_total),
+                }
+            )
+            rows.append(
+                {
+                    "label": label,
+                    "where": _("France entière"),
+                    "share": round(100 * national.get(pk, 0) / national_total),
+                }
+            )
+        import altair as alt
+
+        from alliances.charts.vega import render
+
+        spec = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar()
+            .encode(
+                y=alt.Y("label:N", title=_("Type de partenariat")),
+                x=alt.X(
+                    "share:Q", title=_("Part des types cités (%)"), scale=alt.Scale(domain=[0, 100])
+                ),
+                yOffset="where:N",
+                color=alt.Color("where:N", title=None),
+            )
+            .properties(width=420)
+            .to_dict(validate=False)
+        )
+        title = _("Types de partenariat : %(subject)s et France entière") % {
+            "subject": subject.title
+        }
+        description = _("Part de chaque type parmi les types cités par les exemples.")
+        return Chart(
+            title=title,
+            description=description,
+            svg=render(spec, title, description),
+            columns=[
+                ("label", _("Type de partenariat")),
+                ("where", _("Territoire")),
+                ("share", _("Part (%)")),
+            ],
+            rows=rows,
+            slug=f"comparaison-{subject.slug}",
+        )
+    if subject.kind in ("profil", "domaine"):
+        taxonomy = "actor_profiles" if subject.kind == "profil" else "domains"
+        terms = Term.objects.filter(taxonomy__key=taxonomy, parent__isnull=True, obsolete=False)
+        if subject.kind == "profil":
+            counts = {
+                r["organisation__profile_id"]: r["n"]
+                for r in Partner.objects.filter(alliance__status=Alliance.Status.PUBLISHED)
+                .values("organisation__profile_id")
+                .annotate(n=Count("alliance_id", distinct=True))
+            }
+        else:
+            counts = _term_counts(published.values("id"), Alliance.domains.through, "term_id")
+        rows = [
+            {
+                "label": t.label + (" ◆" if t.pk == subject.obj.pk else ""),
+                "count": counts.get(t.pk, 0),
+            }
+            for t in terms
+        ]
+    else:
+        counts = _term_counts(published.values("id"), Alliance.sdg_goals.through, "sdggoal_id")
+        rows = [
+            {
+                "label": f"{g.number}." + (" ◆" if g.pk == subject.obj.pk else ""),
+                "count": counts.get(g.pk, 0),
+            }
+            for g in SdgGoal.objects.all()
+        ]
+    if not any(r["count"] for r in rows):
+        return None
+    return bar_chart(
+        rows,
+        category="label",
+        value="count",
+        title=_("%(subject)s parmi les autres") % {"subject": subject.title},
+        description=_("Nombre d'exemples publiés ; ◆ marque le sujet de la fiche."),
+        category_title=_("Sujet"),
+        value_title=_("Nombre d'alliances"),
+    )
+
+
+def build_sheet(subject: Subject) -> dict:
+    ids_query = subject_alliances(subject).values("id")
+    alliances = Alliance.objects.filter(id__in=ids_query)
+    totals = alliances.aggregate(
+        total=Count("id"), catalysts=Count("id", filter=Q(kind=Alliance.Kind.CATALYST))
+    )
+    organisations = (
+        Partner.objects.filter(alliance_id__in=ids_query)
+        .values("organisation_id")
+        .distinct()
+        .count()
+    )
+    figures, national = key_figures(subject)
+    chosen = examples(ids_query)
+    sources = sorted({f["source"] for f in figures + national if f["source"]})
+    example_sources = list(
+        Source.objects.filter(alliance__in=[e["alliance"] for e in chosen])
+        .values_list("url", flat=True)
+        .distinct()
+    )
+    return {
+        "subject": subject,
+        "total": totals["total"],
+        "catalysts": totals["catalysts"],
+        "organisations": organisations,
+        "charts": breakdowns(ids_query) if totals["total"] else [],
+        "map": sheet_map(subject, ids_query),
+        "figures": figures,
+        "examples": chosen,
+        "resources": resources(subject),
+        "comparison": comparison_chart(subject),
+        "figure_sources": sources,
+        "example_sources": example_sources,
+        "data_version": data_version(),
+        "generated_at": timezone.now(),
+        "france": Territory.objects.filter(level=Level.COUNTRY, code=FRANCE_CODE).first(),
+    }
