@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "alliances.workspaces",
     "alliances.evaluation",
     "alliances.economics",
+    "alliances.accounts",
     "alliances.home",
     "alliances.api",
 ]

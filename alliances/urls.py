@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from alliances.accounts import views as accounts_views
 from alliances.api import views as api_views
 from alliances.api.v1 import api
 from alliances.home.views import healthz
@@ -18,6 +19,8 @@ urlpatterns = [
     path("espaces/", include("alliances.evaluation.urls")),
     path("espaces/", include("alliances.economics.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
+    path("comptes/", include("alliances.accounts.urls")),
+    path("confidentialite/", accounts_views.privacy, name="privacy"),
     path("territoires/", include("alliances.territories.urls")),
     path("odd/", include("alliances.sdg.urls")),
     path("taxonomies/", include("alliances.referentials.urls")),

@@ -1,0 +1,62 @@
+"""Everything the platform keeps about one person, for the GDPR download (right of access)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+
+def personal_data(user: AbstractBaseUser) -> dict:
+    from alliances.evaluation.models import ProgressReport, Response
+    from alliances.workspaces.models import Invitation, Membership
+
+    return {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "is_curator": user.is_staff,
+        },
+        "workspace_memberships": [
+            {
+                "alliance": m.workspace.alliance.title,
+                "organisation": m.organisation.name,
+                "role": m.role,
+                "joined_at": m.joined_at.isoformat(),
+            }
+            for m in Membership.objects.filter(user=user).select_related(
+                "workspace__alliance", "organisation"
+            )
+        ],
+        "invitations_received": [
+            {
+                "alliance": i.workspace.alliance.title,
+                "organisation": i.organisation.name,
+                "sent_at": i.created_at.isoformat(),
+                "accepted_at": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
+            for i in Invitation.objects.filter(email__iexact=user.email).select_related(
+                "workspace__alliance", "organisation"
+            )
+        ],
+        "evaluation_answers_last_saved": [
+            {
+                "alliance": r.campaign.workspace.alliance.title,
+                "year": r.campaign.year,
+                "organisation": r.organisation.name,
+                "saved_at": r.updated_at.isoformat(),
+            }
+            for r in Response.objects.filter(updated_by=user).select_related(
+                "campaign__workspace__alliance", "organisation"
+            )
+        ],
+        "progress_reports_filed": [
+            {
+                "alliance": r.workspace.alliance.title,
+                "year": r.year,
+                "filed_at": r.submitted_at.isoformat(),
+            }
+            for r in ProgressReport.objects.filter(author=user).select_related(
+                "workspace__alliance"
+            )
+        ],
+    }
