@@ -20,6 +20,8 @@ import vl_convert
 PALETTE = ["#0b5394", "#b35900", "#1e6b30", "#8e3b8e", "#a12020", "#4a5360", "#00728f", "#6b5b00"]
 FONT = "DejaVu Sans, Arial, sans-serif"
 CONFIG = {
+    # The SVG root is one labelled image (role="img"); ARIA on marks inside it is not allowed.
+    "aria": False,
     "font": FONT,
     "background": "white",
     "view": {"stroke": None},
@@ -83,6 +85,7 @@ def label_svg(svg: str, title: str, description: str) -> str:
     body = svg[root.end() :]
     # Marks carry their own aria attributes; the image as a whole is what is announced.
     body = re.sub(r'\srole="graphics-[a-z-]+"', "", body)
+    body = re.sub(r'\saria-(?:roledescription|label|description)="[^"]*"', "", body)
     return opening + labels + body
 
 
