@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "alliances.evaluation",
     "alliances.economics",
     "alliances.accounts",
+    "alliances.opendata",
     "alliances.home",
     "alliances.api",
 ]
@@ -206,6 +207,9 @@ ALLIANCES_VOLUNTEER_RATE_SOURCE = os.environ.get(
     "ALLIANCES_VOLUNTEER_RATE_SOURCE",
     "SMIC horaire brut au 1er novembre 2024 (décret n° 2024-951 du 23 octobre 2024)",
 )
+
+# Who publishes the platform's data (DCAT catalogue, feeds).
+ALLIANCES_PUBLISHER_NAME = os.environ.get("ALLIANCES_PUBLISHER_NAME", "Plateforme Alliances")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspaces:index"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("espaces/", include("alliances.economics.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("comptes/", include("alliances.accounts.urls")),
+    path("", include("alliances.opendata.urls")),
     path("confidentialite/", accounts_views.privacy, name="privacy"),
     path("territoires/", include("alliances.territories.urls")),
     path("odd/", include("alliances.sdg.urls")),
