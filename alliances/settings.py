@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "alliances.api.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "alliances.urls"
@@ -210,6 +211,11 @@ ALLIANCES_VOLUNTEER_RATE_SOURCE = os.environ.get(
 
 # Who publishes the platform's data (DCAT catalogue, feeds).
 ALLIANCES_PUBLISHER_NAME = os.environ.get("ALLIANCES_PUBLISHER_NAME", "Plateforme Alliances")
+
+# API rate limit per client address (requests per minute; 0 disables); keys have their own.
+ALLIANCES_API_RATE_PER_MINUTE = int(os.environ.get("ALLIANCES_API_RATE_PER_MINUTE", "300"))
+# Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
+ALLIANCES_TRUST_X_FORWARDED_FOR = env_flag("ALLIANCES_TRUST_X_FORWARDED_FOR", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspaces:index"

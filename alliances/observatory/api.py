@@ -2,11 +2,14 @@
 programmes. Lists answer {"count", "results"} with `page` and `page_size`."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 
+from alliances.api.auth import CuratorApiKey
 from alliances.api.pagination import paginate
 
 from .figures import figure_row, published_figures
+from .importer import ImportFileError, import_figures
 from .models import Indicator, Programme, Study
 
 router = Router(tags=["observatory"])
@@ -170,3 +173,50 @@ def list_programmes(request: HttpRequest, page: int = 1, page_size: int = 50) ->
             for p in items
         ],
     }
+
+
+class ImportIssueOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    ok: bool
+    written: bool
+    rows: int
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    issues: list[ImportIssueOut]
+
+
+@router.post(
+    "/observatory/figures/import",
+    response={200: ImportOut, 400: ImportOut, 422: dict},
+    auth=CuratorApiKey(),
+    summary="Import figures from a CSV or XLSX file (curators, API key)",
+)
+def import_figures_endpoint(
+    request: HttpRequest,
+    file: UploadedFile = File(...),  # noqa: B008 - django-ninja declares parameters so
+    dry_run: bool = Form(True),  # noqa: B008
+) -> tuple[int, dict]:
+    """Checks every row first (dry run by default); with `dry_run=false`, writes all rows or
+    none. Needs an API key of a curator in the `X-API-Key` header."""
+    try:
+        report = import_figures(file.read(), file.name or "import.csv", dry_run=dry_run)
+    except ImportFileError as error:
+        return 422, {"detail": str(error)}
+    payload = {
+        "ok": report.ok,
+        "written": report.written,
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "issues": [
+            {"row": i.row, "column": i.column, "message": str(i.message)} for i in report.issues
+        ],
+    }
+    return (200 if report.ok else 400), payload
