@@ -73,7 +73,6 @@ def label_svg(svg: str, title: str, description: str) -> str:
     if root is None:
         return svg
     opening = root.group(0)
-    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening, count=2)
     opening = opening[:-1] + (
         f' role="img" aria-labelledby="{ident}-t {ident}-d" focusable="false"'
         ' preserveAspectRatio="xMinYMin meet">'
@@ -105,6 +104,7 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars, one per category: the shape French labels read best in."""
     x_scale = {"domain": [0, 100]} if percent else {}
+    top = max((float(row.get(value) or 0) for row in rows), default=1)
     encoding = {
         "y": alt.Y(
             f"{category}:N",
@@ -112,7 +112,15 @@ def bar_chart(
             sort="-x" if sort_by_value else None,
             axis=alt.Axis(labelLimit=220),
         ),
-        "x": alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(**x_scale)),
+        "x": alt.X(
+            f"{value}:Q",
+            title=value_title,
+            scale=alt.Scale(**x_scale),
+            # Counts are whole numbers: no 0.2, 0.4... ticks.
+            axis=alt.Axis()
+            if percent
+            else alt.Axis(format="d", tickMinStep=1, tickCount=min(5, max(1, int(top)))),
+        ),
         "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
     }
     chart = alt.Chart(alt.Data(values=list(rows))).mark_bar(color=PALETTE[0]).encode(**encoding)
