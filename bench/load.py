@@ -1,0 +1,190 @@
+"""Load test: 50 concurrent clients for 60 s on the search API and pages, served by the
+documented production setup (gunicorn, 4 workers, PostgreSQL) on this machine.
+
+    python bench/load.py [--clients 50] [--seconds 60] [--alliances 10000]
+
+Reports errors, median and 95th-percentile latencies and requests per second. Traffic goes to
+127.0.0.1 only; every loop is bounded in time. The clients run in 2 processes on the same
+2-core machine as the server, so the figures are a lower bound of what the server can do.
+The API rate limit is switched off for the run (all clients share one address).
+"""
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from common import git_revision, header  # noqa: E402
+
+DB = "alliances_bench_load"
+PATHS = [
+    "/api/v1/alliances?q=emploi&page_size=20",
+    "/api/v1/alliances?q=solidarite&type=mecenat",
+    "/api/v1/alliances?territory=region:84&domain=education",
+    "/api/v1/alliances?q=insertion&sort=date",
+    "/alliances/?q=emploi",
+    "/alliances/?domain=sante&kind=alliance",
+    "/alliances/?q=partenariat+entreprise",
+    "/",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _client_process(port: int, threads: int, seconds: float, queue: multiprocessing.Queue) -> None:
+    results: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local = []
+        while time.monotonic() < deadline:
+            path = rng.choice(PATHS)
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            local.append(((time.perf_counter() - started) * 1000, status))
+        with lock:
+            results.extend(local)
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--alliances", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    url = f"postgres://postgres@127.0.0.1:5432/{DB}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SECRET_KEY": "bench-load",
+        "ALLIANCES_API_RATE_PER_MINUTE": "0",
+        "DJANGO_SETTINGS_MODULE": "alliances.settings",
+        "ALLIANCES_DATA_DIR": f"/tmp/{DB}",
+    }
+    env.pop("ALLIANCES_TESTING", None)
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    python = sys.executable
+    subprocess.run([python, "manage.py", "setup", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "generate_synthetic_alliances", str(args.alliances), "--seed", "3"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(python).with_name("gunicorn")),
+            "alliances.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        for path in PATHS:  # warm every worker's caches a little
+            for _ in range(args.workers):
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}{urllib.parse.quote(path, safe='/?=&+:')}"
+                )
+        queue: multiprocessing.Queue = multiprocessing.Queue()
+        per_process = [args.clients // 2, args.clients - args.clients // 2]
+        started = time.perf_counter()
+        procs = [
+            multiprocessing.Process(target=_client_process, args=(port, n, args.seconds, queue))
+            for n in per_process
+        ]
+        for p in procs:
+            p.start()
+        results = [r for _ in procs for r in queue.get()]
+        for p in procs:
+            p.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    latencies = sorted(ms for ms, _ in results)
+    errors = sum(1 for _, status in results if status == 0 or status >= 500)
+    by_status: dict[int, int] = {}
+    for _, status in results:
+        by_status[status] = by_status.get(status, 0) + 1
+    lines = header(
+        f"Load: {args.clients} concurrent clients for {args.seconds:.0f} s",
+        f"python bench/load.py --clients {args.clients} --seconds {args.seconds:.0f}",
+    )
+    lines += [
+        f"Revision {git_revision()}; gunicorn {args.workers} workers × 2 threads on PostgreSQL 15, "
+        f"{args.alliances:,} synthetic alliances + the shipped content; clients in 2 processes "
+        "on the same 2 cores (a lower bound of the server's capacity); rate limit off.",
+        f"URLs (random mix): {', '.join(f'`{p}`' for p in PATHS)}.",
+        "",
+        "| requests | errors (5xx or failed) | statuses | req/s | median ms | p95 ms | max ms |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+        f"| {len(results):,} | {errors} | {by_status} | {len(results) / elapsed:.1f} | "
+        f"{statistics.median(latencies):.0f} | {latencies[int(0.95 * (len(latencies) - 1))]:.0f} "
+        f"| {latencies[-1]:.0f} |",
+        "",
+    ]
+    (HERE / "results" / "load.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB])
+
+
+if __name__ == "__main__":
+    main()
