@@ -59,8 +59,11 @@ class Command(BaseCommand):
         archive = output / f"alliances-backup-{stamp}.tar.gz"
         counts: dict[str, int] = {}
         buffer = io.StringIO()
+        # Only the outermost transaction can choose its isolation level (a caller already in
+        # a transaction, such as a test, keeps its own snapshot).
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             objects = []
