@@ -125,7 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A larger page cache, memory-mapped reads and in-memory temporary tables: the
+        # faceted search reads the same index pages again and again.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; "
+            "PRAGMA mmap_size=536870912; PRAGMA temp_store=MEMORY;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

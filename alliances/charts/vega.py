@@ -47,7 +47,13 @@ class Chart:
     svg: str
     columns: list[tuple[str, str]]  # (key, label) of the data table
     rows: list[dict] = field(default_factory=list)
-    slug: str = "chart"
+    slug: str = ""
+
+    def __post_init__(self) -> None:
+        # A stable, unique anchor per chart: pages and PDFs show several charts.
+        if not self.slug:
+            digest = hashlib.sha1(f"{self.title}|{self.description}".encode()).hexdigest()
+            self.slug = f"graphique-{digest[:10]}"
 
     @property
     def table_rows(self) -> list[list[object]]:
