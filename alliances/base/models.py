@@ -45,6 +45,8 @@ class Organisation(models.Model):
         related_name="+",
     )
     website = models.URLField(_("site web"), blank=True)
+    # Generated for tests and benchmarks only (see generate_synthetic_alliances).
+    synthetic = models.BooleanField(_("donnée synthétique"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,8 +58,42 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        from .names import organisation_key
+
+        # The matching key follows the name, whoever edits it (admin, import, loader).
+        self.name_key = organisation_key(self.name)[:300]
+        if self.siret and not self.siren:
+            self.siren = self.siret[:9]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("base:organisation", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .identifiers import (
+            clean_digits,
+            is_valid_rna,
+            is_valid_siren,
+            is_valid_siret,
+            normalize_rna,
+        )
+
+        errors = {}
+        self.siren, self.siret = clean_digits(self.siren), clean_digits(self.siret)
+        self.rna = normalize_rna(self.rna)
+        if self.siren and not is_valid_siren(self.siren):
+            errors["siren"] = _("SIREN invalide : 9 chiffres dont une clé de contrôle (Luhn).")
+        if self.siret and not is_valid_siret(self.siret):
+            errors["siret"] = _("SIRET invalide : 14 chiffres dont une clé de contrôle (Luhn).")
+        elif self.siret and self.siren and not self.siret.startswith(self.siren):
+            errors["siret"] = _("Le SIRET doit commencer par le SIREN de l'organisation.")
+        if self.rna and not is_valid_rna(self.rna):
+            errors["rna"] = _("Numéro RNA invalide : W suivi de 9 caractères (ex. W751234567).")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Alliance(models.Model):
@@ -144,6 +180,8 @@ class Alliance(models.Model):
     )
     # Where this example came from when it was loaded or imported (file key, row id).
     origin = models.CharField(_("origine"), max_length=200, blank=True, db_index=True)
+    # Digest of the source row last loaded: a loader run with an unchanged row does nothing.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
     synthetic = models.BooleanField(
         _("donnée synthétique"),
         default=False,

@@ -44,3 +44,13 @@ def public_summary(alliance: object) -> dict | None:
         summary["reports"] = list(workspace.reports.all())
     summary["today"] = timezone.localdate()
     return summary
+
+
+def public_section(request: object, alliance: object) -> str:
+    """The follow-up section of the public alliance page (empty without a workspace)."""
+    from django.template.loader import render_to_string
+
+    summary = public_summary(alliance)
+    if summary is None:
+        return ""
+    return render_to_string("workspaces/public_summary.html", {"summary": summary}, request)

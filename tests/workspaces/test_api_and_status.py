@@ -80,3 +80,16 @@ def test_reminders_go_to_coordinators_once_a_month(closed, people):
     )
     call_command("send_report_reminders", verbosity=0)
     assert len(mail.outbox) == 2
+
+
+def test_the_public_alliance_page_shows_the_light_and_what_was_published(client, closed):
+    url = closed.alliance.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Suivi de l" in html and "Inactive" in html
+    assert "Modèle socio-économique" not in html
+    closed.publish_model = True
+    closed.save()
+    ProgressReport.objects.create(workspace=closed, year=2025, achievements="Bilan")
+    html = client.get(url).content.decode()
+    assert "Active : rapport d" in html
+    assert "Modèle socio-économique" in html and "Ressources mobilisées" in html

@@ -1,0 +1,1 @@
+"""Import of alliances from CSV, XLSX and JSON Lines (readers, cell parsers, validation)."""

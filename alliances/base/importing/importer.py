@@ -1,0 +1,730 @@
+"""Validate and import a table of alliances (command `import_alliances` and the admin page).
+
+Two passes: `validate` checks every row against the reference data and the base and lists
+EVERY problem by row and column, writing nothing; `apply` writes the valid rows in one
+transaction with bulk inserts (100,000 rows in well under a minute on SQLite). In
+all-or-nothing mode a single problem stops everything before any write; with `keep_valid`
+the valid rows are imported and the rejected ones go to a file (same columns plus `error`)
+that can be fixed and imported again.
+"""
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from alliances.base import bulk, history
+from alliances.base.identifiers import (
+    clean_digits,
+    is_valid_rna,
+    is_valid_siren,
+    is_valid_siret,
+    normalize_rna,
+)
+from alliances.base.models import (
+    Alliance,
+    ChangeRecord,
+    Organisation,
+    Partner,
+    Result,
+    Source,
+)
+from alliances.base.names import organisation_key
+from alliances.base.places import scale_for
+from alliances.common.text import normalize_name
+from alliances.referentials.models import Term
+from alliances.sdg.models import SdgGoal, SdgTarget
+from alliances.territories.models import FRANCE_CODE, PLACE_LEVELS, Level, Territory
+
+from .cells import (
+    CellError,
+    PartnerCell,
+    ResultCell,
+    gettext_noop,
+    parse_date,
+    parse_partner,
+    parse_result,
+    parse_sdg,
+    parse_territory,
+    parse_year,
+    split_list,
+)
+from .readers import Table
+
+COLUMNS = [
+    "title",
+    "kind",
+    "summary",
+    "description",
+    "partners",
+    "partnership_types",
+    "domains",
+    "sdg",
+    "territory",
+    "start_year",
+    "end_year",
+    "stage",
+    "co_construction",
+    "catalyst_trades",
+    "results",
+    "results_text",
+    "source_url",
+    "source_title",
+    "source_date",
+    "status",
+    "slug",
+]
+REQUIRED = ("title", "kind")
+# Columns of our own exports that an import does not need: accepted and ignored.
+IGNORED = {"territory_name", "scale", "url", "error"}
+TAXONOMY_COLUMNS = {
+    "partnership_types": "partnership_types",
+    "domains": "domains",
+    "catalyst_trades": "catalyst_trades",
+}
+KIND_WORDS = {
+    "alliance": Alliance.Kind.ALLIANCE,
+    "partenariat": Alliance.Kind.ALLIANCE,
+    "catalyst": Alliance.Kind.CATALYST,
+    "catalyseur": Alliance.Kind.CATALYST,
+    "catalyseur territorial": Alliance.Kind.CATALYST,
+}
+STATUS_WORDS = {
+    "draft": Alliance.Status.DRAFT,
+    "brouillon": Alliance.Status.DRAFT,
+    "review": Alliance.Status.REVIEW,
+    "en relecture": Alliance.Status.REVIEW,
+    "published": Alliance.Status.PUBLISHED,
+    "publiee": Alliance.Status.PUBLISHED,
+    "publie": Alliance.Status.PUBLISHED,
+    "archived": Alliance.Status.ARCHIVED,
+    "archivee": Alliance.Status.ARCHIVED,
+}
+ROLE_WORDS = {
+    "leader": Partner.Role.LEADER,
+    "porteur": Partner.Role.LEADER,
+    "partner": Partner.Role.PARTNER,
+    "partenaire": Partner.Role.PARTNER,
+    "funder": Partner.Role.FUNDER,
+    "financeur": Partner.Role.FUNDER,
+    "beneficiary": Partner.Role.BENEFICIARY,
+    "beneficiaire": Partner.Role.BENEFICIARY,
+    "facilitator": Partner.Role.FACILITATOR,
+    "facilitateur": Partner.Role.FACILITATOR,
+}
+BATCH = 2000
+_WORDS = re.compile(r"[a-z0-9]+")
+# Kinds, statuses, roles and labels come from small vocabularies: fold each spelling once.
+_fold = lru_cache(maxsize=4096)(normalize_name)
+
+
+def title_key(title: str) -> str:
+    """Titles compared without accents, case or punctuation ("Café-vélo" = "cafe velo").
+
+    The same folding as common.text.normalize_name, written for speed: an import compares
+    every title of the file with every title of the base (hundreds of thousands)."""
+    text = title.casefold().replace("œ", "oe").replace("æ", "ae")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(_WORDS.findall(text)) or title.casefold()
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class PartnerRow:
+    name: str
+    key: str
+    profile_id: int
+    role: str
+    siren: str = ""
+    siret: str = ""
+    rna: str = ""
+
+
+@dataclass
+class CleanRow:
+    number: int
+    cells: dict[str, str]
+    title: str = ""
+    slug: str = ""
+    kind: str = ""
+    status: str = Alliance.Status.DRAFT
+    summary: str = ""
+    description: str = ""
+    partners: list[PartnerRow] = field(default_factory=list)
+    terms: dict[str, list[int]] = field(default_factory=dict)
+    goal_ids: list[int] = field(default_factory=list)
+    target_ids: list[int] = field(default_factory=list)
+    territory_id: int | None = None
+    territory_level: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+    stage_id: int | None = None
+    co_construction_id: int | None = None
+    results: list[ResultCell] = field(default_factory=list)
+    results_text: str = ""
+    source_url: str = ""
+    source_title: str = ""
+    source_date: date | None = None
+
+
+@dataclass
+class ImportReport:
+    table: Table
+    valid: list[CleanRow] = field(default_factory=list)
+    rejected: list[tuple[int, dict[str, str], list[Problem]]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    created: int = 0
+    created_ids: list[int] = field(default_factory=list)
+    organisations_created: int = 0
+    written: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for _number, _cells, problems in self.rejected for p in problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+class _TerritoryIndex:
+    """(level, code) → (id, level), loaded once: tens of thousands of lookups stay in memory."""
+
+    def __init__(self) -> None:
+        self.by_level: dict[tuple[str, str], tuple[int, str]] = {}
+        self.by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        rows = Territory.objects.filter(level__in=PLACE_LEVELS, obsolete=False).values_list(
+            "pk", "level", "code"
+        )
+        for pk, level, code in rows:
+            self.by_level[(level, code.upper())] = (pk, level)
+            self.by_code[code.upper()].append((pk, level))
+
+    def find(self, value: str) -> tuple[int, str]:
+        if value.strip().casefold() in ("national", "france"):
+            value = f"{Level.COUNTRY}:{FRANCE_CODE}"
+        level, code = parse_territory(value)
+        if level:
+            if level not in PLACE_LEVELS:
+                known = ", ".join(str(v) for v in PLACE_LEVELS)
+                raise CellError(
+                    _("niveau de territoire inconnu : « %(level)s » (%(known)s)")
+                    % {
+                        "level": level,
+                        "known": known,
+                    }
+                )
+            found = self.by_level.get((level, code))
+            if not found:
+                raise CellError(
+                    gettext_noop("code de territoire inconnu : « %(value)s »"), value=value
+                )
+            return found
+        matches = self.by_code.get(code, [])
+        if not matches:
+            raise CellError(gettext_noop("code de territoire inconnu : « %(value)s »"), value=value)
+        if len(matches) > 1:
+            levels = ", ".join(sorted(level for _pk, level in matches))
+            raise CellError(
+                gettext_noop("code ambigu : « %(value)s » (%(levels)s) ; précisez niveau:code"),
+                value=value,
+                levels=levels,
+            )
+        return matches[0]
+
+
+class Validator:
+    """Checks rows against the reference data and the base, loaded once per import."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, dict[str, int]] = defaultdict(dict)
+        self.profiles: dict[str, int] = {}
+        for pk, taxonomy, key, label, parent in Term.objects.filter(obsolete=False).values_list(
+            "pk", "taxonomy__key", "key", "label_fr", "parent_id"
+        ):
+            self.terms[taxonomy][key.lower()] = pk
+            self.terms[taxonomy].setdefault(normalize_name(label), pk)
+            if taxonomy == "actor_profiles" and parent is None:
+                self.profiles[key.lower()] = pk
+                self.profiles.setdefault(normalize_name(label), pk)
+        self.goals = dict(SdgGoal.objects.values_list("number", "pk"))
+        self.targets = {
+            code.lower(): pk for code, pk in SdgTarget.objects.values_list("code", "pk")
+        }
+        self.territories = _TerritoryIndex()
+        self.slugs = set(Alliance.objects.values_list("slug", flat=True))
+        self.titles = {title_key(t) for t in Alliance.objects.values_list("title", flat=True)}
+
+    def term(self, taxonomy: str, value: str) -> int:
+        found = self.terms[taxonomy].get(value.lower()) or self.terms[taxonomy].get(_fold(value))
+        if not found:
+            raise CellError(gettext_noop("valeur inconnue : « %(value)s »"), value=value)
+        return found
+
+    def validate(self, table: Table) -> ImportReport:
+        report = ImportReport(table=table)
+        unknown = [c for c in table.columns if c not in COLUMNS and c not in IGNORED]
+        if unknown:
+            report.notices.append(_("Colonnes inconnues, ignorées : %s") % ", ".join(unknown))
+        missing = [c for c in REQUIRED if c not in table.columns]
+        file_titles: dict[str, int] = {}
+        file_slugs: dict[str, int] = {}
+        for number, cells in table.rows:
+            problems: list[Problem] = []
+            if missing:
+                for column in missing:
+                    problems.append(Problem(number, column, "", _("colonne obligatoire absente")))
+            clean = self.clean_row(number, cells, problems, file_titles, file_slugs)
+            if problems:
+                report.rejected.append((number, cells, problems))
+            else:
+                report.valid.append(clean)
+        return report
+
+    def clean_row(
+        self,
+        number: int,
+        cells: dict[str, str],
+        problems: list[Problem],
+        file_titles: dict[str, int],
+        file_slugs: dict[str, int],
+    ) -> CleanRow:
+        row = CleanRow(number=number, cells=cells)
+
+        def problem(column: str, message: str) -> None:
+            problems.append(Problem(number, column, cells.get(column, ""), message))
+
+        for column in REQUIRED:
+            if column in cells and not cells[column].strip():
+                problem(column, _("valeur obligatoire manquante"))
+        row.title = cells.get("title", "").strip()[:300]
+        if row.title:
+            key = title_key(row.title)
+            if key in file_titles:
+                problem(
+                    "title",
+                    _("titre en double dans le fichier (déjà ligne %(line)s)")
+                    % {"line": file_titles[key]},
+                )
+            elif key in self.titles:
+                problem("title", _("une alliance de ce titre existe déjà dans la base"))
+            else:
+                file_titles[key] = number
+        kind = cells.get("kind", "").strip()
+        if kind:
+            row.kind = KIND_WORDS.get(_fold(kind), "")
+            if not row.kind:
+                problem("kind", _("nature inconnue (attendu : alliance ou catalyseur)"))
+        status = cells.get("status", "").strip()
+        if status:
+            row.status = STATUS_WORDS.get(_fold(status), "")
+            if not row.status:
+                problem("status", _("statut inconnu (brouillon, en relecture, publiée, archivée)"))
+        slug = cells.get("slug", "").strip()
+        if slug:
+            if slugify(slug) != slug or len(slug) > 120:
+                problem("slug", _("identifiant d'adresse invalide (minuscules, chiffres, tirets)"))
+            elif slug in file_slugs:
+                problem(
+                    "slug",
+                    _("identifiant en double dans le fichier (déjà ligne %(line)s)")
+                    % {"line": file_slugs[slug]},
+                )
+            elif slug in self.slugs:
+                problem("slug", _("identifiant déjà utilisé dans la base"))
+            else:
+                file_slugs[slug] = number
+                row.slug = slug
+        row.summary = cells.get("summary", "")
+        row.description = cells.get("description", "")
+        row.results_text = cells.get("results_text", "")
+        self.clean_partners(row, cells, problem)
+        for column, taxonomy in TAXONOMY_COLUMNS.items():
+            ids = []
+            for value in split_list(cells.get(column, "")):
+                try:
+                    ids.append(self.term(taxonomy, value))
+                except CellError as error:
+                    problem(column, error.translated(_))
+            row.terms[column] = sorted(set(ids))
+        for column, taxonomy, attr in (
+            ("stage", "partnering_cycle", "stage_id"),
+            ("co_construction", "co_construction_forms", "co_construction_id"),
+        ):
+            value = cells.get(column, "").strip()
+            if value:
+                try:
+                    setattr(row, attr, self.term(taxonomy, value))
+                except CellError as error:
+                    problem(column, error.translated(_))
+        for value in split_list(cells.get("sdg", "")):
+            try:
+                goal, target = parse_sdg(value)
+                if target:
+                    if target not in self.targets:
+                        raise CellError(gettext_noop("cible ODD inconnue : « %(v)s »"), v=value)
+                    row.target_ids.append(self.targets[target])
+                row.goal_ids.append(self.goals[goal])
+            except (CellError, KeyError) as error:
+                problem(
+                    "sdg", error.translated(_) if isinstance(error, CellError) else _("ODD inconnu")
+                )
+        territory = cells.get("territory", "").strip()
+        if territory:
+            try:
+                row.territory_id, row.territory_level = self.territories.find(territory)
+            except CellError as error:
+                problem("territory", error.translated(_))
+        for column in ("start_year", "end_year"):
+            try:
+                setattr(row, column, parse_year(cells.get(column, "")))
+            except CellError as error:
+                problem(column, error.translated(_))
+        if row.start_year and row.end_year and row.end_year < row.start_year:
+            problem("end_year", _("l'année de fin précède l'année de début"))
+        for value in split_list(cells.get("results", "")):
+            try:
+                row.results.append(parse_result(value))
+            except CellError as error:
+                problem("results", error.translated(_))
+        url = cells.get("source_url", "").strip()
+        if url:
+            try:
+                _url_validator(url)
+                row.source_url = url[:500]
+            except ValidationError:
+                problem("source_url", _("adresse web invalide"))
+        row.source_title = cells.get("source_title", "").strip()[:300]
+        if cells.get("source_date", "").strip():
+            try:
+                row.source_date = parse_date(cells["source_date"])
+            except CellError as error:
+                problem("source_date", error.translated(_))
+        return row
+
+    def clean_partners(self, row: CleanRow, cells: dict[str, str], problem: Any) -> None:
+        seen: set[str] = set()
+        for value in split_list(cells.get("partners", "")):
+            try:
+                cell, key = _partner_cell(value)
+            except CellError as error:
+                problem("partners", error.translated(_))
+                continue
+            profile = self.profiles.get(cell.profile) or self.profiles.get(_fold(cell.profile))
+            if not profile:
+                problem(
+                    "partners",
+                    _("profil d'acteur inconnu : « %(p)s » (%(v)s)")
+                    % {"p": cell.profile, "v": value},
+                )
+                continue
+            role = ROLE_WORDS.get(_fold(cell.role))
+            if not role:
+                problem(
+                    "partners", _("rôle inconnu : « %(r)s » (%(v)s)") % {"r": cell.role, "v": value}
+                )
+                continue
+            partner = PartnerRow(cell.name[:300], key, profile, role)
+            if cell.identifier and not self.identify(partner, cell.identifier):
+                problem(
+                    "partners",
+                    _("identifiant invalide : « %(i)s » (SIREN, SIRET ou RNA attendu) pour %(n)s")
+                    % {"i": cell.identifier, "n": cell.name},
+                )
+                continue
+            if partner.key in seen:
+                problem("partners", _("partenaire cité deux fois : « %(n)s »") % {"n": cell.name})
+                continue
+            seen.add(partner.key)
+            row.partners.append(partner)
+
+    @staticmethod
+    def identify(partner: PartnerRow, identifier: str) -> bool:
+        """Store a valid SIREN, SIRET or RNA number on the partner; False when invalid."""
+        digits = clean_digits(identifier)
+        if digits.upper().startswith("W"):
+            if is_valid_rna(identifier):
+                partner.rna = normalize_rna(identifier)
+                return True
+            return False
+        if len(digits) == 9 and is_valid_siren(digits):
+            partner.siren = digits
+            return True
+        if len(digits) == 14 and is_valid_siret(digits):
+            partner.siret, partner.siren = digits, digits[:9]
+            return True
+        return False
+
+
+@lru_cache(maxsize=100_000)
+def _partner_cell(value: str) -> tuple[PartnerCell, str]:
+    """A partner cell parsed, with its organisation key; the same cells recur across rows."""
+    cell = parse_partner(value)
+    return cell, organisation_key(cell.name)
+
+
+def validate(table: Table) -> ImportReport:
+    return Validator().validate(table)
+
+
+def _free_slug(title: str, taken: set[str]) -> str:
+    base = slugify(title)[:100] or "alliance"
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    taken.add(slug)
+    return slug
+
+
+def _organisations(rows: list[CleanRow], report: ImportReport) -> dict[str, int]:
+    """Organisation id per partner key: existing (by SIREN, RNA, then name), else created."""
+    keys = {p.key for r in rows for p in r.partners}
+    sirens = {p.siren for r in rows for p in r.partners if p.siren}
+    rnas = {p.rna for r in rows for p in r.partners if p.rna}
+    by_key: dict[str, int] = {}
+    by_siren: dict[str, int] = {}
+    by_rna: dict[str, int] = {}
+    real = Organisation.objects.filter(synthetic=False)
+    for chunk in _chunks(sorted(keys), 500):
+        for pk, key in real.filter(name_key__in=chunk).values_list("pk", "name_key"):
+            by_key.setdefault(key, pk)
+    for chunk in _chunks(sorted(sirens), 500):
+        by_siren.update(real.filter(siren__in=chunk).values_list("siren", "pk"))
+    for chunk in _chunks(sorted(rnas), 500):
+        by_rna.update(real.filter(rna__in=chunk).values_list("rna", "pk"))
+    ids: dict[str, int] = {}
+    new: dict[str, dict[str, Any]] = {}
+    now = timezone.now()
+    for row in rows:
+        for partner in row.partners:
+            found = (
+                by_siren.get(partner.siren) or by_rna.get(partner.rna) or by_key.get(partner.key)
+            )
+            if found:
+                ids[partner.key] = found
+            elif partner.key not in new:
+                new[partner.key] = {
+                    "name": partner.name,
+                    "name_key": partner.key,
+                    "profile_id": partner.profile_id,
+                    "subtype_id": None,
+                    "siren": partner.siren,
+                    "siret": partner.siret,
+                    "rna": partner.rna,
+                    "territory_id": None,
+                    "website": "",
+                    "synthetic": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+    # Plain inserts, then the new ids read back by key: rows above the highest id before
+    # the insert, inside this transaction, are ours.
+    highest = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    bulk.insert(Organisation, list(new.values()))
+    for pk, key in Organisation.objects.filter(pk__gt=highest, synthetic=False).values_list(
+        "pk", "name_key"
+    ):
+        if key in new:
+            ids[key] = pk
+    report.organisations_created = len(new)
+    return ids
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def apply(
+    report: ImportReport,
+    *,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    actor: str = "import",
+    origin: str = "import",
+) -> ImportReport:
+    """Write the valid rows of a validated report, all in one transaction."""
+    rows = report.valid
+    now = timezone.now()
+    who = history._who(user, actor)
+    with transaction.atomic():
+        bulk.large_cache()
+        taken = set(Alliance.objects.values_list("slug", flat=True))
+        organisation_ids = _organisations(rows, report)
+        alliances = []
+        for row in rows:
+            slug = row.slug or _free_slug(row.title, taken)
+            taken.add(slug)
+            level = row.territory_level
+            alliances.append(
+                {
+                    "kind": row.kind,
+                    "title": row.title,
+                    "slug": slug,
+                    "summary": row.summary,
+                    "description": row.description,
+                    "territory_id": row.territory_id,
+                    "scale": scale_for(_Level(level)) if level else "",
+                    "start_year": row.start_year,
+                    "end_year": row.end_year,
+                    "stage_id": row.stage_id,
+                    "co_construction_id": row.co_construction_id,
+                    "results_text": row.results_text,
+                    "status": row.status,
+                    "origin": f"{origin}:{row.number}"[:200],
+                    "source_digest": "",
+                    "synthetic": False,
+                    "published_at": now if row.status == Alliance.Status.PUBLISHED else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        bulk.insert(Alliance, alliances)
+        ids = bulk.ids_by_slug(Alliance, [a["slug"] for a in alliances])
+        links: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        partners, results, sources, records = [], [], [], []
+        seen_partners: set[tuple[int, int]] = set()
+        for alliance, row in zip(alliances, rows, strict=True):
+            pk = ids[alliance["slug"]]
+            for column in TAXONOMY_COLUMNS:
+                links[column] += [{"alliance_id": pk, "term_id": t} for t in row.terms[column]]
+            links["sdg_goals"] += [
+                {"alliance_id": pk, "sdggoal_id": g} for g in sorted(set(row.goal_ids))
+            ]
+            links["sdg_targets"] += [
+                {"alliance_id": pk, "sdgtarget_id": t} for t in sorted(set(row.target_ids))
+            ]
+            for position, partner in enumerate(row.partners):
+                organisation_id = organisation_ids[partner.key]
+                # Two spellings of one organisation in a row (matched by SIREN) are one.
+                if (pk, organisation_id) in seen_partners:
+                    continue
+                seen_partners.add((pk, organisation_id))
+                partners.append(
+                    {
+                        "alliance_id": pk,
+                        "organisation_id": organisation_id,
+                        "role": partner.role,
+                        "position": position,
+                    }
+                )
+            results += [
+                {
+                    "alliance_id": pk,
+                    "label": r.label[:300],
+                    "value": r.value.quantize(Decimal("0.01")),
+                    "unit": r.unit[:60],
+                    "year": r.year,
+                    "position": i,
+                }
+                for i, r in enumerate(row.results)
+            ]
+            if row.source_url:
+                sources.append(
+                    {
+                        "alliance_id": pk,
+                        "url": row.source_url,
+                        "title": row.source_title,
+                        "date": row.source_date,
+                    }
+                )
+            records.append(
+                {
+                    "alliance_id": pk,
+                    "user_id": who["user"].pk if who["user"] else None,
+                    "actor": who["actor"],
+                    "at": now,
+                    "action": history.CREATED,
+                    "changes": {
+                        "title": [None, row.title],
+                        "status": [None, row.status],
+                        "origin": [None, alliance["origin"]],
+                    },
+                }
+            )
+        for column, link_rows in links.items():
+            bulk.insert(getattr(Alliance, column).through, link_rows)
+        bulk.insert(Partner, partners)
+        bulk.insert(Result, results)
+        bulk.insert(Source, sources)
+        bulk.insert(ChangeRecord, records)
+        created = list(ids.values())
+    report.created = len(created)
+    report.written = True
+    report.created_ids = created
+    return report
+
+
+class _Level:
+    """Just enough of a territory for scale_for (the level), without a query."""
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+
+
+def run(
+    table: Table,
+    *,
+    dry_run: bool = False,
+    keep_valid: bool = False,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    actor: str = "import",
+    origin: str = "import",
+) -> ImportReport:
+    """Validate, then write unless dry run; all-or-nothing unless keep_valid."""
+    report = validate(table)
+    if dry_run or (report.rejected and not keep_valid) or not report.valid:
+        return report
+    return apply(report, user=user, actor=actor, origin=origin)
+
+
+def rejects_bytes(report: ImportReport, fmt: str = "csv", separator: str = ",") -> bytes:
+    """The rejected rows with their cells as read and an `error` column, to fix and re-import."""
+    columns = [c for c in report.table.columns if c != "error"] + ["error"]
+    records = []
+    for _number, cells, problems in report.rejected:
+        error = " ; ".join(f"ligne {p.row}, colonne {p.column} : {p.message}" for p in problems)
+        records.append({**{c: cells.get(c, "") for c in columns}, "error": error})
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("rejets")
+        sheet.append(columns)
+        for record in records:
+            sheet.append([record[c] for c in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, delimiter=separator)
+    writer.writeheader()
+    writer.writerows(records)
+    return ("\ufeff" + text.getvalue()).encode("utf-8")

@@ -1,0 +1,128 @@
+"""Keep the full-text index in step with the alliances (connected by `connect()`).
+
+Each save of an alliance, a partner or an organisation re-indexes the alliances concerned.
+Bulk loaders wrap their work in `deferred_indexing()` so the index is updated once, at the
+end, for every alliance touched (or call `rebuild_index()` after `bulk_create`, which sends
+no signal).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+from ..models import Alliance, Organisation, Partner
+from . import fulltext
+
+_state = threading.local()
+
+
+def _pending() -> set[int] | None:
+    return getattr(_state, "pending", None)
+
+
+@contextmanager
+def deferred_indexing(using: str | None = None) -> Iterator[set[int]]:
+    """Collect the alliances to re-index and index them once on exit."""
+    outer = _pending()
+    if outer is not None:
+        yield outer
+        return
+    _state.pending = set()
+    try:
+        yield _state.pending
+        ids = set(_state.pending)
+    finally:
+        _state.pending = None
+    fulltext.update_index(ids, using)
+
+
+def _touch(ids: list[int], using: str | None) -> None:
+    pending = _pending()
+    if pending is not None:
+        pending.update(ids)
+    else:
+        fulltext.update_index(ids, using)
+
+
+def _alliance_saved(
+    sender: type, instance: Alliance, raw: bool = False, using: str | None = None, **kw: Any
+) -> None:
+    if not raw:
+        _touch([instance.pk], using)
+
+
+def _alliance_deleted(
+    sender: type, instance: Alliance, using: str | None = None, **kw: Any
+) -> None:
+    pending = _pending()
+    if pending is not None:
+        pending.add(instance.pk)  # update_index removes ids that no longer exist
+    else:
+        fulltext.remove_from_index([instance.pk], using)
+
+
+def _partner_changed(
+    sender: type, instance: Partner, raw: bool = False, using: str | None = None, **kw: Any
+) -> None:
+    if not raw:
+        _touch([instance.alliance_id], using)
+
+
+def _organisation_saved(
+    sender: type,
+    instance: Organisation,
+    raw: bool = False,
+    created: bool = False,
+    using: str | None = None,
+    **kw: Any,
+) -> None:
+    if raw or created:
+        return
+    ids = list(
+        Partner.objects.using(using)
+        .filter(organisation_id=instance.pk)
+        .values_list("alliance_id", flat=True)
+    )
+    _touch(ids, using)
+
+
+def _m2m_changed(
+    sender: type,
+    instance: object,
+    action: str,
+    reverse: bool,
+    pk_set: set | None = None,
+    using: str | None = None,
+    **kw: Any,
+) -> None:
+    # Domains, types and SDGs are filter tags of the index (SQLite).
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Alliance):
+        _touch([instance.pk], using)
+    elif pk_set:
+        _touch(list(pk_set), using)
+
+
+def _migrated(sender: Any, using: str | None = None, **kw: Any) -> None:
+    if getattr(sender, "label", "") == "base":
+        fulltext.ensure_index(using)
+
+
+def connect() -> None:
+    """Called once from the app's ready()."""
+    uid = "alliances.base.search"
+    post_save.connect(_alliance_saved, sender=Alliance, dispatch_uid=f"{uid}.a_saved")
+    post_delete.connect(_alliance_deleted, sender=Alliance, dispatch_uid=f"{uid}.a_deleted")
+    post_save.connect(_partner_changed, sender=Partner, dispatch_uid=f"{uid}.p_saved")
+    post_delete.connect(_partner_changed, sender=Partner, dispatch_uid=f"{uid}.p_deleted")
+    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=f"{uid}.o_saved")
+    for field in ("domains", "partnership_types", "sdg_goals", "sdg_targets"):
+        through = getattr(Alliance, field).through
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.m2m.{field}")
+    post_migrate.connect(_migrated, dispatch_uid=f"{uid}.migrated")

@@ -1,0 +1,22 @@
+"""Extra sections of the public alliance page, contributed by parts built on the base.
+
+The base does not know the parts that build on it (dependencies flow one way): a part such
+as the partner workspaces registers a function that renders its section, or returns "".
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
+Section = Callable[[HttpRequest, object], str]
+_SECTIONS: list[Section] = []
+
+
+def register(section: Section) -> Section:
+    if section not in _SECTIONS:
+        _SECTIONS.append(section)
+    return section
+
+
+def render_sections(request: HttpRequest, alliance: object) -> list[str]:
+    return [html for section in _SECTIONS if (html := section(request, alliance))]

@@ -1,0 +1,408 @@
+"""Benchmark: faceted search of the base of alliances on synthetic data, side by side.
+
+    .venv/bin/python bench/base_search.py                  # 100,000 alliances
+    .venv/bin/python bench/base_search.py --size 1000000   # also 1,000,000 (long)
+    .venv/bin/python bench/base_search.py --data-dir DIR   # reuse a generated database
+
+1. A fresh SQLite database (throw-away data directory): reference data (`setup
+   --reference-only`), N synthetic alliances (`generate_synthetic_alliances N --no-index`,
+   labelled synthetic), then the full-text index rebuilt (timed).
+2. A set of faceted searches (text + 2 filters, first page of 20 with the counts of every
+   facet) through Django: the API (/api/v1/alliances), the HTML page (/alliances/) and the
+   executor alone, in-process (django.test.Client: server time without network).
+3. The bare SQL the executor sent for the same searches, replayed on a plain sqlite3
+   connection: the overhead of Django and of building the answer.
+4. Datasette, installed from PyPI into the benchmark's own virtual environment
+   (/tmp/bench-datasette-venv), on the same data exported to one SQLite file (one table with
+   JSON arrays for multi-valued fields, an FTS5 table on title, summary, description and
+   partner names), with the same filters and facets (`_search`, `__arraycontains`,
+   `_facet`, `_facet_array`), called in-process through its ASGI client.
+Writes bench/results/base_search.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+PARSER.add_argument("--size", type=int, default=100_000)
+PARSER.add_argument("--data-dir", help="reuse this data directory (keeps the generated data)")
+PARSER.add_argument("--runs", type=int, default=60)
+PARSER.add_argument("--skip-datasette", action="store_true")
+PARSER.add_argument("--venv", default="/tmp/bench-datasette-venv")
+ARGS = PARSER.parse_args()
+
+DATA_DIR = ARGS.data_dir or tempfile.mkdtemp(prefix="alliances-bench-search-")
+os.environ["ALLIANCES_DATA_DIR"] = DATA_DIR
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+os.environ["ALLIANCES_TESTING"] = "1"
+os.environ.pop("DATABASE_URL", None)  # this benchmark is about SQLite
+
+from common import git_revision, header, setup_django  # noqa: E402
+
+setup_django()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from alliances.base.models import Alliance  # noqa: E402
+from alliances.base.search import fulltext  # noqa: E402
+from alliances.base.search.executor import run_search  # noqa: E402
+from alliances.base.search.query import parse_query  # noqa: E402
+from alliances.territories.models import Territory  # noqa: E402
+
+# Text + 2 filters, words taken from the generator's French vocabulary.
+SEARCHES = [
+    ("insertion", {"domain": "emploi_insertion", "territory": "region:84"}),
+    ("numérique", {"profile": "association", "territory": "region:11"}),
+    ("jardins partagés", {"type": "mecenat", "territory": "region:75"}),
+    ("mobilité solidaire", {"domain": "mobilite", "kind": "alliance"}),
+    ("santé", {"profile": "entreprise", "territory": "region:76"}),
+    ("transition écologique", {"type": "cooperation_economique", "kind": "alliance"}),
+    ("économie locale", {"domain": "developpement_economique_local", "territory": "region:53"}),
+    ("bénévolat", {"profile": "fondation", "type": "innovation_societale"}),
+    ("accès aux soins", {"domain": "sante", "territory": "region:44"}),
+    ("réussite éduc", {"domain": "education", "profile": "collectivite"}),
+]
+
+
+def timed(label: str, func) -> float:
+    started = time.perf_counter()
+    func()
+    elapsed = time.perf_counter() - started
+    print(f"{label}: {elapsed:.1f} s", flush=True)
+    return elapsed
+
+
+def prepare(size: int) -> dict[str, float]:
+    times = {}
+    times["reference data (setup --reference-only)"] = timed(
+        "setup", lambda: call_command("setup", "--reference-only", verbosity=0)
+    )
+    existing = Alliance.objects.filter(synthetic=True).count()
+    if existing < size:
+        times[f"generate {size - existing:,} synthetic alliances"] = timed(
+            "generate",
+            lambda: call_command(
+                "generate_synthetic_alliances", size - existing, "--no-index", verbosity=0
+            ),
+        )
+    if "generate" in " ".join(times) or fulltext.indexed_count() != Alliance.objects.count():
+        times["rebuild the full-text index"] = timed("index", fulltext.rebuild_index)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("PRAGMA optimize")
+    return times
+
+
+def params_of(text: str, filters: dict[str, str]) -> dict[str, str]:
+    return {"q": text, **filters, "page_size": "20"}
+
+
+def bench_django(runs: int) -> tuple:
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    api_t, page_t, exe_t, conj_t = [], [], [], []
+    recorded: list[list[tuple[str, list]]] = []
+    counts = []
+    for text, filters in SEARCHES:
+        params = params_of(text, filters)
+        url = "/api/v1/alliances?" + urlencode(params)
+        page_url = "/alliances/?" + urlencode(params)
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:500]
+        data = response.json()
+        counts.append(data["count"])
+        statements: list[tuple[str, list]] = []
+
+        def record(execute, sql, params_, many, context, statements=statements):
+            statements.append((sql, list(params_ or [])))
+            return execute(sql, params_, many, context)
+
+        with connection.execute_wrapper(record):
+            query, _ = parse_query(params)
+            run_search(query)
+        recorded.append(statements)
+        per = max(5, runs // len(SEARCHES))
+        api_t += _times(lambda u=url: client.get(u), per)
+        page_t += _times(lambda u=page_url: client.get(u), per)
+        exe_t += _times(lambda p=params: run_search(parse_query(p)[0]), per)
+        conj_t += _times(lambda p=params: run_search(parse_query(p)[0], disjunctive=False), per)
+    print("result counts:", counts, flush=True)
+    return _stats(api_t), _stats(page_t), _stats(exe_t), _stats(conj_t), recorded, counts
+
+
+def _times(func, runs: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        func()
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    return {
+        "median": statistics.median(values),
+        "p95": values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))],
+        "runs": len(values),
+    }
+
+
+def bench_bare_sql(db_path: str, recorded: list[list[tuple[str, list]]], runs: int) -> dict:
+    """Replay the executor's statements on a plain sqlite3 connection."""
+    raw = sqlite3.connect(db_path)
+    per = max(5, runs // len(recorded))
+    values: list[float] = []
+    for statements in recorded:
+        converted = [(sql.replace("%s", "?"), params) for sql, params in statements]
+
+        def replay(converted=converted):
+            for sql, params in converted:
+                raw.execute(sql, params).fetchall()
+
+        values += _times(replay, per)
+    raw.close()
+    return _stats(values)
+
+
+# -- Datasette -----------------------------------------------------------------------------
+DATASETTE_RUNNER = r"""
+import asyncio, json, statistics, sys, time
+from datasette.app import Datasette
+
+db, urls, runs = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+
+async def main():
+    ds = Datasette([db], settings={
+        "facet_time_limit_ms": 60000, "sql_time_limit_ms": 60000,
+        "suggest_facets": False, "default_facet_size": 100, "max_returned_rows": 1000,
+    })
+    await ds.invoke_startup()
+    times, counts = [], []
+    for url in urls:
+        for _ in range(2):
+            r = await ds.client.get(url)
+        data = r.json()
+        assert r.status_code == 200, r.text[:500]
+        counts.append(data.get("filtered_table_rows_count"))
+        timed_out = data.get("facets_timed_out") or []
+        if timed_out:
+            print("facets timed out:", timed_out, file=sys.stderr)
+        for _ in range(runs):
+            t = time.perf_counter()
+            await ds.client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    print(json.dumps({"median": statistics.median(times),
+                      "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                      "runs": len(times), "counts": counts}))
+
+asyncio.run(main())
+"""
+
+
+def export_for_datasette(target: Path) -> None:
+    """One table `alliances` (JSON arrays for multi-valued fields) and its FTS5 index."""
+    if target.exists():
+        target.unlink()
+    out = sqlite3.connect(target)
+    out.execute(
+        "CREATE TABLE alliances (id INTEGER PRIMARY KEY, title TEXT, summary TEXT, "
+        "description TEXT, partners TEXT, kind TEXT, stage TEXT, region TEXT, "
+        "start_year INTEGER, profiles TEXT, types TEXT, domains TEXT, sdg TEXT)"
+    )
+    src = sqlite3.connect(connection.settings_dict["NAME"])
+    t = {
+        "alliance": Alliance._meta.db_table,
+        "territory": Territory._meta.db_table,
+    }
+    from alliances.base.search.executor import _tables
+
+    x = _tables()
+    rows = src.execute(
+        f"""
+        SELECT a.id, a.title, a.summary, a.description,
+          (SELECT group_concat(o.name, ' ') FROM base_partner p JOIN base_organisation o
+             ON o.id = p.organisation_id WHERE p.alliance_id = a.id),
+          a.kind, st.key, rg.code, a.start_year,
+          (SELECT json_group_array(DISTINCT pt.key) FROM base_partner p
+             JOIN base_organisation o ON o.id = p.organisation_id
+             JOIN referentials_term pt ON pt.id = o.profile_id WHERE p.alliance_id = a.id),
+          (SELECT json_group_array(tt.key) FROM {x["types"]} y
+             JOIN referentials_term tt ON tt.id = y.{x["types_x"]} WHERE y.{x["types_a"]} = a.id),
+          (SELECT json_group_array(dt.key) FROM {x["domains"]} d
+             JOIN referentials_term dt ON dt.id = d.{x["domains_x"]}
+             WHERE d.{x["domains_a"]} = a.id),
+          (SELECT json_group_array(g.number) FROM {x["goals"]} gg
+             JOIN sdg_sdggoal g ON g.id = gg.{x["goals_x"]} WHERE gg.{x["goals_a"]} = a.id)
+        FROM {t["alliance"]} a
+        LEFT JOIN referentials_term st ON st.id = a.stage_id
+        LEFT JOIN {t["territory"]} tr ON tr.id = a.territory_id
+        LEFT JOIN {t["territory"]} rg ON rg.id = tr.region_id
+        WHERE a.status = 'published'
+        """
+    )
+    out.executemany("INSERT INTO alliances VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    for column in ("kind", "stage", "region", "start_year"):
+        out.execute(f"CREATE INDEX alliances_{column} ON alliances ({column})")
+    out.execute(
+        "CREATE VIRTUAL TABLE alliances_fts USING fts5(title, summary, description, partners, "
+        'content="alliances", content_rowid="id", tokenize="unicode61 remove_diacritics 2")'
+    )
+    out.execute("INSERT INTO alliances_fts (alliances_fts) VALUES ('rebuild')")
+    out.commit()
+    out.execute("ANALYZE")
+    out.close()
+    src.close()
+
+
+def datasette_urls(db_name: str) -> list[str]:
+    urls = []
+    for text, filters in SEARCHES:
+        params: list[tuple[str, str]] = [("_search", text), ("_size", "20")]
+        for name, value in filters.items():
+            if name == "territory":
+                params.append(("region", value.split(":", 1)[1]))
+            elif name == "kind":
+                params.append(("kind", value))
+            else:
+                column = {"profile": "profiles", "type": "types", "domain": "domains"}[name]
+                params.append((f"{column}__arraycontains", value))
+        for facet in ("kind", "stage", "region"):
+            params.append(("_facet", facet))
+        for facet in ("profiles", "types", "domains", "sdg"):
+            params.append(("_facet_array", facet))
+        params.append(("_facet_size", "max"))
+        urls.append(f"/{db_name}/alliances.json?" + urlencode(params))
+    return urls
+
+
+def bench_datasette(runs: int) -> dict | str:
+    venv = Path(ARGS.venv)
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    check = subprocess.run([str(python), "-c", "import datasette"], capture_output=True)
+    if check.returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "datasette"], check=True)
+    version = subprocess.run(
+        [str(python), "-c", "import datasette.version as v; print(v.__version__)"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    target = Path(DATA_DIR) / "bench.db"
+    timed("export for Datasette", lambda: export_for_datasette(target))
+    per = max(5, runs // len(SEARCHES))
+    result = subprocess.run(
+        [
+            str(python),
+            "-c",
+            DATASETTE_RUNNER,
+            str(target),
+            json.dumps(datasette_urls("bench")),
+            str(per),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        return f"failed: {result.stderr[-800:]}"
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    data["version"] = version
+    data["stderr"] = result.stderr.strip()[-400:]
+    return data
+
+
+def main() -> None:
+    size = ARGS.size
+    prep = prepare(size)
+    total = Alliance.objects.filter(status="published").count()
+    api, page, executor, conjunctive, recorded, counts = bench_django(ARGS.runs)
+    bare = bench_bare_sql(connection.settings_dict["NAME"], recorded, ARGS.runs)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    datasette = None if ARGS.skip_datasette else bench_datasette(ARGS.runs)
+    lines = header(
+        f"Search of the base of alliances ({total:,} synthetic alliances, SQLite)",
+        "python bench/base_search.py" + (f" --size {size}" if size != 100_000 else ""),
+    )
+    lines += [
+        f"Revision {git_revision()}. Faceted searches: text + 2 filters, first page of 20, "
+        "counts of every facet (kind, profile, type, domain, SDG, stage, région; disjunctive). "
+        f"{len(SEARCHES)} different searches, result counts {counts}; in-process "
+        "(server time without network), after 2 warm-up calls each.",
+        "",
+        "| preparation | seconds |",
+        "|---|---:|",
+    ]
+    lines += [f"| {label} | {seconds:.1f} |" for label, seconds in prep.items()]
+    lines += [
+        "",
+        "| measure | median ms | p95 ms | runs | target |",
+        "|---|---:|---:|---:|---|",
+        f"| API /api/v1/alliances (JSON) | {api['median']:.1f} | {api['p95']:.1f} | "
+        f"{api['runs']} | median < 30, p95 < 80 |",
+        f"| HTML page /alliances/ (with map) | {page['median']:.1f} | {page['p95']:.1f} | "
+        f"{page['runs']} | |",
+        f"| executor alone (run_search) | {executor['median']:.1f} | {executor['p95']:.1f} | "
+        f"{executor['runs']} | |",
+        f"| executor, facets counted on the results only (not disjunctive) | "
+        f"{conjunctive['median']:.1f} | {conjunctive['p95']:.1f} | {conjunctive['runs']} | |",
+        f"| bare SQL of the executor, plain sqlite3 | {bare['median']:.1f} | {bare['p95']:.1f} | "
+        f"{bare['runs']} | baseline |",
+    ]
+    if isinstance(datasette, dict):
+        lines.append(
+            f"| Datasette {datasette['version']} (same data, FTS5, same filters and facets) | "
+            f"{datasette['median']:.1f} | {datasette['p95']:.1f} | {datasette['runs']} | "
+            "baseline |"
+        )
+    lines += [
+        "",
+        f"- Overhead of Django over the bare SQL (API median / bare SQL median): "
+        f"{api['median'] / bare['median']:.2f}×.",
+    ]
+    if isinstance(datasette, dict):
+        lines.append(
+            f"- API median / Datasette median: {api['median'] / datasette['median']:.2f} "
+            "(aim: 0.5 or less). Datasette result counts: "
+            f"{datasette['counts']} (it matches words without stems, so its counts differ)."
+        )
+        if datasette.get("stderr"):
+            lines.append(f"- Datasette said: `{datasette['stderr']}`")
+    elif datasette:
+        lines.append(f"- Datasette: {datasette}")
+    else:
+        lines.append("- Datasette: not run (--skip-datasette).")
+    lines += [
+        f"- Peak memory of the benchmark process: {peak_mb:.0f} MB.",
+        f"- Load average during the run (shared machine): {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores.",
+        "",
+    ]
+    out = HERE / "results" / "base_search.md"
+    if size != 100_000:
+        out = HERE / "results" / f"base_search_{size}.md"
+    out.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
