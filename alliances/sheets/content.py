@@ -5,9 +5,15 @@ with the same SVG charts and maps.
 """
 
 import hashlib
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,18 +68,35 @@ def data_version() -> str:
 
 
 def subject_alliances(subject: Subject):  # noqa: ANN201 - a QuerySet of Alliance
-    return (
-        Alliance.objects.filter(status=Alliance.Status.PUBLISHED)
-        .filter(subject.alliance_filter)
-        .distinct()
-    )
+    published = Alliance.objects.filter(status=Alliance.Status.PUBLISHED)
+    if subject.kind == "profil":
+        # Through the partners an alliance would appear once per partner of the profile:
+        # a subquery of ids keeps each alliance once without a costly DISTINCT.
+        partners = Partner.objects.filter(organisation__profile=subject.obj)
+        return published.filter(id__in=partners.values("alliance_id"))
+    return published.filter(subject.alliance_filter)
+
+
+def _national_counts(through, column: str) -> dict[int, int]:  # noqa: ANN001
+    """Counts over every published alliance: shared by all sheets, cached per data version."""
+    key = f"sheet:national:{through._meta.db_table}:{data_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        rows = (
+            through.objects.filter(alliance__status=Alliance.Status.PUBLISHED)
+            .values(column)
+            .annotate(n=Count("alliance_id"))
+        )
+        counts = {row[column]: row["n"] for row in rows}
+        cache.set(key, counts, 3600)
+    return counts
 
 
 def _term_counts(ids_query, through, column: str) -> dict[int, int]:  # noqa: ANN001
     rows = (
         through.objects.filter(alliance_id__in=ids_query)
         .values(column)
-        .annotate(n=Count("alliance_id", distinct=True))
+        .annotate(n=Count("alliance_id"))  # one row per (alliance, term): no DISTINCT
     )
     return {row[column]: row["n"] for row in rows}
 
@@ -222,7 +245,8 @@ def sheet_map(subject: Subject, ids_query) -> object:  # noqa: ANN001
 
 def subject_alliances_in(region: Territory):  # noqa: ANN201
     return Alliance.objects.filter(
-        status=Alliance.Status.PUBLISHED, territory__region=region
+        status=Alliance.Status.PUBLISHED,
+        territory__in=Territory.objects.filter(region=region).values("id"),
     ).values("id")
 
 
@@ -327,15 +351,14 @@ def resources(subject: Subject) -> list[Resource]:
     return list(found.distinct().order_by("-year", "title")[:MAX_RESOURCES])
 
 
-def comparison_chart(subject: Subject) -> Chart | None:
+def comparison_chart(subject: Subject, ids_query=None) -> Chart | None:  # noqa: ANN001
     """Territories: shares of partnership types here and nationally. Others: the subject
     among its peers (all profiles, all domains or all SDGs)."""
-    published = Alliance.objects.filter(status=Alliance.Status.PUBLISHED)
     through = Alliance.partnership_types.through
     if subject.is_territory:
-        here = subject_alliances(subject).values("id")
+        here = ids_query if ids_query is not None else subject_alliances(subject).values("id")
         local = _term_counts(here, through, "term_id")
-        national = _term_counts(published.values("id"), through, "term_id")
+        national = _national_counts(through, "term_id")
         if not local:
             return None
         local_total = sum(local.values()) or 1
@@ -402,7 +425,7 @@ def comparison_chart(subject: Subject) -> Chart | None:
                 .annotate(n=Count("alliance_id", distinct=True))
             }
         else:
-            counts = _term_counts(published.values("id"), Alliance.domains.through, "term_id")
+            counts = _national_counts(Alliance.domains.through, "term_id")
         rows = [
             {
                 "label": t.label + (" ◆" if t.pk == subject.obj.pk else ""),
@@ -411,7 +434,7 @@ def comparison_chart(subject: Subject) -> Chart | None:
             for t in terms
         ]
     else:
-        counts = _term_counts(published.values("id"), Alliance.sdg_goals.through, "sdggoal_id")
+        counts = _national_counts(Alliance.sdg_goals.through, "sdggoal_id")
         rows = [
             {
                 "label": f"{g.number}." + (" ◆" if g.pk == subject.obj.pk else ""),
@@ -432,8 +455,27 @@ def comparison_chart(subject: Subject) -> Chart | None:
     )
 
 
+@contextmanager
+def materialized_ids(queryset) -> Iterator[RawSQL]:  # noqa: ANN001
+    """Run the subject's query once into a temporary table that every count then reads."""
+    table = f"sheet_ids_{uuid.uuid4().hex[:12]}"
+    sql, params = queryset.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} (id bigint PRIMARY KEY)")
+        cursor.execute(f"INSERT INTO {table} (id) {sql}", params)
+    try:
+        yield RawSQL(f"SELECT id FROM {table}", [])  # noqa: S611 - the name is ours
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def build_sheet(subject: Subject) -> dict:
-    ids_query = subject_alliances(subject).values("id")
+    with materialized_ids(subject_alliances(subject)) as ids_query:
+        return _build_sheet(subject, ids_query)
+
+
+def _build_sheet(subject: Subject, ids_query: RawSQL) -> dict:
     alliances = Alliance.objects.filter(id__in=ids_query)
     totals = alliances.aggregate(
         total=Count("id"), catalysts=Count("id", filter=Q(kind=Alliance.Kind.CATALYST))
@@ -462,7 +504,7 @@ def build_sheet(subject: Subject) -> dict:
         "figures": figures,
         "examples": chosen,
         "resources": resources(subject),
-        "comparison": comparison_chart(subject),
+        "comparison": comparison_chart(subject, ids_query),
         "figure_sources": sources,
         "example_sources": example_sources,
         "data_version": data_version(),
