@@ -333,6 +333,7 @@ def bench_datasette(runs: int) -> dict | str:
 
 def main() -> None:
     size = ARGS.size
+    load_start = os.getloadavg()[0]
     prep = prepare(size)
     total = Alliance.objects.filter(status="published").count()
     api, page, executor, conjunctive, recorded, counts = bench_django(ARGS.runs)
@@ -393,8 +394,8 @@ def main() -> None:
         lines.append("- Datasette: not run (--skip-datasette).")
     lines += [
         f"- Peak memory of the benchmark process: {peak_mb:.0f} MB.",
-        f"- Load average during the run (shared machine): {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} cores.",
+        f"- Load average (1 min) on the shared machine: {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores.",
         "",
     ]
     out = HERE / "results" / "base_search.md"

@@ -12,11 +12,14 @@ their French stems), so they match the same tokens and find the same alliances:
   ts_rank.
 
 Both also keep `title_key`, the folded title, so sorting by title is the same everywhere.
+SQLite also keeps `base_alliance_facet` (alliance, facet, value), the facet values among the
+tags, from which the executor counts facets (docs/adr/0047).
 
 The index module creates its tables itself (`ensure_index`) and is kept up to date by
 `update_index(ids)` (called by signals on every save) and `rebuild_index()` (after a bulk
 load). Public interface: `ensure_index`, `rebuild_index`, `update_index`, `remove_from_index`,
-`text_condition`, `scored_ids_sql`, `tags_of`, `text_expression`, `tags_expression`.
+`text_condition`, `scored_ids_sql`, `bm25_sql`, `tags_of`, `facet_rows`, `text_expression`,
+`tags_expression`.
 """
 
 from __future__ import annotations
