@@ -35,6 +35,11 @@ class AllianceFilters(Schema):
     year_max: str = Field("", description="Start year at most.")
     stage: list[str] = Field([], description="Life-cycle stage key.")
     organisation: list[str] = Field([], description="Organisation id (partner).")
+    light: list[str] = Field(
+        [],
+        description="Status light of the partners' follow-up: green (progress report within "
+        "12 months), amber (12 to 24 months), red (over 24 months, inactive).",
+    )
     sort: str = Field("", description="relevance (default with text), date or title.")
     page: str = Field("", description="Page number from 1 (past the end: the last page).")
     page_size: str = Field("", description="Results per page (default 20, at most 100).")
@@ -61,6 +66,7 @@ class AllianceSummaryOut(Schema):
     start_year: int | None
     end_year: int | None
     stage: str | None
+    status_light: str | None
     types: list[str]
     domains: list[str]
     sdg_goals: list[int]
@@ -83,7 +89,7 @@ class AllianceListOut(Schema):
     page_size: int
     results: list[AllianceSummaryOut]
     facets: dict[str, list[FacetValueOut]] = Field(
-        description="Counts per value for kind, profile, type, domain, sdg, stage, region: "
+        description="Counts per value for kind, profile, type, domain, sdg, stage, region, light: "
         "each facet applies every other active filter."
     )
     notices: list[str] = Field(description="What was ignored in the request, and why.")

@@ -115,6 +115,11 @@ class Alliance(models.Model):
         REGIONAL = "regional", _("régionale")
         NATIONAL = "national", _("nationale")
 
+    class StatusLight(models.TextChoices):
+        GREEN = "green", _("À jour (rapport de moins de 12 mois)")
+        AMBER = "amber", _("À relancer (rapport de 12 à 24 mois)")
+        RED = "red", _("Inactive (plus de 24 mois sans rapport)")
+
     kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("titre"), max_length=300)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=120, unique=True)
@@ -175,6 +180,16 @@ class Alliance(models.Model):
         limit_choices_to={"taxonomy__key": "catalyst_trades"},
     )
     results_text = models.TextField(_("résultats (texte de la source)"), blank=True)
+    # Set by the partner workspaces from the progress reports (empty: no workspace, no light);
+    # kept on the alliance so that the search filters and counts it like any other column.
+    status_light = models.CharField(
+        _("voyant de suivi"),
+        max_length=5,
+        choices=StatusLight.choices,
+        blank=True,
+        default="",
+        db_index=True,
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

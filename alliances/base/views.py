@@ -41,6 +41,7 @@ def facet_titles() -> dict[str, str]:
         "sdg": _("Objectif de développement durable"),
         "stage": _("Étape du cycle de vie"),
         "region": _("Région"),
+        "light": _("Voyant de suivi (rapports des partenaires)"),
     }
 
 
@@ -145,7 +146,17 @@ def search(request: HttpRequest) -> HttpResponse:
         if values
     ]
     active = []
-    for name in ("kind", "profile", "type", "domain", "sdg", "territory", "stage", "organisation"):
+    for name in (
+        "kind",
+        "profile",
+        "type",
+        "domain",
+        "sdg",
+        "territory",
+        "stage",
+        "organisation",
+        "light",
+    ):
         for value in getattr(query, name):
             active.append(
                 {
@@ -209,6 +220,8 @@ def _active_label(name: str, value: str, result: Any) -> str:
             return org.name
     if name == "kind":
         return str(dict(Alliance.Kind.choices).get(value, value))
+    if name == "light":
+        return str(dict(Alliance.StatusLight.choices).get(value, value))
     return value
 
 

@@ -10,3 +10,7 @@ class WorkspacesConfig(AppConfig):
         from .public import public_section
 
         register(public_section)
+
+        from .signals import connect
+
+        connect()

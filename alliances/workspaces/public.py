@@ -16,6 +16,7 @@ def public_summary(alliance: object) -> dict | None:
     summary: dict = {
         "status": workspace_status(workspace),
         "last_report": last_report_date(workspace),
+        "opened": timezone.localdate(workspace.created_at),
     }
     if workspace.publish_evaluation:
         campaign = (

@@ -6,6 +6,7 @@ from alliances.base.search.fulltext import FACET_PREFIX, facet_rows, tag
 def test_facet_rows_keep_facet_tags_only() -> None:
     tags = [
         tag("k", "alliance"),
+        tag("l", "amber"),
         tag("p", 4),
         tag("s", 9),  # subtype: filtered, not a facet
         tag("d", 12),
@@ -25,6 +26,7 @@ def test_facet_rows_keep_facet_tags_only() -> None:
     assert sorted(rows) == sorted(
         [
             (1, "k", "alliance"),
+            (1, "l", "amber"),
             (1, "p", "4"),
             (1, "d", "12"),
             (1, "st", "3"),

@@ -194,3 +194,11 @@ def test_any_parameters_parse_and_round_trip(params):
     again, notices = parse_query(_pairs_to_dict(query.params()))
     assert again == query
     assert notices == [] or all(n.code in {"too_long", "too_many_words"} for n in notices)
+
+
+def test_status_lights_are_normalised_and_round_trip():
+    query, notices = parse_query({"light": ["GREEN", "red", "violet", "green"]})
+    assert query.light == ("green", "red")
+    assert [(n.code, n.param, n.value) for n in notices] == [("invalid", "light", "violet")]
+    assert parse_query({"light": ["green", "red"]})[0].to_querystring() == "light=green&light=red"
+    assert query.without("light", "red").light == ("green",)

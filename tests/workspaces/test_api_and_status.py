@@ -50,9 +50,18 @@ def test_api_follows_the_page_permissions(as_user, people, closed, client):
     assert as_user(people["member_a"]).get(model).json()["total"] == 1000.0
 
 
+def _opened_long_ago(workspace, days: int = 800) -> None:
+    """Move the opening of a workspace back in time (update(): no signal, like time passing)."""
+    type(workspace).objects.filter(pk=workspace.pk).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+    workspace.refresh_from_db()
+
+
 def test_public_summary_shows_only_what_the_coordinator_published(closed):
+    _opened_long_ago(closed)
     summary = public_summary(closed.alliance)
-    assert summary["status"] == "red"  # never reported
+    assert summary["status"] == "red"  # never reported in over two years
     assert "evaluation" not in summary and "model" not in summary
     closed.publish_evaluation = True
     closed.publish_model = True
@@ -66,6 +75,9 @@ def test_public_summary_shows_only_what_the_coordinator_published(closed):
 
 
 def test_reminders_go_to_coordinators_once_a_month(closed, people):
+    call_command("send_report_reminders", verbosity=0)
+    assert mail.outbox == []  # a workspace opened today has a year for its first report
+    _opened_long_ago(closed, days=340)
     call_command("send_report_reminders", verbosity=0)
     assert [m.to for m in mail.outbox] == [[people["coordinator"].email]]
     call_command("send_report_reminders", verbosity=0)
@@ -85,7 +97,10 @@ def test_reminders_go_to_coordinators_once_a_month(closed, people):
 def test_the_public_alliance_page_shows_the_light_and_what_was_published(client, closed):
     url = closed.alliance.get_absolute_url()
     html = client.get(url).content.decode()
-    assert "Suivi de l" in html and "Inactive" in html
+    assert "Suivi de l" in html and "premier rapport d" in html  # opened today: green
+    _opened_long_ago(closed)
+    html = client.get(url).content.decode()
+    assert "Inactive" in html
     assert "Modèle socio-économique" not in html
     closed.publish_model = True
     closed.save()
@@ -93,3 +108,57 @@ def test_the_public_alliance_page_shows_the_light_and_what_was_published(client,
     html = client.get(url).content.decode()
     assert "Active : rapport d" in html
     assert "Modèle socio-économique" in html and "Ressources mobilisées" in html
+
+
+def _search(client, **params):
+    return client.get("/api/v1/alliances", params).json()
+
+
+def test_the_status_light_is_kept_on_the_alliance_and_is_a_search_facet(client, workspace):
+    from alliances.base.models import Alliance
+
+    alliance = Alliance.objects.get(pk=workspace.alliance_id)
+    assert alliance.status_light == "green"  # opened today: a year for the first report
+    payload = _search(client, light="green")
+    assert [r["slug"] for r in payload["results"]] == ["alliance-essai"]
+    assert payload["results"][0]["status_light"] == "green"
+    assert {v["value"]: v["count"] for v in payload["facets"]["light"]} == {"green": 1}
+    # The 66 shipped examples have no workspace, hence no light: not counted, not found.
+    assert _search(client, light="red")["count"] == 0
+    assert _search(client)["count"] > 1
+
+    # Time passes (no signal): the daily command turns the light red, the search follows.
+    _opened_long_ago(workspace)
+    assert Alliance.objects.get(pk=alliance.pk).status_light == "green"
+    call_command("send_report_reminders", verbosity=0)
+    assert Alliance.objects.get(pk=alliance.pk).status_light == "red"
+    assert [r["slug"] for r in _search(client, light="red")["results"]] == ["alliance-essai"]
+    assert _search(client, light="green")["count"] == 0
+
+    # A report filed turns it green at once; removed, red again.
+    report = ProgressReport.objects.create(workspace=workspace, year=2026, achievements="Bilan")
+    assert Alliance.objects.get(pk=alliance.pk).status_light == "green"
+    report.delete()
+    assert Alliance.objects.get(pk=alliance.pk).status_light == "red"
+    # An old report: amber between 12 and 24 months.
+    ProgressReport.objects.create(workspace=workspace, year=2025, achievements="Bilan")
+    ProgressReport.objects.filter(workspace=workspace).update(
+        submitted_at=timezone.now() - timedelta(days=500)
+    )
+    call_command("send_report_reminders", "--dry-run", verbosity=0)  # a dry run writes nothing
+    assert Alliance.objects.get(pk=alliance.pk).status_light == "green"
+    call_command("send_report_reminders", verbosity=0)
+    assert Alliance.objects.get(pk=alliance.pk).status_light == "amber"
+
+    # Closing the workspace takes the light away.
+    workspace.delete()
+    assert Alliance.objects.get(pk=alliance.pk).status_light == ""
+
+
+def test_the_search_page_offers_the_light_facet_with_a_readable_label(client_fr, workspace):
+    html = client_fr.get("/alliances/?light=green").content.decode()
+    assert "Voyant de suivi" in html
+    assert "À jour (rapport de moins de 12 mois)" in html
+    assert "Alliance d&#x27;essai" in html or "Alliance d'essai" in html
+    html = client_fr.get("/alliances/?light=violet").content.decode()
+    assert "violet" in html  # an unknown value is ignored with a visible notice

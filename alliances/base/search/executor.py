@@ -34,7 +34,7 @@ from . import fulltext
 from .analysis import snippet
 from .query import Notice, SearchQuery
 
-FACETS = ("kind", "profile", "type", "domain", "sdg", "stage", "region")
+FACETS = ("kind", "profile", "type", "domain", "sdg", "stage", "region", "light")
 # Which filter a facet's counts leave out (disjunctive faceting).
 FACET_FILTER = {
     "kind": "kind",
@@ -44,6 +44,7 @@ FACET_FILTER = {
     "sdg": "sdg",
     "stage": "stage",
     "region": "territory",
+    "light": "light",
 }
 TAXONOMY = {
     "profile": "actor_profiles",
@@ -101,6 +102,8 @@ class Hit:
     region: str | None
     stage: str | None
     stage_label: str
+    light: str = ""
+    light_label: str = ""
     types: list[tuple[str, str]] = field(default_factory=list)
     domains: list[tuple[str, str]] = field(default_factory=list)
     sdg_goals: list[int] = field(default_factory=list)
@@ -127,6 +130,7 @@ class Hit:
             "start_year": self.start_year,
             "end_year": self.end_year,
             "stage": self.stage,
+            "status_light": self.light or None,
             "types": [key for key, _label in self.types],
             "domains": [key for key, _label in self.domains],
             "sdg_goals": self.sdg_goals,
@@ -239,6 +243,12 @@ class _Compiler:
                 f"a.kind IN ({self._marks(q.kind)})",
                 list(q.kind),
                 tags=[fulltext.tag("k", k) for k in q.kind],
+            )
+        if q.light:
+            self.conditions["light"] = _Cond(
+                f"a.status_light IN ({self._marks(q.light)})",
+                list(q.light),
+                tags=[fulltext.tag("l", v) for v in q.light],
             )
         for param in ("profile", "type", "domain", "stage"):
             keys = getattr(q, param)
@@ -521,6 +531,12 @@ def _facet_sql(name: str, hits: str, t: dict[str, str], vendor: str = "sqlite") 
             f"SELECT 'kind', CAST(NULL AS BIGINT), a.kind, {count} FROM {hits} "
             f"{join} {t['alliance']} a ON a.id = {hits}.id GROUP BY a.kind"
         )
+    if name == "light":
+        return (
+            f"SELECT 'light', CAST(NULL AS BIGINT), a.status_light, {count} FROM {hits} "
+            f"{join} {t['alliance']} a ON a.id = {hits}.id WHERE a.status_light <> '' "
+            "GROUP BY a.status_light"
+        )
     if name == "stage":
         return (
             f"SELECT 'stage', a.stage_id, CAST(NULL AS TEXT), {count} FROM {hits} "
@@ -728,7 +744,7 @@ def _sqlite_rows(
                     )
                     name = of_prefix[prefix]
                     for value, n in cursor.fetchall():
-                        if name == "kind":
+                        if name in ("kind", "light"):
                             rows.append((name, None, value, float(n)))
                         else:
                             rows.append((name, int(value), None, float(n)))
@@ -789,12 +805,15 @@ def _labels(facets_raw: dict[str, dict], using: str) -> dict[str, dict[Any, tupl
         pk: (f"region:{code}", name) for pk, code, name in regions.values_list("id", "code", "name")
     }
     out["kind"] = {k: (k, str(label)) for k, label in Alliance.Kind.choices}
+    out["light"] = {k: (k, str(label)) for k, label in Alliance.StatusLight.choices}
     return out
 
 
 def _sort_key(name: str, value: str, label: str, count: int, position: int) -> tuple:
     if name == "sdg":
         return (int(value),)
+    if name == "light":
+        return (Alliance.StatusLight.values.index(value),)
     return (-count, label.casefold())
 
 
@@ -912,6 +931,7 @@ def filter_label(name: str) -> str:
         "territory": _("le territoire"),
         "stage": _("l'étape"),
         "organisation": _("l'organisation"),
+        "light": _("le voyant de suivi"),
         "years": _("les années"),
     }
     return labels.get(name, name)
@@ -986,6 +1006,7 @@ def load_hits(ids: list[int], terms: list, using: str) -> list[Hit]:
             "end_year",
             "territory_id",
             "stage_id",
+            "status_light",
         )
     )
     by_id = {row[0]: row for row in rows}
@@ -1036,13 +1057,14 @@ def load_hits(ids: list[int], terms: list, using: str) -> list[Hit]:
             target.setdefault(alliance_id, []).append(labels[term_id])
     kinds = dict(Alliance.Kind.choices)
     statuses = dict(Alliance.Status.choices)
+    lights = dict(Alliance.StatusLight.choices)
     pattern = _url_pattern()
     hits = []
     for pk in ids:
         row = by_id.get(pk)
         if row is None:
             continue
-        _id, slug, title, kind, summary, description, status, start, end, tid, stage = row
+        _id, slug, title, kind, summary, description, status, start, end, tid, stage, light = row
         place = places.get(tid)
         stage_key, stage_label = labels.get(stage, (None, "")) if stage else (None, "")
         hits.append(
@@ -1065,6 +1087,8 @@ def load_hits(ids: list[int], terms: list, using: str) -> list[Hit]:
                 region=place[3] if place else None,
                 stage=stage_key,
                 stage_label=stage_label,
+                light=light,
+                light_label=str(lights.get(light, "")),
                 types=sorted(types.get(pk, [])),
                 domains=sorted(domains.get(pk, [])),
                 sdg_goals=sorted(goals.get(pk, [])),

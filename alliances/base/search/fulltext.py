@@ -46,6 +46,7 @@ FACET_PREFIX = {
     "sdg": "g",
     "stage": "st",
     "region": "r",
+    "light": "l",
 }
 PG_TABLE = "base_alliance_search"
 PG_CONFIG = "alliances_fr"
@@ -230,12 +231,13 @@ _FACET_OF_PREFIX = {prefix: facet for facet, prefix in FACET_PREFIX.items()}
 def facet_rows(pk: int, tags: Iterable[str]) -> list[tuple[int, str, str]]:
     """(alliance id, facet prefix, value) of the facet tags among `tags`.
 
-    Kinds are words ("zkalliance"); the other facet values are ids ("zd12", "zst3"), which
-    keeps "zde12" (a département, not a facet) apart from "zd12" (a domain)."""
+    Kinds and status lights are words ("zkalliance", "zlgreen"); the other facet values are
+    ids ("zd12", "zst3"), which keeps "zde12" (a département, not a facet) apart from "zd12"
+    (a domain)."""
     out = []
     for token in tags:
-        if token.startswith("zk"):
-            out.append((pk, "k", token[2:]))
+        if token.startswith(("zk", "zl")):
+            out.append((pk, token[1], token[2:]))
             continue
         head = token[1:].rstrip("0123456789")
         value = token[1 + len(head) :]
@@ -321,7 +323,7 @@ def tag(kind: str, value: object) -> str:
 
 
 def tags_of(ids: list[int], using: str) -> dict[int, set[str]]:
-    """The filter tags of these alliances: kind, stage, territory and its containers,
+    """The filter tags of these alliances: kind, status light, stage, territory and its containers,
     domains, types, SDG goals (with the goals of their targets) and targets, profiles and
     subtypes of partners, partner organisations."""
     from alliances.sdg.models import SdgTarget
@@ -333,11 +335,13 @@ def tags_of(ids: list[int], using: str) -> dict[int, set[str]]:
     rows = (
         Alliance.objects.using(using)
         .filter(pk__in=ids)
-        .values_list("id", "kind", "stage_id", "territory_id")
+        .values_list("id", "kind", "stage_id", "territory_id", "status_light")
     )
     territory_of: dict[int, int] = {}
-    for pk, kind, stage_id, territory_id in rows:
+    for pk, kind, stage_id, territory_id, light in rows:
         out[pk].add(tag("k", kind))
+        if light:
+            out[pk].add(tag("l", light))
         if stage_id:
             out[pk].add(tag("st", stage_id))
         if territory_id:

@@ -21,9 +21,20 @@ from .analysis import MAX_TERMS, Term, query_terms, raw_words
 
 SORTS = ("relevance", "date", "title")
 KINDS = ("alliance", "catalyst")
+LIGHTS = ("green", "amber", "red")
 TERRITORY_LEVELS = ("pays", "region", "departement", "epci", "commune")
 # Parameters that take several values (repeat the parameter: ?domain=a&domain=b).
-MULTI = ("kind", "profile", "type", "domain", "sdg", "territory", "stage", "organisation")
+MULTI = (
+    "kind",
+    "profile",
+    "type",
+    "domain",
+    "sdg",
+    "territory",
+    "stage",
+    "organisation",
+    "light",
+)
 FILTERS = (*MULTI, "year_min", "year_max")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -56,6 +67,7 @@ class SearchQuery:
     territory: tuple[str, ...] = ()
     stage: tuple[str, ...] = ()
     organisation: tuple[str, ...] = ()
+    light: tuple[str, ...] = ()
     year_min: int | None = None
     year_max: int | None = None
     sort: str = ""
@@ -173,6 +185,9 @@ def _normalise(name: str, value: str) -> str | None:
     value = _clean(value)
     if name == "kind":
         return value if value in KINDS else None
+    if name == "light":
+        value = value.lower()
+        return value if value in LIGHTS else None
     if name in ("profile", "type", "domain", "stage"):
         value = value.lower()
         return value if _KEY.match(value) else None

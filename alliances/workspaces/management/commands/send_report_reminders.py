@@ -1,4 +1,5 @@
-"""Daily: remind coordinators whose alliance has no progress report for 11 months or more.
+"""Daily: refresh the status lights, and remind coordinators whose alliance has no progress
+report for 11 months or more.
 
 Meant for a scheduler (cron, systemd timer): `manage.py send_report_reminders`. A workspace
 is reminded at most once every 30 days; `--dry-run` lists who would be reminded.
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from alliances.workspaces.models import Membership, Workspace
-from alliances.workspaces.status import last_report_date
+from alliances.workspaces.status import clock_start, last_report_date, refresh_status_lights
 
 REMIND_AFTER_DAYS = 335  # about 11 months: before the light turns amber at 12
 REMIND_EVERY_DAYS = 30
@@ -32,9 +33,14 @@ class Command(BaseCommand):
         today = timezone.localdate()
         now = timezone.now()
         sent = 0
+        if not options["dry_run"]:
+            # The lights change with time alone: this daily run keeps them and the search
+            # facet current.
+            changed = refresh_status_lights(today=today)
+            self.stdout.write(f"{len(changed)} voyant(s) de suivi mis à jour")
         for workspace in Workspace.objects.select_related("alliance"):
             last = last_report_date(workspace)
-            due = last is None or (today - last).days >= REMIND_AFTER_DAYS
+            due = (today - clock_start(workspace)).days >= REMIND_AFTER_DAYS
             recently = workspace.last_reminder_at and (
                 now - workspace.last_reminder_at < timedelta(days=REMIND_EVERY_DAYS)
             )
