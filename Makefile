@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: serve test setup lint format lock messages bench system-deps clean
+.PHONY: serve test setup lint format lock messages bench system-deps test-data clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,12 +29,16 @@ serve: setup
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## Everything the tests need (Chromium, poppler), then lint and all tests, on SQLite and PostgreSQL.
-test: $(VENV)/.dev-installed system-deps lint
+test: $(VENV)/.dev-installed system-deps test-data lint
 	$(PY) -m pytest
 	scripts/test-postgres.sh
 
 system-deps:
 	scripts/install-system-deps.sh
+
+## Reference files that only the tests use (the IATI schema), kept under var/.
+test-data: $(VENV)/.dev-installed
+	scripts/fetch-iati-schemas.sh
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -217,6 +217,10 @@ ALLIANCES_VOLUNTEER_RATE_SOURCE = os.environ.get(
 
 # Who publishes the platform's data (DCAT catalogue, feeds).
 ALLIANCES_PUBLISHER_NAME = os.environ.get("ALLIANCES_PUBLISHER_NAME", "Plateforme Alliances")
+# The publisher's organisation identifier for the IATI export (org-id.guide, e.g. "FR-RCS-…");
+# empty: a local identifier derived from the site's host, to be replaced before registering.
+ALLIANCES_IATI_ORG_REF = os.environ.get("ALLIANCES_IATI_ORG_REF", "")
+ALLIANCES_IATI_ORG_TYPE = os.environ.get("ALLIANCES_IATI_ORG_TYPE", "90")  # IATI: 90 = other
 
 # API rate limit per client address (requests per minute; 0 disables); keys have their own.
 ALLIANCES_API_RATE_PER_MINUTE = int(os.environ.get("ALLIANCES_API_RATE_PER_MINUTE", "300"))
