@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 
+from alliances.common.spreadsheet import as_text_cell
 from alliances.territories.models import Territory
 
 from .geo import point_for, point_of
@@ -232,14 +233,14 @@ def _row_chunks(alliances: Iterable[Alliance], base_url: str) -> Iterator[dict[s
 
 
 def _flat(value: Any) -> Any:
-    """A cell value: lists joined with "|", None as empty."""
+    """A cell value: lists joined with "|", None as empty, formula-like text made inert."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return "|".join(str(v) for v in value)
+        return as_text_cell("|".join(str(v) for v in value))
     if isinstance(value, Decimal):
         return str(value)
-    return value
+    return as_text_cell(value)
 
 
 class _Echo:

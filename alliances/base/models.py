@@ -188,6 +188,7 @@ class Alliance(models.Model):
         choices=StatusLight.choices,
         blank=True,
         default="",
+        db_default="",  # the bulk writers (loader, import) insert rows without this column
         db_index=True,
     )
     status = models.CharField(

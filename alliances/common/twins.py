@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from .spreadsheet import as_text_cell
+
 FORMATS = ("html", "json", "csv")
 
 
@@ -35,10 +37,10 @@ def csv_response(rows: Iterable[dict], columns: Sequence[str], filename: str) ->
 
 def _csv_cell(value: object) -> object:
     if isinstance(value, list | tuple):
-        return "|".join(str(v) for v in value)
+        return as_text_cell("|".join(str(v) for v in value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    return value
+    return as_text_cell(value)
 
 
 def list_response(

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
+from alliances.common.spreadsheet import as_text_cell
+
 IATI_VERSION = "2.03"
 # IATI codelists (https://iatistandard.org/en/iati-standard/203/codelists/).
 TAG_VOCABULARY_SDG_GOALS = "2"
@@ -267,5 +269,6 @@ def registry_csv(activities: Iterable[RegistryActivity], publisher_ref: str, tod
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(csv_rows(activities, publisher_ref, today))
+    for row in csv_rows(activities, publisher_ref, today):
+        writer.writerow({k: as_text_cell(v) for k, v in row.items()})
     return ("\ufeff" + text.getvalue()).encode("utf-8")

@@ -46,6 +46,7 @@ from alliances.base.models import (
 )
 from alliances.base.names import organisation_key
 from alliances.base.places import scale_for
+from alliances.common.spreadsheet import as_text_cell
 from alliances.common.text import normalize_name
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal, SdgTarget
@@ -709,7 +710,8 @@ def rejects_bytes(report: ImportReport, fmt: str = "csv", separator: str = ",") 
     records = []
     for _number, cells, problems in report.rejected:
         error = " ; ".join(f"ligne {p.row}, colonne {p.column} : {p.message}" for p in problems)
-        records.append({**{c: cells.get(c, "") for c in columns}, "error": error})
+        record = {**{c: cells.get(c, "") for c in columns}, "error": error}
+        records.append({c: as_text_cell(v) for c, v in record.items()})
     if fmt == "xlsx":
         from openpyxl import Workbook
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from alliances.common.spreadsheet import from_text_cell
+
 from .cells import CellError, gettext_noop
 
 FORMATS = ("csv", "xlsx", "jsonl")
@@ -83,7 +85,8 @@ def read_csv(data: bytes, separator: str | None = None) -> Table:
             if not any(v.strip() for v in values):
                 continue
             cells = {
-                c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(columns)
+                c: (from_text_cell(values[i].strip()) if i < len(values) else "")
+                for i, c in enumerate(columns)
             }
             rows.append((reader.line_num, cells))
     except csv.Error as error:
@@ -105,7 +108,7 @@ def xlsx_cell(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return from_text_cell(str(value).strip())
 
 
 def read_xlsx(data: bytes) -> Table:
