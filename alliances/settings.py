@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "alliances.evaluation",
     "alliances.economics",
     "alliances.accounts",
+    "alliances.contributions",
+    "alliances.alerts",
     "alliances.opendata",
     "alliances.home",
     "alliances.api",
@@ -216,6 +218,9 @@ ALLIANCES_VOLUNTEER_RATE_SOURCE = os.environ.get(
 )
 
 # Who publishes the platform's data (DCAT catalogue, feeds).
+# The public address of the platform, for the links of e-mails sent by scheduled commands
+# (alerts, report reminders), which have no request to take it from.
+ALLIANCES_SITE_URL = os.environ.get("ALLIANCES_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLIANCES_PUBLISHER_NAME = os.environ.get("ALLIANCES_PUBLISHER_NAME", "Plateforme Alliances")
 # The publisher's organisation identifier for the IATI export (org-id.guide, e.g. "FR-RCS-…");
 # empty: a local identifier derived from the site's host, to be replaced before registering.

@@ -20,6 +20,8 @@ urlpatterns = [
     path("espaces/", include("alliances.economics.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("comptes/", include("alliances.accounts.urls")),
+    path("contributions/", include("alliances.contributions.urls")),
+    path("", include("alliances.alerts.urls")),
     path("", include("alliances.opendata.urls")),
     path("confidentialite/", accounts_views.privacy, name="privacy"),
     path("territoires/", include("alliances.territories.urls")),

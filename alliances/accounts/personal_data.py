@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser
 
 
 def personal_data(user: AbstractBaseUser) -> dict:
+    from alliances.alerts.models import SavedSearch
+    from alliances.contributions.personal import contributions_of
     from alliances.evaluation.models import ProgressReport, Response
     from alliances.workspaces.models import Invitation, Membership
 
@@ -59,4 +61,26 @@ def personal_data(user: AbstractBaseUser) -> dict:
                 "workspace__alliance"
             )
         ],
+        "saved_searches": [
+            {
+                "name": s.name,
+                "querystring": s.querystring,
+                "frequency": s.frequency,
+                "language": s.language,
+                "created_at": s.created_at.isoformat(),
+                "last_sent_at": s.last_sent_at.isoformat() if s.last_sent_at else None,
+                "portal": (
+                    {
+                        "slug": s.portal.slug,
+                        "title": s.portal.title,
+                        "intro": s.portal.intro,
+                        "is_public": s.portal.is_public,
+                    }
+                    if hasattr(s, "portal")
+                    else None
+                ),
+            }
+            for s in SavedSearch.objects.filter(owner=user).select_related("portal")
+        ],
+        "contributions": contributions_of(user),
     }

@@ -27,7 +27,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true")
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        parser.add_argument(
+            "--base-url",
+            default=settings.ALLIANCES_SITE_URL,
+            help="the public address of the platform (default: ALLIANCES_SITE_URL)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         today = timezone.localdate()

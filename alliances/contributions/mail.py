@@ -1,0 +1,52 @@
+"""The e-mail telling a contributor what became of their proposal, in their language."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from . import rules
+from .models import Proposal
+from .services import contributor_name
+
+logger = logging.getLogger(__name__)
+
+
+def answer_language(proposal: Proposal) -> str:
+    """The language of the proposal's interface when it is one of ours, else French."""
+    known = {code for code, _name in settings.LANGUAGES}
+    language = (proposal.language or "")[:2].lower()
+    return language if language in known else "fr"
+
+
+def notify(proposal: Proposal, request: HttpRequest) -> bool:
+    """Send the answer to the contributor; False when there is nobody to tell or the mail
+    server failed (the moderation itself stands either way)."""
+    user = proposal.contributor
+    if user is None or not user.email:
+        return False
+    alliance = proposal.alliance
+    context = {
+        "proposal": proposal,
+        "name": contributor_name(user),
+        "title": rules.one_line(proposal.title, 300),
+        "accepted": proposal.status == Proposal.Status.ACCEPTED,
+        "correction": proposal.kind == Proposal.Kind.CORRECTION,
+        "published": bool(alliance and alliance.status == alliance.Status.PUBLISHED),
+        "alliance_url": request.build_absolute_uri(alliance.get_absolute_url()) if alliance else "",
+        "mine_url": request.build_absolute_uri(reverse("contributions:mine")),
+        "edited": proposal.edited_at is not None,
+    }
+    with translation.override(answer_language(proposal)):
+        subject = rules.one_line(render_to_string("contributions/email/subject.txt", context))
+        body = render_to_string("contributions/email/answer.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except OSError:  # smtplib's errors are OSErrors
+        logger.exception("contribution %s: answer not sent", proposal.pk)
+        return False
+    return True
