@@ -9,7 +9,12 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandParser
 
 # Loaders in dependency order: reference data first (the parts read it), content after.
-REFERENCE_LOADERS = ["populate_referentials", "populate_sdg", "populate_territories"]
+REFERENCE_LOADERS = [
+    "populate_roles",
+    "populate_referentials",
+    "populate_sdg",
+    "populate_territories",
+]
 CONTENT_LOADERS = [
     "load_alliances",
     "load_observatory",
