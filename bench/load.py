@@ -1,12 +1,14 @@
 """Load test: 50 concurrent clients for 60 s on the search API and pages, served by the
-documented production setup (gunicorn, 4 workers, PostgreSQL) on this machine.
+documented production setup (docs/deployment.md: gunicorn, 4 workers × 2 threads,
+PostgreSQL, Redis as the shared cache, rate limits on) on this machine.
 
     python bench/load.py [--clients 50] [--seconds 60] [--alliances 10000]
 
 Reports errors, median and 95th-percentile latencies and requests per second. Traffic goes to
 127.0.0.1 only; every loop is bounded in time. The clients run in 2 processes on the same
 2-core machine as the server, so the figures are a lower bound of what the server can do.
-The API rate limit is switched off for the run (all clients share one address).
+Each client sends its own `X-Forwarded-For` address, as the reverse proxy would, so the API
+rate limit (per address, counted in Redis) applies per client as in production.
 """
 
 import argparse
@@ -31,6 +33,7 @@ sys.path.insert(0, str(HERE))
 from common import git_revision, header  # noqa: E402
 
 DB = "alliances_bench_load"
+REDIS = "redis://127.0.0.1:6379/7"  # a database of its own, emptied before the run
 PATHS = [
     "/api/v1/alliances?q=emploi&page_size=20",
     "/api/v1/alliances?q=solidarite&type=mecenat",
@@ -49,20 +52,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _client_process(port: int, threads: int, seconds: float, queue: multiprocessing.Queue) -> None:
-    results: list[tuple[float, int]] = []
+def _client_process(
+    port: int, threads: int, seconds: float, queue: multiprocessing.Queue, group: int
+) -> None:
+    results: list[tuple[float, int, str]] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
+        headers = {"X-Forwarded-For": f"10.0.{group}.{seed + 1}"}  # one address per client
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         local = []
         while time.monotonic() < deadline:
             path = rng.choice(PATHS)
             started = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -70,7 +76,7 @@ def _client_process(port: int, threads: int, seconds: float, queue: multiprocess
                 status = 0
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            local.append(((time.perf_counter() - started) * 1000, status))
+            local.append(((time.perf_counter() - started) * 1000, status, path))
         with lock:
             results.extend(local)
 
@@ -95,11 +101,14 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SECRET_KEY": "bench-load",
-        "ALLIANCES_API_RATE_PER_MINUTE": "0",
+        "CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "CACHE_LOCATION": REDIS,
+        "ALLIANCES_TRUST_X_FORWARDED_FOR": "1",
         "DJANGO_SETTINGS_MODULE": "alliances.settings",
         "ALLIANCES_DATA_DIR": f"/tmp/{DB}",
     }
     env.pop("ALLIANCES_TESTING", None)
+    subprocess.run(["redis-cli", "-n", REDIS.rsplit("/", 1)[1], "FLUSHDB"], check=True)
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
     python = sys.executable
@@ -147,8 +156,10 @@ def main() -> None:
         per_process = [args.clients // 2, args.clients - args.clients // 2]
         started = time.perf_counter()
         procs = [
-            multiprocessing.Process(target=_client_process, args=(port, n, args.seconds, queue))
-            for n in per_process
+            multiprocessing.Process(
+                target=_client_process, args=(port, n, args.seconds, queue, group)
+            )
+            for group, n in enumerate(per_process)
         ]
         for p in procs:
             p.start()
@@ -159,19 +170,29 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    latencies = sorted(ms for ms, _ in results)
-    errors = sum(1 for _, status in results if status == 0 or status >= 500)
+    latencies = sorted(ms for ms, _, _ in results)
+    errors = sum(1 for _, status, _ in results if status == 0 or status >= 500)
     by_status: dict[int, int] = {}
-    for _, status in results:
+    for _, status, _ in results:
         by_status[status] = by_status.get(status, 0) + 1
+    per_path = []
+    for path in PATHS:
+        times = sorted(ms for ms, _, p in results if p == path)
+        if times:
+            per_path.append(
+                f"| `{path}` | {len(times):,} | {statistics.median(times):.0f} | "
+                f"{times[int(0.95 * (len(times) - 1))]:.0f} |"
+            )
     lines = header(
         f"Load: {args.clients} concurrent clients for {args.seconds:.0f} s",
         f"python bench/load.py --clients {args.clients} --seconds {args.seconds:.0f}",
     )
     lines += [
-        f"Revision {git_revision()}; gunicorn {args.workers} workers × 2 threads on PostgreSQL 15, "
-        f"{args.alliances:,} synthetic alliances + the shipped content; clients in 2 processes "
-        "on the same 2 cores (a lower bound of the server's capacity); rate limit off.",
+        f"Revision {git_revision()}; gunicorn {args.workers} workers × 2 threads on PostgreSQL 15 "
+        f"with Redis as the shared cache, {args.alliances:,} synthetic alliances + the shipped "
+        "content; clients in 2 processes on the same 2 cores (a lower bound of the server's "
+        "capacity); API rate limit on, one X-Forwarded-For address per client (429 answers are "
+        "counted under statuses, not as errors).",
         f"URLs (random mix): {', '.join(f'`{p}`' for p in PATHS)}.",
         "",
         "| requests | errors (5xx or failed) | statuses | req/s | median ms | p95 ms | max ms |",
@@ -179,6 +200,12 @@ def main() -> None:
         f"| {len(results):,} | {errors} | {by_status} | {len(results) / elapsed:.1f} | "
         f"{statistics.median(latencies):.0f} | {latencies[int(0.95 * (len(latencies) - 1))]:.0f} "
         f"| {latencies[-1]:.0f} |",
+        "",
+        "| URL | requests | median ms | p95 ms |",
+        "|---|---:|---:|---:|",
+        *per_path,
+        "",
+        f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on 2 cores.",
         "",
     ]
     (HERE / "results" / "load.md").write_text("\n".join(lines))
