@@ -34,8 +34,8 @@ from .analysis import Term, analyse, fold, fts5_expression, tsquery_expression
 
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
-# SQLite: one row per (alliance, facet, value), the facet values of the tags column, so that
-# a facet is counted by one index range per result (no joins, no COUNT(DISTINCT)).
+# One row per (alliance, facet, value), the facet values of the filter tags, so that a facet
+# is counted by one index range per result (no joins, no COUNT(DISTINCT)), on both backends.
 FACET_TABLE = "base_alliance_facet"
 # Facet of the executor -> prefix of its tag (see `tag`).
 FACET_PREFIX = {
@@ -159,8 +159,10 @@ def ensure_index(using: str | None = None) -> bool:
     created = False
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT to_regclass(%s)", [PG_TABLE])
-            if cursor.fetchone()[0] is None:
+            cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [PG_TABLE, FACET_TABLE])
+            search_table, facet_table = cursor.fetchone()
+            if search_table is None or facet_table is None:
+                # Missing, or made by a version without the facet table: (re)create, refill.
                 _create_postgresql(cursor)
                 created = True
         else:
@@ -269,6 +271,11 @@ def _create_postgresql(cursor: Any) -> None:
     cursor.execute(
         f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_title ON {PG_TABLE} (title_key, alliance_id)"
     )
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {FACET_TABLE} (alliance_id bigint NOT NULL, "
+        'facet text COLLATE "C" NOT NULL, value text COLLATE "C" NOT NULL, '
+        "PRIMARY KEY (alliance_id, facet, value))"
+    )
 
 
 def _documents(ids: Iterable[int] | None, using: str) -> Iterator[tuple]:
@@ -312,7 +319,7 @@ def _documents(ids: Iterable[int] | None, using: str) -> Iterator[tuple]:
             )
 
 
-# -- filter tags (SQLite) ----------------------------------------------------------------
+# -- filter tags ---------------------------------------------------------------------------
 # Each alliance's filter values are also indexed as tokens of the `tags` column, so that on
 # SQLite text and filters are intersected by FTS5 itself (one MATCH) instead of probing the
 # tables for every text match. Statuses and years stay on the alliance table (a bulk status
@@ -436,6 +443,10 @@ def _write(rows: Iterable[tuple], using: str) -> int:
                     f"setweight(to_tsvector('{PG_CONFIG}', %s), 'D'), %s)",
                     [row[:6] for row in chunk],
                 )
+                cursor.executemany(
+                    f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) VALUES (%s, %s, %s)",
+                    [facet for row in chunk for facet in facet_rows(row[0], row[6].split())],
+                )
             else:
                 cursor.executemany(
                     f"INSERT INTO {FTS_TABLE} (rowid, title, summary, description, partners, "
@@ -463,10 +474,11 @@ def _write(rows: Iterable[tuple], using: str) -> int:
 
 def _delete(cursor: Any, vendor_name: str, ids: Sequence[int] | None) -> None:
     if vendor_name == "postgresql":
-        if ids is None:
-            cursor.execute(f"DELETE FROM {PG_TABLE}")
-        else:
-            cursor.execute(f"DELETE FROM {PG_TABLE} WHERE alliance_id = ANY(%s)", [list(ids)])
+        for table in (PG_TABLE, FACET_TABLE):
+            if ids is None:
+                cursor.execute(f"DELETE FROM {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table} WHERE alliance_id = ANY(%s)", [list(ids)])
         return
     if ids is None:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
@@ -495,7 +507,25 @@ def rebuild_index(using: str | None = None) -> int:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+    else:
+        _refresh_statistics(connection)
     return count
+
+
+BULK = 1000  # from this many alliances indexed at once, PostgreSQL's statistics are refreshed
+
+
+def _refresh_statistics(connection: Any) -> None:
+    """PostgreSQL, after a bulk load: fresh planner statistics and visibility map.
+
+    Without them the planner scanned every alliance and probed the text index for each,
+    and counted facets without index-only scans: 235 ms against 50 ms for a search of 3,400
+    results on 10,000 freshly generated alliances. VACUUM cannot run in a transaction.
+    """
+    tables = f"{Alliance._meta.db_table}, {PG_TABLE}, {FACET_TABLE}"
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {tables}")
 
 
 def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
@@ -509,7 +539,10 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
     with transaction.atomic(using=alias):
         with connection.cursor() as cursor:
             _delete(cursor, connection.vendor, ids)
-        return _write(_documents(ids, alias), alias)
+        count = _write(_documents(ids, alias), alias)
+    if connection.vendor == "postgresql" and len(ids) >= BULK:
+        _refresh_statistics(connection)
+    return count
 
 
 def remove_from_index(alliance_ids: Iterable[int], using: str | None = None) -> None:
