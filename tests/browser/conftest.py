@@ -71,6 +71,14 @@ def site_url():
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
+    seed = (Path(__file__).with_name("seed_accounts.py")).read_text()
+    subprocess.run(
+        [python, "manage.py", "shell", "-c", seed],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     port = _free_port()
     gunicorn = str(Path(python).with_name("gunicorn"))
     server = subprocess.Popen(

@@ -48,7 +48,23 @@ PAGES = [
     "/territoires/pays/FR/",
     "/diagnostic/",
     "/diagnostic/statistiques/",
+    "/contributions/",
+    "/contributions/signaler/ptce-le-phares/",
+    "/portails/",
+    "/portails/emploi-bfc/",
 ]
+# Pages behind sign-in (accounts made by seed_accounts.py), per account.
+SIGNED_IN_PAGES = [
+    ("contributrice@example.org", "/recherches/"),
+    ("contributrice@example.org", "/recherches/enregistrer/?q=eau&domain=environnement_climat"),
+    ("contributrice@example.org", "/contributions/proposer/"),
+    ("contributrice@example.org", "/contributions/corriger/ptce-le-phares/"),
+    ("contributrice@example.org", "/contributions/mes-contributions/"),
+    ("contributrice@example.org", "/comptes/mes-donnees/"),
+    ("curateur@example.org", "/contributions/moderation/"),
+    ("curateur@example.org", "/contributions/moderation/signalements/"),
+]
+PASSWORD = "Navigateur-Essai-2026"  # tests/browser/seed_accounts.py
 
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -66,6 +82,28 @@ def test_page_has_no_serious_accessibility_violation(page, site_url, path):
     response = page.goto(site_url + path)
     assert response is not None and response.status == 200, path
     assert page.locator("main h1").count() >= 1
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert _serious(results.response["violations"]) == []
+
+
+@pytest.mark.parametrize(("email", "path"), SIGNED_IN_PAGES)
+def test_signed_in_page_has_no_serious_accessibility_violation(page, site_url, email, path):
+    page.goto(site_url + "/comptes/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_load_state()
+    response = page.goto(site_url + path)
+    assert response is not None and response.status == 200, path
+    assert page.locator("main h1").count() >= 1
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert _serious(results.response["violations"]) == []
+
+
+def test_the_widget_is_accessible_and_has_no_script(page, site_url):
+    response = page.goto(site_url + "/portails/emploi-bfc/widget/?limit=5")
+    assert response is not None and response.status == 200
+    assert page.locator("script").count() == 0
     results = Axe().run(page, options=AXE_OPTIONS)
     assert _serious(results.response["violations"]) == []
 
