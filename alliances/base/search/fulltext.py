@@ -24,6 +24,7 @@ load). Public interface: `ensure_index`, `rebuild_index`, `update_index`, `remov
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -48,6 +49,11 @@ FACET_PREFIX = {
     "region": "r",
     "light": "l",
 }
+# One row: a random number drawn anew at every write to the index, so that what is computed
+# from the index (the facet counts of the whole base) can be cached under it, in every
+# process. Random, not a counter: a write rolled back and another one made after it must not
+# meet the same number.
+STATE_TABLE = "base_alliance_search_state"
 PG_TABLE = "base_alliance_search"
 PG_CONFIG = "alliances_fr"
 # Weights of title, summary, description and partner names.
@@ -158,6 +164,14 @@ def ensure_index(using: str | None = None) -> bool:
         return False
     created = False
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
+            "(id integer PRIMARY KEY, version bigint NOT NULL)"
+        )
+        cursor.execute(
+            f"INSERT INTO {STATE_TABLE} (id, version) SELECT 1, 0 "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} WHERE id = 1)"
+        )
         if connection.vendor == "postgresql":
             cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [PG_TABLE, FACET_TABLE])
             search_table, facet_table = cursor.fetchone()
@@ -469,10 +483,26 @@ def _write(rows: Iterable[tuple], using: str) -> int:
             if len(chunk) >= BATCH:
                 flush()
         flush()
+        _bump(cursor)
     return count
 
 
+def _bump(cursor: Any) -> None:
+    cursor.execute(f"UPDATE {STATE_TABLE} SET version = %s WHERE id = 1", [secrets.randbits(62)])
+
+
+def index_version(using: str | None = None) -> int:
+    """Drawn anew at each write to the index: it changes whenever anything searchable did."""
+    alias = _alias(using)
+    ensure_index(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def _delete(cursor: Any, vendor_name: str, ids: Sequence[int] | None) -> None:
+    _bump(cursor)
     if vendor_name == "postgresql":
         for table in (PG_TABLE, FACET_TABLE):
             if ids is None:
