@@ -25,7 +25,7 @@ from .search.executor import (
     run_search,
     search_queryset,
 )
-from .search.query import SORTS, SearchQuery, parse_query
+from .search.query import MULTI, SORTS, SearchQuery, parse_query
 from .search.similar import similar_alliances
 from .sections import render_sections
 
@@ -146,17 +146,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if values
     ]
     active = []
-    for name in (
-        "kind",
-        "profile",
-        "type",
-        "domain",
-        "sdg",
-        "territory",
-        "stage",
-        "organisation",
-        "light",
-    ):
+    for name in MULTI:
         for value in getattr(query, name):
             active.append(
                 {

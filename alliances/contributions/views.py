@@ -116,18 +116,25 @@ def _not_stored(request: HttpRequest, form: ProposalForm, context: dict, outcome
     return _proposal_page(request, form, context, status=429 if outcome == "limited" else 400)
 
 
-@login_required
-def propose(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = ProposalForm(data, mode="new")
-    context = {"mode": "new", "retry": None}
-    if data is None:
+def _form_step(request: HttpRequest, form: ProposalForm, context: dict) -> HttpResponse | None:
+    """The form's page (shown, or refused with what was typed), or None to store it."""
+    if request.method != "POST":
         retry = services.proposal_retry_after(request.user)
         context["retry"] = _rate_message(retry) if retry else None
         return _proposal_page(request, form, context)
     outcome = _outcome(request, form)
     if outcome != "ok":
         return _not_stored(request, form, context, outcome)
+    return None
+
+
+@login_required
+def propose(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = ProposalForm(data, mode="new")
+    context = {"mode": "new", "retry": None}
+    if (page := _form_step(request, form, context)) is not None:
+        return page
     proposal = Proposal.objects.create(
         kind=Proposal.Kind.NEW,
         title=form.cells["title"][:300],
@@ -159,13 +166,8 @@ def correct(request: HttpRequest, slug: str) -> HttpResponse:
         "sources": list(alliance.sources.all()),
         "retry": None,
     }
-    if data is None:
-        retry = services.proposal_retry_after(request.user)
-        context["retry"] = _rate_message(retry) if retry else None
-        return _proposal_page(request, form, context)
-    outcome = _outcome(request, form)
-    if outcome != "ok":
-        return _not_stored(request, form, context, outcome)
+    if (page := _form_step(request, form, context)) is not None:
+        return page
     proposal = Proposal.objects.create(
         kind=Proposal.Kind.CORRECTION,
         title=alliance.title,

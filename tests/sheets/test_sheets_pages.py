@@ -136,10 +136,28 @@ def test_batch_builds_a_zip_and_goes_on_after_a_failure(tmp_path, monkeypatch, c
     monkeypatch.setattr(build_sheets, "sheet_pdf", flaky)
     output = tmp_path / "fiches.zip"
     with pytest.raises(SystemExit) as exit_info:
-        call_command("build_sheets", kind="odd", limit=3, output=str(output), verbosity=0)
+        call_command("build_sheets", kind="odd", limit=3, output=str(output), verbosity=0, jobs=1)
     assert exit_info.value.code == 1
     names = zipfile.ZipFile(output).namelist()
     assert names == ["fiche-odd-1-fr.pdf", "fiche-odd-3-fr.pdf"]
     captured = capsys.readouterr()
     assert "2 fiche(s) construite(s) sur 3" in captured.out
     assert "ÉCHEC odd-2 : RuntimeError: panne simulée" in captured.err
+
+
+@pytest.mark.django_db
+def test_a_batch_worker_renders_one_sheet_or_reports_why_not(monkeypatch):
+    """What each worker process of `build_sheets --jobs N` runs (the pool itself is measured
+    by bench/sheets.py: its processes cannot see the data of a test's transaction)."""
+    from alliances.sheets import rendering
+    from alliances.sheets.batch import build_one
+
+    document, error = build_one("odd", "17", "fr")
+    assert error == "" and document.startswith(b"%PDF")
+    assert build_one("odd", "99", "fr") == (b"", "LookupError: sheet subject not found")
+
+    def broken(subject, *args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(rendering, "sheet_pdf", broken)
+    assert build_one("odd", "17", "en") == (b"", "RuntimeError: panne simulée")
