@@ -12,13 +12,14 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.base.models import Alliance, Partner, Source
+from alliances.base.models import Alliance, Partner, Result, Source
+from alliances.base.search import fulltext
 from alliances.charts.vega import Chart, bar_chart
 from alliances.common.i18n import current_language
 from alliances.common.models import LoadedDataset
@@ -101,10 +102,35 @@ def _term_counts(ids_query, through, column: str) -> dict[int, int]:  # noqa: AN
     return {row[column]: row["n"] for row in rows}
 
 
+def _facet_counts(ids_query: RawSQL, facets: tuple[str, ...]) -> dict[str, dict[int, int]]:
+    """The subject's alliances counted per value of these facets of the search index.
+
+    The index keeps one row per (alliance, facet, value), profiles of partners and goals of
+    targets included: one primary-key range per alliance, no joins, no DISTINCT. Counting the
+    profiles through partners and organisations took about 950 ms for 100,000 alliances.
+    """
+    fulltext.ensure_index()
+    # From the ids to their facet rows (SQLite keeps the order of a CROSS JOIN), one facet
+    # per statement: each reads one (alliance, facet) key range per alliance.
+    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
+    counts: dict[str, dict[int, int]] = {}
+    with connection.cursor() as cursor:
+        for name in facets:
+            cursor.execute(
+                f"SELECT f.value, COUNT(*) FROM ({ids_query.sql}) h {join} "
+                f"{fulltext.FACET_TABLE} f ON f.alliance_id = h.id AND f.facet = %s "
+                "GROUP BY f.value",
+                [*ids_query.params, fulltext.FACET_PREFIX[name]],
+            )
+            counts[name] = {int(value): int(n) for value, n in cursor.fetchall()}
+    return counts
+
+
 def breakdowns(ids_query) -> list[Chart]:  # noqa: ANN001
     """Counts of the subject's alliances by type, profile, domain, SDG and start year."""
     charts: list[Chart] = []
     number = _("Nombre d'alliances")
+    counted = _facet_counts(ids_query, ("type", "profile", "domain", "sdg"))
 
     def term_chart(counts: dict[int, int], taxonomy: str, title: str, label: str) -> None:
         if not counts:
@@ -125,29 +151,19 @@ def breakdowns(ids_query) -> list[Chart]:  # noqa: ANN001
         )
 
     term_chart(
-        _term_counts(ids_query, Alliance.partnership_types.through, "term_id"),
+        counted["type"],
         "partnership_types",
         _("Par type de partenariat"),
         _("Type de partenariat"),
     )
-    profiles = (
-        Partner.objects.filter(alliance_id__in=ids_query)
-        .values("organisation__profile_id")
-        .annotate(n=Count("alliance_id", distinct=True))
-    )
     term_chart(
-        {r["organisation__profile_id"]: r["n"] for r in profiles},
+        counted["profile"],
         "actor_profiles",
         _("Par profil des partenaires"),
         _("Profil d'acteur"),
     )
-    term_chart(
-        _term_counts(ids_query, Alliance.domains.through, "term_id"),
-        "domains",
-        _("Par domaine"),
-        _("Domaine"),
-    )
-    sdg = _term_counts(ids_query, Alliance.sdg_goals.through, "sdggoal_id")
+    term_chart(counted["domain"], "domains", _("Par domaine"), _("Domaine"))
+    sdg = counted["sdg"]  # goals, with the goal of each target
     if sdg:
         goals = {g.pk: f"{g.number}. {g.short}" for g in SdgGoal.objects.all()}
         rows = sorted(
@@ -191,12 +207,9 @@ def breakdowns(ids_query) -> list[Chart]:  # noqa: ANN001
 
 
 def _region_counts(ids_query) -> dict[str, int]:  # noqa: ANN001
-    rows = (
-        Alliance.objects.filter(id__in=ids_query, territory__region__isnull=False)
-        .values("territory__region__code")
-        .annotate(n=Count("id"))
-    )
-    return {r["territory__region__code"]: r["n"] for r in rows}
+    by_id = _facet_counts(ids_query, ("region",))["region"]
+    codes = dict(Territory.objects.filter(pk__in=list(by_id)).values_list("pk", "code"))
+    return {codes[pk]: n for pk, n in by_id.items() if pk in codes}
 
 
 def sheet_map(subject: Subject, ids_query) -> object:  # noqa: ANN001
@@ -299,12 +312,23 @@ def _latest(rows: list[dict]) -> list[dict]:
 
 
 def examples(ids_query) -> list[dict]:  # noqa: ANN001
-    pool = list(
+    # The candidates: documented ones first, then the others, each the most recent first.
+    # Two ordered reads instead of counting the results of every alliance of the subject
+    # (about 960 ms for 100,000 alliances).
+    documented = ~Q(results_text="") | Exists(Result.objects.filter(alliance_id=OuterRef("pk")))
+    alliances = (
         Alliance.objects.filter(id__in=ids_query)
         .select_related("territory__departement", "territory")
-        .annotate(documented=Count("results") + Count("id", filter=~Q(results_text="")))
-        .order_by("-documented", "-start_year", "title")[:CANDIDATE_POOL]
+        .order_by(F("start_year").desc(nulls_last=True), "title")
     )
+    pool = list(alliances.filter(documented)[:CANDIDATE_POOL])
+    for alliance in pool:
+        alliance.documented = 1
+    if len(pool) < CANDIDATE_POOL:
+        others = list(alliances.exclude(documented)[: CANDIDATE_POOL - len(pool)])
+        for alliance in others:
+            alliance.documented = 0
+        pool += others
     profiles: dict[int, set[str]] = {}
     for alliance_id, profile in Partner.objects.filter(
         alliance_id__in=[a.pk for a in pool]
@@ -418,12 +442,17 @@ def comparison_chart(subject: Subject, ids_query=None) -> Chart | None:  # noqa:
         taxonomy = "actor_profiles" if subject.kind == "profil" else "domains"
         terms = Term.objects.filter(taxonomy__key=taxonomy, parent__isnull=True, obsolete=False)
         if subject.kind == "profil":
-            counts = {
-                r["organisation__profile_id"]: r["n"]
-                for r in Partner.objects.filter(alliance__status=Alliance.Status.PUBLISHED)
-                .values("organisation__profile_id")
-                .annotate(n=Count("alliance_id", distinct=True))
-            }
+            # Shared by every profile sheet: counted once per data version.
+            key = f"sheet:national:profiles:{data_version()}"
+            counts = cache.get(key)
+            if counts is None:
+                counts = {
+                    r["organisation__profile_id"]: r["n"]
+                    for r in Partner.objects.filter(alliance__status=Alliance.Status.PUBLISHED)
+                    .values("organisation__profile_id")
+                    .annotate(n=Count("alliance_id", distinct=True))
+                }
+                cache.set(key, counts, 3600)
         else:
             counts = _national_counts(Alliance.domains.through, "term_id")
         rows = [
