@@ -16,7 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ["ALLIANCES_DATA_DIR"] = tempfile.mkdtemp(prefix="alliances-bench-sheets-")
+# A throw-away data directory, never the one of the environment. The worker processes of the
+# batch import this module again (spawn): they find the parent's directory in a variable of
+# the benchmark's own, which they inherit.
+os.environ["ALLIANCES_DATA_DIR"] = os.environ.setdefault(
+    "ALLIANCES_BENCH_SHEETS_DIR", tempfile.mkdtemp(prefix="alliances-bench-sheets-")
+)
 os.environ["DJANGO_SECRET_KEY"] = "bench"
 os.environ["ALLIANCES_TESTING"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
