@@ -1,4 +1,4 @@
-"""The JSON and CSV twins of every list page: same URL, `?format=json` or `?format=csv`.
+"""The JSON, CSV and XLSX twins of every list page: same URL, `?format=json|csv|xlsx`.
 
 A list view builds its rows once (plain dicts) and hands them here with its HTML template;
 the twin answers carry exactly the rows the page shows, so the URL is the whole state.
@@ -7,14 +7,15 @@ the twin answers carry exactly the rows the page shows, so the URL is the whole 
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from .spreadsheet import as_text_cell
 
-FORMATS = ("html", "json", "csv")
+FORMATS = ("html", "json", "csv", "xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def requested_format(request: HttpRequest) -> str:
@@ -35,12 +36,49 @@ def csv_response(rows: Iterable[dict], columns: Sequence[str], filename: str) ->
     return response
 
 
+def xlsx_response(rows: Iterable[dict], columns: Sequence[str], filename: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(filename[:31])
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_csv_cell(row.get(k)) for k in columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
 def _csv_cell(value: object) -> object:
     if isinstance(value, list | tuple):
         return as_text_cell("|".join(str(v) for v in value))
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return as_text_cell(value)
+
+
+def geojson_response(
+    rows: Iterable[dict], point: Callable[[dict], tuple[float, float] | None], filename: str
+) -> HttpResponse:
+    """The rows that have a place as GeoJSON points (lon, lat), every column a property."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": list(where)},
+            "properties": row,
+        }
+        for row in rows
+        if (where := point(row)) is not None
+    ]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/geo+json",
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}.geojson"'
+    return response
 
 
 def list_response(
@@ -50,8 +88,13 @@ def list_response(
     rows: list[dict],
     columns: Sequence[str],
     filename: str,
+    point: Callable[[dict], tuple[float, float] | None] | None = None,
 ) -> HttpResponse:
-    """Answer the HTML page or its JSON/CSV twin, as the `format` parameter asks."""
+    """Answer the HTML page or its JSON/CSV/XLSX twin, as the `format` parameter asks; lists
+    of places (`point` gives a row's lon, lat) also answer GeoJSON."""
+    fmt = request.GET.get("format", "html").lower()
+    if fmt == "geojson" and point is not None:
+        return geojson_response(rows, point, filename)
     fmt = requested_format(request)
     if fmt == "json":
         return JsonResponse(
@@ -59,14 +102,17 @@ def list_response(
         )
     if fmt == "csv":
         return csv_response(rows, columns, filename)
-    context = {**context, "rows": rows, "twin_links": twin_links(request)}
+    if fmt == "xlsx":
+        return xlsx_response(rows, columns, filename)
+    links = twin_links(request, geojson=point is not None)
+    context = {**context, "rows": rows, "twin_links": links}
     return render(request, template, context)
 
 
-def twin_links(request: HttpRequest) -> dict[str, str]:
+def twin_links(request: HttpRequest, geojson: bool = False) -> dict[str, str]:
     """Links to the same view in every format, keeping the rest of the query string."""
     links = {}
-    for fmt in ("json", "csv"):
+    for fmt in ("json", "csv", "xlsx", *(("geojson",) if geojson else ())):
         params = request.GET.copy()
         params["format"] = fmt
         links[fmt] = f"{request.path}?{params.urlencode()}"

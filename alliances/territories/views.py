@@ -18,11 +18,18 @@ from django.utils.translation import gettext as _
 
 from alliances.common.i18n import current_language
 from alliances.common.twins import list_response
+from alliances.territories.points import point_of
 
 from .lookups import SUB_COMMUNE_LEVELS, search
 from .models import FRANCE_CODE, Level, Territory
 
 COLUMNS = ["code", "name", "level", "level_label", "population", "siren", "departement", "url"]
+
+
+def _point(row: dict) -> tuple[float, float] | None:
+    return point_of(row["level"], row["code"])
+
+
 COMMUNES_PER_PAGE = 100
 LEVEL_LABELS = dict(Level.choices)
 
@@ -182,7 +189,9 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     shown = context["results"] if query else context["regions"] + context["coms"]
     rows = [_twin(row) for row in shown]
-    return list_response(request, "territories/index.html", context, rows, COLUMNS, "territoires")
+    return list_response(
+        request, "territories/index.html", context, rows, COLUMNS, "territoires", point=_point
+    )
 
 
 def _breadcrumb(territory: Territory) -> list[Territory]:
@@ -278,4 +287,6 @@ def detail(request: HttpRequest, level: str, code: str) -> HttpResponse:
     rows = [_twin(row) for row in context["items"]]
     context["has_epci_column"] = level == Level.DEPARTEMENT
     filename = f"territoire-{territory.level}-{territory.code}"
-    return list_response(request, "territories/detail.html", context, rows, COLUMNS, filename)
+    return list_response(
+        request, "territories/detail.html", context, rows, COLUMNS, filename, point=_point
+    )
