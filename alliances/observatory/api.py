@@ -4,6 +4,7 @@ programmes. Lists answer {"count", "results"} with `page` and `page_size`."""
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from alliances.api.auth import CuratorApiKey
 from alliances.api.pagination import paginate
@@ -201,13 +202,13 @@ def import_figures_endpoint(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008 - django-ninja declares parameters so
     dry_run: bool = Form(True),  # noqa: B008
-) -> tuple[int, dict]:
+) -> Status:
     """Checks every row first (dry run by default); with `dry_run=false`, writes all rows or
     none. Needs an API key of a curator in the `X-API-Key` header."""
     try:
         report = import_figures(file.read(), file.name or "import.csv", dry_run=dry_run)
     except ImportFileError as error:
-        return 422, {"detail": str(error)}
+        return Status(422, {"detail": str(error)})
     payload = {
         "ok": report.ok,
         "written": report.written,
@@ -219,4 +220,4 @@ def import_figures_endpoint(
             {"row": i.row, "column": i.column, "message": str(i.message)} for i in report.issues
         ],
     }
-    return (200 if report.ok else 400), payload
+    return Status(200 if report.ok else 400, payload)
