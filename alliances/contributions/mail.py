@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -50,3 +50,41 @@ def notify(proposal: Proposal, request: HttpRequest) -> bool:
         logger.exception("contribution %s: answer not sent", proposal.pk)
         return False
     return True
+
+
+def tell_curators(proposal: Proposal, request: HttpRequest) -> int:
+    """Tell the curators that a proposal waits in the queue; returns how many were told.
+
+    A failing mail server never loses the proposal: it is stored first, and the queue shows
+    it anyway."""
+    from django.contrib.auth import get_user_model
+
+    emails = sorted(
+        set(
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not emails:
+        return 0
+    context = {
+        "title": rules.one_line(proposal.title, 300),
+        "correction": proposal.kind == Proposal.Kind.CORRECTION,
+        "review_url": request.build_absolute_uri(
+            reverse("contributions:review", args=[proposal.pk])
+        ),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = rules.one_line(
+            render_to_string("contributions/email/queued_subject.txt", context)
+        )
+        body = render_to_string("contributions/email/queued.txt", context)
+    try:
+        # One message, the curators in Bcc: none sees the others' addresses.
+        EmailMessage(subject, body, None, [], bcc=emails).send()
+    except OSError:  # smtplib's errors are OSErrors
+        logger.exception("contribution %s: curators not told", proposal.pk)
+        return 0
+    return len(emails)

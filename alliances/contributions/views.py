@@ -32,7 +32,7 @@ from .forms import (
     initial_from_cells,
     partner_rows_for,
 )
-from .mail import notify
+from .mail import notify, tell_curators
 from .models import Proposal, Report
 
 PAGE_SIZE = 30
@@ -143,6 +143,7 @@ def propose(request: HttpRequest) -> HttpResponse:
         cells=form.cells,
         explanation=form.cleaned_data.get("explanation", ""),
     )
+    tell_curators(proposal, request)
     messages.success(request, _proposal_thanks())
     return redirect("contributions:mine-detail", pk=proposal.pk)
 
@@ -178,6 +179,7 @@ def correct(request: HttpRequest, slug: str) -> HttpResponse:
         before={column: current.get(column, "") for column in form.changes},
         explanation=form.cleaned_data["explanation"],
     )
+    tell_curators(proposal, request)
     messages.success(
         request,
         _("Merci : votre correction est transmise aux curateurs. Vous serez prévenu par e-mail."),

@@ -3,6 +3,7 @@
 from html import unescape
 
 import pytest
+from django.core import mail
 
 from alliances.base.models import Alliance, ChangeRecord
 from alliances.contributions.models import Proposal
@@ -15,6 +16,7 @@ def page(response) -> str:
 @pytest.fixture
 def pending(propose) -> Proposal:
     propose()
+    mail.outbox.clear()  # the curators' notice: these tests look at the answers
     return Proposal.objects.get()
 
 
@@ -90,6 +92,7 @@ def test_refuse_needs_a_message_and_answers_in_the_contributors_language(
 ):
     contributor_en.post("/contributions/proposer/", good)
     proposal = Proposal.objects.get()
+    mailoutbox.clear()  # the curators' notice: this test looks at the answer
     assert proposal.language == "en"
     url = f"/contributions/moderation/{proposal.pk}/refuser/"
     response = curator.post(url, {"refuse-message": "  "})
@@ -131,7 +134,9 @@ def test_acceptance_revalidates_against_the_base(curator, pending, mailoutbox):
 def correction(client, alliance, **changes):
     form = client.get(f"/contributions/corriger/{alliance.slug}/").context["form"]
     data = {n: (form[n].value() if form[n].value() is not None else "") for n in form.fields}
-    return client.post(f"/contributions/corriger/{alliance.slug}/", {**data, **changes})
+    response = client.post(f"/contributions/corriger/{alliance.slug}/", {**data, **changes})
+    mail.outbox.clear()  # the curators' notice: these tests look at the answers
+    return response
 
 
 def test_correction_shown_side_by_side_and_applied_with_history(

@@ -137,3 +137,16 @@ def test_honeypot_is_hidden_by_a_class(contributor):
     assert "style=" not in text
     css = open("alliances/contributions/static/contributions/contributions.css").read()
     assert ".contrib-trap { display: none; }" in css
+
+
+def test_curators_are_told_in_one_message_without_seeing_each_other(propose, people):
+    from django.core import mail
+
+    mail.outbox.clear()
+    propose()
+    proposal = Proposal.objects.get()
+    (message,) = mail.outbox
+    assert message.to == [] and people["curator"].email in message.bcc
+    assert people["contributor"].email not in message.bcc
+    assert "Nouvel exemple proposé" in message.subject
+    assert f"/contributions/moderation/{proposal.pk}/" in message.body
