@@ -17,8 +17,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from alliances.alerts import schedule
 from alliances.alerts.sending import run
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
 
 class Command(BaseCommand):
     help = "E-mail the owners of saved searches the alliances published since their last alert."
@@ -32,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list, send nothing")
         parser.add_argument(
             "--base-url",
-            default=getattr(settings, "ALLIANCES_SITE_URL", "") or DEFAULT_BASE_URL,
+            default=settings.ALLIANCES_SITE_URL,
             help="the public address of the platform, for the links of the e-mails",
         )
 
