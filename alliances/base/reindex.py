@@ -34,15 +34,11 @@ def deferred_indexing() -> Iterator[None]:
 
 
 def refresh_search_index(ids: list[int]) -> str:
-    """Re-index the given alliances; says what it did."""
-    index = _module("alliances.base.search.fulltext") or _module("alliances.base.search.index")
-    if index is None:
-        # TODO(lead): nothing to refresh until the search part's index module exists.
-        return "index plein texte : module absent, rien à rafraîchir"
-    if hasattr(index, "update_index") and ids:
-        index.update_index(ids)
+    """Re-index the given alliances (or every alliance when none is given); says what it did."""
+    from .search import fulltext
+
+    if ids:
+        fulltext.update_index(ids)
         return f"index plein texte : {len(ids)} alliance(s) réindexée(s)"
-    if hasattr(index, "rebuild_index"):
-        index.rebuild_index()
-        return "index plein texte : reconstruit"
-    return "index plein texte : aucune fonction de rafraîchissement trouvée"
+    fulltext.rebuild_index()
+    return "index plein texte : reconstruit"
