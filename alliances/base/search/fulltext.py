@@ -25,13 +25,14 @@ load). Public interface: `ensure_index`, `rebuild_index`, `update_index`, `remov
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, router, transaction
 
 from ..models import Alliance, Partner
 from .analysis import Term, analyse, fold, fts5_expression, tsquery_expression
+from .bitmaps import FacetBitmaps, Key
 
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
@@ -54,6 +55,10 @@ FACET_PREFIX = {
 # process. Random, not a counter: a write rolled back and another one made after it must not
 # meet the same number.
 STATE_TABLE = "base_alliance_search_state"
+# One row per facet value: the serialised roaring bitmap of the ids of the alliances having
+# it (see `bitmaps`), from which the executor counts facets. Kept in the same transactions
+# as the facet table, so both always say the same.
+BITMAP_TABLE = "base_alliance_facet_bitmap"
 PG_TABLE = "base_alliance_search"
 PG_CONFIG = "alliances_fr"
 # Weights of title, summary, description and partner names.
@@ -168,9 +173,12 @@ def ensure_index(using: str | None = None) -> bool:
             f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
             "(id integer PRIMARY KEY, version bigint NOT NULL)"
         )
+        # A random first version too: two databases met by one process (tests, a restored
+        # copy) must not share the version under which bitmaps are cached.
         cursor.execute(
-            f"INSERT INTO {STATE_TABLE} (id, version) SELECT 1, 0 "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} WHERE id = 1)"
+            f"INSERT INTO {STATE_TABLE} (id, version) SELECT 1, %s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {STATE_TABLE} WHERE id = 1)",
+            [secrets.randbits(62)],
         )
         if connection.vendor == "postgresql":
             cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [PG_TABLE, FACET_TABLE])
@@ -179,21 +187,31 @@ def ensure_index(using: str | None = None) -> bool:
                 # Missing, or made by a version without the facet table: (re)create, refill.
                 _create_postgresql(cursor)
                 created = True
+            else:
+                cursor.execute("SELECT to_regclass(%s)", [BITMAP_TABLE])
+                if cursor.fetchone()[0] is None:
+                    _create_bitmap_table(cursor, "postgresql")
+                    _fill_bitmaps(cursor)
         else:
             cursor.execute(
-                "SELECT group_concat(sql, ' ') FROM sqlite_master WHERE name IN (%s, %s, %s)",
-                [FTS_TABLE, KEY_TABLE, FACET_TABLE],
+                "SELECT group_concat(sql, ' ') FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+                [FTS_TABLE, KEY_TABLE, FACET_TABLE, BITMAP_TABLE],
             )
             schema = cursor.fetchone()[0] or ""
             # Missing, or made by an older version without the tags column: (re)create.
             if "tags" not in schema or "detail" in schema or KEY_TABLE not in schema:
                 _create_sqlite(cursor)
                 created = True
-            elif FACET_TABLE not in schema:
-                # Index made before the facet table: derive it from the stored tags (seconds,
-                # where re-indexing the text would take minutes).
-                _create_facet_table(cursor)
-                _fill_facet_table(cursor)
+            else:
+                if f"{FACET_TABLE} " not in schema:
+                    # Index made before the facet table: derive it from the stored tags
+                    # (seconds, where re-indexing the text would take minutes).
+                    _create_facet_table(cursor)
+                    _fill_facet_table(cursor)
+                if BITMAP_TABLE not in schema:
+                    # Index made before the bitmaps: derive them from the facet table.
+                    _create_bitmap_table(cursor, "sqlite")
+                    _fill_bitmaps(cursor)
     # Inside a transaction the tables may still be rolled back: check again next time.
     if not connection.in_atomic_block:
         _ready.add(marker)
@@ -218,6 +236,8 @@ def _create_sqlite(cursor: Any) -> None:
     )
     cursor.execute(f"DROP TABLE IF EXISTS {FACET_TABLE}")
     _create_facet_table(cursor)
+    cursor.execute(f"DROP TABLE IF EXISTS {BITMAP_TABLE}")
+    _create_bitmap_table(cursor, "sqlite")
 
 
 def _create_facet_table(cursor: Any) -> None:
@@ -239,6 +259,85 @@ def _fill_facet_table(cursor: Any) -> None:
             f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) VALUES (%s, %s, %s)",
             rows[start : start + 10 * BATCH],
         )
+
+
+def _create_bitmap_table(cursor: Any, vendor_name: str) -> None:
+    blob = "bytea" if vendor_name == "postgresql" else "BLOB"
+    text = 'text COLLATE "C"' if vendor_name == "postgresql" else "TEXT"
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {BITMAP_TABLE} (facet {text} NOT NULL, "
+        f"value {text} NOT NULL, bits {blob} NOT NULL, PRIMARY KEY (facet, value))"
+    )
+
+
+def _fill_bitmaps(cursor: Any) -> None:
+    """Derive every bitmap from the facet table (an index made before the bitmaps)."""
+    cursor.execute(f"SELECT alliance_id, facet, value FROM {FACET_TABLE}")
+    bitmaps = FacetBitmaps()
+    while rows := cursor.fetchmany(50_000):
+        bitmaps.add_rows(rows)
+    _store_bitmaps(cursor, bitmaps, None)
+
+
+def _store_bitmaps(cursor: Any, bitmaps: FacetBitmaps, keys: set[Key] | None) -> None:
+    """Write the bitmaps of `keys` (all of them when None), dropping those left empty."""
+    if keys is None:
+        cursor.execute(f"DELETE FROM {BITMAP_TABLE}")
+    else:
+        cursor.executemany(
+            f"DELETE FROM {BITMAP_TABLE} WHERE facet = %s AND value = %s", sorted(keys)
+        )
+    cursor.executemany(
+        f"INSERT INTO {BITMAP_TABLE} (facet, value, bits) VALUES (%s, %s, %s)",
+        bitmaps.serialized(keys),
+    )
+
+
+def _update_bitmaps(
+    cursor: Any, ids: Sequence[int], old: list[tuple], new: list[tuple[int, str, str]]
+) -> None:
+    """Take `ids` out of the bitmaps of their `old` facet rows, put the `new` rows in.
+
+    Only the bitmaps of the values concerned are read and written. The caller holds the
+    index's write lock (`_bump` ran first in its transaction), so two writers never
+    rewrite the same bitmap from the same old copy.
+    """
+    keys = {(facet, value) for _id, facet, value in old} | {(f, v) for _id, f, v in new}
+    if not keys:
+        return
+    stored = []
+    for key in sorted(keys):
+        cursor.execute(
+            f"SELECT facet, value, bits FROM {BITMAP_TABLE} WHERE facet = %s AND value = %s",
+            list(key),
+        )
+        stored += cursor.fetchall()
+    bitmaps = FacetBitmaps.from_serialized(stored)
+    bitmaps.remove_ids(ids, keys)
+    bitmaps.add_rows(new)
+    _store_bitmaps(cursor, bitmaps, keys)
+
+
+_bitmap_cache: dict[tuple[str, str], tuple[int, FacetBitmaps]] = {}
+
+
+def facet_bitmaps(using: str | None = None) -> FacetBitmaps:
+    """The facet bitmaps of the index, read once per process and index version.
+
+    The bitmaps are never changed in memory: a write to the index draws a new version and
+    the next search reads them again (75 rows, about 1 MB, at 100,000 alliances).
+    """
+    alias = _alias(using)
+    version = index_version(alias)
+    key = (alias, str(connections[alias].settings_dict.get("NAME")))
+    cached = _bitmap_cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT facet, value, bits FROM {BITMAP_TABLE}")
+        bitmaps = FacetBitmaps.from_serialized(cursor.fetchall())
+    _bitmap_cache[key] = (version, bitmaps)
+    return bitmaps
 
 
 _FACET_OF_PREFIX = {prefix: facet for facet, prefix in FACET_PREFIX.items()}
@@ -290,6 +389,7 @@ def _create_postgresql(cursor: Any) -> None:
         'facet text COLLATE "C" NOT NULL, value text COLLATE "C" NOT NULL, '
         "PRIMARY KEY (alliance_id, facet, value))"
     )
+    _create_bitmap_table(cursor, "postgresql")
 
 
 def _documents(ids: Iterable[int] | None, using: str) -> Iterator[tuple]:
@@ -439,7 +539,8 @@ def _all_batches(alliances: Any) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _write(rows: Iterable[tuple], using: str) -> int:
+def _write(rows: Iterable[tuple], using: str, on_facets: Callable[[list[tuple]], object]) -> int:
+    """Write the analysed rows to the index; their facet rows also go to `on_facets`."""
     connection = connections[using]
     count = 0
     with connection.cursor() as cursor:
@@ -448,6 +549,8 @@ def _write(rows: Iterable[tuple], using: str) -> int:
         def flush() -> None:
             if not chunk:
                 return
+            facets = [facet for row in chunk for facet in facet_rows(row[0], row[6].split())]
+            on_facets(facets)
             if connection.vendor == "postgresql":
                 cursor.executemany(
                     f"INSERT INTO {PG_TABLE} (alliance_id, document, title_key) VALUES (%s, "
@@ -459,7 +562,7 @@ def _write(rows: Iterable[tuple], using: str) -> int:
                 )
                 cursor.executemany(
                     f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) VALUES (%s, %s, %s)",
-                    [facet for row in chunk for facet in facet_rows(row[0], row[6].split())],
+                    facets,
                 )
             else:
                 cursor.executemany(
@@ -473,7 +576,7 @@ def _write(rows: Iterable[tuple], using: str) -> int:
                 )
                 cursor.executemany(
                     f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) VALUES (%s, %s, %s)",
-                    [facet for row in chunk for facet in facet_rows(row[0], row[6].split())],
+                    facets,
                 )
             chunk.clear()
 
@@ -501,26 +604,51 @@ def index_version(using: str | None = None) -> int:
     return int(row[0]) if row else 0
 
 
-def _delete(cursor: Any, vendor_name: str, ids: Sequence[int] | None) -> None:
+def _facet_rows_of(cursor: Any, vendor_name: str, ids: Sequence[int]) -> list[tuple]:
+    """The stored (alliance id, facet, value) rows of these alliances."""
+    if vendor_name == "postgresql":
+        cursor.execute(
+            f"SELECT alliance_id, facet, value FROM {FACET_TABLE} WHERE alliance_id = ANY(%s)",
+            [list(ids)],
+        )
+        return cursor.fetchall()
+    out = []
+    for start in range(0, len(ids), 500):
+        part = list(ids[start : start + 500])
+        marks = ", ".join(["%s"] * len(part))
+        cursor.execute(
+            f"SELECT alliance_id, facet, value FROM {FACET_TABLE} WHERE alliance_id IN ({marks})",
+            part,
+        )
+        out += cursor.fetchall()
+    return out
+
+
+def _delete(cursor: Any, vendor_name: str, ids: Sequence[int] | None) -> list[tuple]:
+    """Remove these alliances (all when None) from the index; returns their old facet rows
+    (none when all are removed). Draws a new version first, which also takes the write lock
+    (PostgreSQL: the state row's lock until commit)."""
     _bump(cursor)
+    old = [] if ids is None else _facet_rows_of(cursor, vendor_name, ids)
     if vendor_name == "postgresql":
         for table in (PG_TABLE, FACET_TABLE):
             if ids is None:
                 cursor.execute(f"DELETE FROM {table}")
             else:
                 cursor.execute(f"DELETE FROM {table} WHERE alliance_id = ANY(%s)", [list(ids)])
-        return
+        return old
     if ids is None:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
         cursor.execute(f"DELETE FROM {KEY_TABLE}")
         cursor.execute(f"DELETE FROM {FACET_TABLE}")
-        return
+        return old
     for start in range(0, len(ids), 500):
         part = list(ids[start : start + 500])
         marks = ", ".join(["%s"] * len(part))
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
         cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE alliance_id IN ({marks})", part)
         cursor.execute(f"DELETE FROM {FACET_TABLE} WHERE alliance_id IN ({marks})", part)
+    return old
 
 
 def rebuild_index(using: str | None = None) -> int:
@@ -533,7 +661,10 @@ def rebuild_index(using: str | None = None) -> int:
     with transaction.atomic(using=alias):
         with connection.cursor() as cursor:
             _delete(cursor, connection.vendor, None)
-        count = _write(_documents(None, alias), alias)
+        bitmaps = FacetBitmaps()
+        count = _write(_documents(None, alias), alias, bitmaps.add_rows)
+        with connection.cursor() as cursor:
+            _store_bitmaps(cursor, bitmaps, None)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
@@ -568,8 +699,11 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
     connection = connections[alias]
     with transaction.atomic(using=alias):
         with connection.cursor() as cursor:
-            _delete(cursor, connection.vendor, ids)
-        count = _write(_documents(ids, alias), alias)
+            old = _delete(cursor, connection.vendor, ids)
+        new: list[tuple] = []
+        count = _write(_documents(ids, alias), alias, new.extend)
+        with connection.cursor() as cursor:
+            _update_bitmaps(cursor, ids, old, new)
     if connection.vendor == "postgresql" and len(ids) >= BULK:
         _refresh_statistics(connection)
     return count
@@ -582,8 +716,9 @@ def remove_from_index(alliance_ids: Iterable[int], using: str | None = None) -> 
     alias = _alias(using)
     ensure_index(alias)
     connection = connections[alias]
-    with connection.cursor() as cursor:
-        _delete(cursor, connection.vendor, ids)
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        old = _delete(cursor, connection.vendor, ids)
+        _update_bitmaps(cursor, ids, old, [])
 
 
 def indexed_count(using: str | None = None) -> int:

@@ -1,0 +1,117 @@
+"""Facet bitmaps: the counting engine, and the stored bitmaps kept equal to the facet table."""
+
+import pytest
+from base_search_fixtures import build_world, term
+from pyroaring import BitMap
+
+from alliances.base.models import Alliance
+from alliances.base.search import fulltext
+from alliances.base.search.bitmaps import FacetBitmaps
+from alliances.base.search.executor import run_search
+from alliances.base.search.query import parse_query
+
+ROWS = [
+    (1, "d", "12"),
+    (1, "d", "13"),
+    (1, "k", "alliance"),
+    (2, "d", "12"),
+    (2, "k", "catalyst"),
+    (3, "k", "alliance"),
+]
+
+
+def test_counts_are_intersections_per_value() -> None:
+    bitmaps = FacetBitmaps.from_rows(ROWS)
+    assert bitmaps.counts(BitMap([1, 2, 3]), ["d", "k"]) == {
+        "d": {"12": 2, "13": 1},
+        "k": {"alliance": 2, "catalyst": 1},
+    }
+    # Only the facets asked, values counted zero left out, no result no count.
+    assert bitmaps.counts(BitMap([3]), ["d"]) == {"d": {}}
+    assert bitmaps.counts(BitMap(), ["d", "k"]) == {"d": {}, "k": {}}
+
+
+def test_remove_and_add_touch_only_their_keys() -> None:
+    bitmaps = FacetBitmaps.from_rows(ROWS)
+    touched = bitmaps.remove_ids([1], keys=[("d", "13"), ("k", "catalyst")])
+    assert touched == {("d", "13")}  # alliance 1 was not a catalyst
+    assert bitmaps.counts(BitMap([1, 2]), ["d"]) == {"d": {"12": 2}}
+    assert bitmaps.add_rows([(4, "d", "14")]) == {("d", "14")}
+    assert bitmaps.counts(BitMap([4]), ["d"]) == {"d": {"14": 1}}
+
+
+def test_serialisation_round_trip_leaves_empty_sets_out() -> None:
+    bitmaps = FacetBitmaps.from_rows(ROWS)
+    bitmaps.remove_ids([1], keys=[("d", "13")])
+    stored = bitmaps.serialized()
+    assert ("d", "13") not in {(f, v) for f, v, _bits in stored}
+    again = FacetBitmaps.from_serialized(stored)
+    assert again.counts(BitMap([1, 2, 3]), ["d", "k"]) == bitmaps.counts(
+        BitMap([1, 2, 3]), ["d", "k"]
+    )
+
+
+# -- stored bitmaps on the database (both backends) ----------------------------------------
+def stored_sets() -> dict[tuple[str, str], list[int]]:
+    bitmaps = fulltext.facet_bitmaps()
+    return {key: list(bits) for key, bits in bitmaps.sets.items() if bits}
+
+
+def derived_sets() -> dict[tuple[str, str], list[int]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT alliance_id, facet, value FROM {fulltext.FACET_TABLE}")
+        bitmaps = FacetBitmaps.from_rows(cursor.fetchall())
+    return {key: list(bits) for key, bits in bitmaps.sets.items() if bits}
+
+
+def domain_counts(params: dict) -> dict[str, int]:
+    query, _notices = parse_query(params)
+    return {v.value: v.count for v in run_search(query).facets["domain"]}
+
+
+@pytest.mark.django_db
+def test_stored_bitmaps_follow_every_write() -> None:
+    world = build_world()
+    assert stored_sets() == derived_sets()
+    before = domain_counts({})
+    emploi = world.alliances["emploi"]
+    climat = term("domains", "environnement_climat", "Environnement")
+    # An M2M change, a partner's profile change, a deletion: each re-indexes.
+    emploi.domains.add(climat)
+    assert stored_sets() == derived_sets()
+    after = domain_counts({})
+    assert after.get("environnement_climat", 0) == before.get("environnement_climat", 0) + 1
+    organisation = world.organisations["alpha"]
+    organisation.profile = term("actor_profiles", "fondation", "Fondation")
+    organisation.save()
+    assert stored_sets() == derived_sets()
+    Alliance.objects.get(pk=emploi.pk).delete()
+    assert stored_sets() == derived_sets()
+    assert all(emploi.pk not in ids for ids in stored_sets().values())
+    assert domain_counts({}).get("environnement_climat", 0) == before.get("environnement_climat", 0)
+
+
+@pytest.mark.django_db
+def test_full_rebuild_and_removal_keep_bitmaps_equal() -> None:
+    world = build_world()
+    fulltext.rebuild_index()
+    assert stored_sets() == derived_sets()
+    fulltext.remove_from_index([world.alliances["emploi"].pk])
+    assert stored_sets() == derived_sets()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_made_before_the_bitmaps_gets_them_from_the_facet_table() -> None:
+    from django.db import connection
+
+    build_world()
+    expected = derived_sets()
+    assert expected
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {fulltext.BITMAP_TABLE}")
+    fulltext._ready.clear()
+    fulltext._bitmap_cache.clear()
+    assert fulltext.ensure_index() is False  # derived, not re-indexed
+    assert stored_sets() == expected
