@@ -102,7 +102,7 @@ def test_full_rebuild_and_removal_keep_bitmaps_equal() -> None:
     assert stored_sets() == derived_sets()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db  # the DROP is rolled back with the test (DDL is transactional)
 def test_an_index_made_before_the_bitmaps_gets_them_from_the_facet_table() -> None:
     from django.db import connection
 

@@ -161,3 +161,25 @@ def test_a_batch_worker_renders_one_sheet_or_reports_why_not(monkeypatch):
 
     monkeypatch.setattr(rendering, "sheet_pdf", broken)
     assert build_one("odd", "17", "en") == (b"", "RuntimeError: panne simulée")
+
+
+@pytest.mark.django_db
+def test_a_sheet_counts_what_the_search_counts():
+    """The breakdowns of a sheet and the facets of the same search give the same numbers."""
+    from django.utils import translation
+
+    from alliances.base.search.executor import run_search
+    from alliances.base.search.query import parse_query
+    from alliances.sheets.subjects import get_subject
+
+    with translation.override("fr"):
+        built = content.build_sheet(get_subject("domaine", "emploi_insertion"))
+        result = run_search(parse_query({"domain": "emploi_insertion"})[0])
+    assert built["total"] == result.count > 0
+    by_title = {chart.title: chart for chart in built["charts"]}
+    profiles = {row["label"]: row["count"] for row in by_title["Par profil des partenaires"].rows}
+    assert profiles == {v.label: v.count for v in result.facets["profile"] if v.count}
+    types = {row["label"]: row["count"] for row in by_title["Par type de partenariat"].rows}
+    assert types == {v.label: v.count for v in result.facets["type"] if v.count}
+    catalysts = {v.value: v.count for v in result.facets["kind"]}.get("catalyst", 0)
+    assert built["catalysts"] == catalysts
