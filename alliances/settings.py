@@ -144,6 +144,10 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "alliances"),
     }
 }
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # 162 sheets x 2 outputs x 2 languages and their drawn charts: the default 300 entries
+    # would evict them while they are still current.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5000}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

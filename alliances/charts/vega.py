@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import altair as alt
 import vl_convert
+from django.core.cache import cache
 
 # One palette for the whole platform: colour-blind safe (Okabe-Ito), dark enough for text.
 PALETTE = ["#0b5394", "#b35900", "#1e6b30", "#8e3b8e", "#a12020", "#4a5360", "#00728f", "#6b5b00"]
@@ -108,7 +109,60 @@ def bar_chart(
     width: int = 420,
     sort_by_value: bool = True,
 ) -> Chart:
-    """Horizontal bars, one per category: the shape French labels read best in."""
+    """Horizontal bars, one per category: the shape French labels read best in.
+
+    Drawn once for given arguments, then kept in the shared cache under a digest of them
+    (building the spec with altair costs about 20 ms, drawing it more): a page rebuilt after
+    a change elsewhere reuses its charts."""
+    arguments = json.dumps(
+        [rows, category, value, title, description, category_title, value_title, percent, width]
+        + [sort_by_value],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    key = "chart:bars:" + hashlib.sha256(arguments.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = _draw_bars(
+            rows,
+            category=category,
+            value=value,
+            title=title,
+            description=description,
+            category_title=category_title,
+            value_title=value_title,
+            percent=percent,
+            width=width,
+            sort_by_value=sort_by_value,
+        )
+        cache.set(key, svg, DRAWN_SECONDS)
+    return Chart(
+        title=title,
+        description=description,
+        svg=svg,
+        columns=columns or [(category, category_title), (value, value_title)],
+        rows=list(rows),
+    )
+
+
+# Keyed by content, so never stale: the time only bounds what the cache keeps.
+DRAWN_SECONDS = 7 * 24 * 3600
+
+
+def _draw_bars(
+    rows: Sequence[dict],
+    *,
+    category: str,
+    value: str,
+    title: str,
+    description: str,
+    category_title: str,
+    value_title: str,
+    percent: bool,
+    width: int,
+    sort_by_value: bool,
+) -> str:
     x_scale = {"domain": [0, 100]} if percent else {}
     top = max((float(row.get(value) or 0) for row in rows), default=1)
     encoding = {
@@ -138,13 +192,7 @@ def bar_chart(
         .properties(width=width, height=max(60, 22 * len(rows)))
         .to_dict(validate=False)
     )
-    return Chart(
-        title=title,
-        description=description,
-        svg=render(spec, title, description),
-        columns=columns or [(category, category_title), (value, value_title)],
-        rows=list(rows),
-    )
+    return render(spec, title, description)
 
 
 def line_chart(

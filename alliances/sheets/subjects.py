@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from alliances.base.models import Alliance
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal
 from alliances.territories.models import Level, Territory
@@ -42,7 +43,10 @@ class Subject:
             return Q(territory__in=Territory.objects.filter(region=self.obj).values("id"))
         if self.kind == "departement":
             return Q(territory__in=Territory.objects.filter(departement=self.obj).values("id"))
-        return Q(sdg_goals=self.obj)
+        # A goal, or one of its targets (as the search and the facet counts understand it).
+        goals = Alliance.sdg_goals.through.objects.filter(sdggoal=self.obj)
+        targets = Alliance.sdg_targets.through.objects.filter(sdgtarget__goal=self.obj)
+        return Q(id__in=goals.values("alliance_id")) | Q(id__in=targets.values("alliance_id"))
 
     @property
     def is_territory(self) -> bool:
