@@ -9,9 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Max
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,12 +80,6 @@ def subject_alliances(subject: Subject):  # noqa: ANN201 - a QuerySet of Allianc
     return published.filter(subject.alliance_filter)
 
 
-def _subject_ids(ids_query: RawSQL) -> BitMap:
-    with connection.cursor() as cursor:
-        cursor.execute(ids_query.sql, ids_query.params)
-        return BitMap([row[0] for row in cursor.fetchall()])
-
-
 # Subjects that are one value of a facet of the search index: their alliances are that
 # value's bitmap among the published ones (the same set as `subject_alliances`).
 SUBJECT_FACET = {"profil": "profile", "domaine": "domain", "region": "region", "odd": "sdg"}
@@ -96,12 +88,12 @@ SUBJECT_FACET = {"profil": "profile", "domaine": "domain", "region": "region", "
 def subject_ids(subject: Subject) -> BitMap:
     """The published alliances of the subject, as a bitmap."""
     facet = SUBJECT_FACET.get(subject.kind)
-    if facet is None:
-        queryset = subject_alliances(subject).order_by().values("id")
-        return _subject_ids(RawSQL(*queryset.query.sql_with_params()))  # noqa: S611
+    known = facts.facts()
+    if facet is None:  # a département
+        return known.departements.get(subject.obj.pk, BitMap()) & known.published
     key = (fulltext.FACET_PREFIX[facet], str(subject.obj.pk))
     having = fulltext.facet_bitmaps().sets.get(key, BitMap())
-    return having & facts.facts().published
+    return having & known.published
 
 
 def _facet_counts(ids: BitMap, facets: tuple[str, ...]) -> dict[str, dict[int, int]]:
@@ -217,13 +209,12 @@ def sheet_map(subject: Subject, ids: BitMap) -> Map:
             Territory.objects.filter(level=Level.DEPARTEMENT, region=region, obsolete=False)
         )
         codes = [d.code for d in departements]
-        scope = subject_alliances_in(region)
-        rows = (
-            Alliance.objects.filter(id__in=scope, territory__departement__isnull=False)
-            .values("territory__departement__code")
-            .annotate(n=Count("id"))
-        )
-        counts = {r["territory__departement__code"]: r["n"] for r in rows}
+        known = facts.facts()
+        counts = {
+            d.code: known.published.intersection_cardinality(known.departements[d.pk])
+            for d in departements
+            if d.pk in known.departements
+        }
         return _drawn(
             ("departements", subject.slug, lang, sorted(counts.items())),
             lambda: choropleth(
@@ -268,13 +259,6 @@ def _drawn(content: tuple, draw: Callable[[], Map]) -> Map:
         drawn = draw()
         cache.set(key, drawn, 7 * 24 * 3600)
     return drawn
-
-
-def subject_alliances_in(region: Territory):  # noqa: ANN201
-    return Alliance.objects.filter(
-        status=Alliance.Status.PUBLISHED,
-        territory__in=Territory.objects.filter(region=region).values("id"),
-    ).values("id")
 
 
 def key_figures(subject: Subject) -> tuple[list[dict], list[dict]]:
@@ -513,12 +497,7 @@ def build_sheet(subject: Subject) -> dict:
     ids = subject_ids(subject)
     kinds = _kind_counts(ids)
     totals = {"total": len(ids), "catalysts": kinds.get(Alliance.Kind.CATALYST, 0)}
-    organisations = (
-        Partner.objects.filter(alliance_id__in=subject_alliances(subject).values("id"))
-        .values("organisation_id")
-        .distinct()
-        .count()
-    )
+    organisations = facts.organisation_count(ids)
     figures, national = key_figures(subject)
     chosen = examples(ids)
     sources = sorted({f["source"] for f in figures + national if f["source"]})

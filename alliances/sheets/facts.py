@@ -2,7 +2,8 @@
 
 A sheet counts its subject's alliances by facet (the search index's bitmaps), by year of
 start, and picks examples among the published ones, documented first, most recent first.
-These sets are shared by all 162 sheets: they are read from the database once per index
+These sets are shared by all 162 sheets (and the départements are the subjects of 101 of
+them): they are read from the database once per index
 version (drawn anew at every write to the index, which every save of an alliance makes, its
 status and years included) and kept in the process, never changed in memory.
 """
@@ -12,11 +13,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 from pyroaring import BitMap
 
-from alliances.base.models import Alliance, Result
+from alliances.base.models import Alliance, Partner, Result
 from alliances.base.search import fulltext
+from alliances.territories.models import Territory
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Facts:
     published: BitMap
     documented: BitMap  # results as text or as figures
     years: dict[int, BitMap]  # start year -> alliances (those without a year are left out)
+    departements: dict[int, BitMap]  # département (territory id) -> alliances placed in it
 
 
 _lock = threading.Lock()
@@ -63,11 +67,21 @@ def _read(version: int) -> Facts:
             f"UNION SELECT alliance_id FROM {Result._meta.db_table}"
         )
         documented = BitMap([row[0] for row in cursor.fetchall()])
+        # The département of each alliance's place (itself, or one of its communes or EPCI).
+        cursor.execute(
+            f"SELECT t.departement_id, a.id FROM {alliance} a "
+            f"JOIN {Territory._meta.db_table} t ON t.id = a.territory_id "
+            "WHERE t.departement_id IS NOT NULL"
+        )
+        departements: dict[int, list[int]] = {}
+        for departement, pk in cursor.fetchall():
+            departements.setdefault(departement, []).append(pk)
     return Facts(
         version=version,
         published=published,
         documented=documented,
         years={year: BitMap(ids) for year, ids in years.items()},
+        departements={pk: BitMap(ids) for pk, ids in departements.items()},
     )
 
 
@@ -100,3 +114,47 @@ def most_recent(ids: BitMap, limit: int) -> list[BitMap]:
     if undated:
         out.append(undated)
     return out
+
+
+# From this many alliances, the partner organisations of a subject are counted from every
+# (alliance, organisation) pair held in memory (read once per index version: 0.3 s and 8 MB
+# per 100,000 alliances) instead of a COUNT(DISTINCT) over the partner table (0.28 s for
+# 27,000 alliances, 0.03 s from the pairs).
+LARGE = 5000
+_pairs: dict[str, tuple[int, np.ndarray]] = {}
+
+
+def organisation_count(ids: BitMap) -> int:
+    """How many distinct organisations are partners of the alliances of `ids`."""
+    if not ids:
+        return 0
+    if len(ids) < LARGE:
+        members = list(ids)
+        found: set[int] = set()
+        for start in range(0, len(members), 1000):
+            found.update(
+                Partner.objects.filter(alliance_id__in=members[start : start + 1000])
+                .values_list("organisation_id", flat=True)
+                .distinct()
+            )
+        return len(found)
+    pairs = _all_pairs()
+    if not len(pairs):
+        return 0
+    member = np.zeros(int(pairs[:, 0].max()) + 1, dtype=bool)
+    wanted = np.frombuffer(ids.to_array(), dtype=np.uint32).astype(np.int64)
+    member[wanted[wanted < len(member)]] = True
+    return int(np.unique(pairs[member[pairs[:, 0]], 1]).size)
+
+
+def _all_pairs() -> np.ndarray:
+    version = fulltext.index_version()
+    key = str(connection.settings_dict.get("NAME"))
+    found = _pairs.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT alliance_id, organisation_id FROM {Partner._meta.db_table}")
+        pairs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    _pairs[key] = (version, pairs)
+    return pairs
