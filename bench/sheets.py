@@ -139,9 +139,11 @@ def main() -> None:
         )
     lines += [
         "",
-        "Nothing cached: the whole cache cleared before each request (drawn charts and maps "
-        "included; the in-memory sets of the search index and of the sheets are read again "
-        "only when the data change). Cached: later visitors, until the data version changes.",
+        "Nothing cached: the whole cache cleared before each request (sheets, drawn charts "
+        "and maps); what stays in the process is vl-convert's memo of specs it already drew "
+        "and the in-memory sets of the index and the sheets, which are read again only when "
+        "the data change (see the next paragraph). Cached: later visitors, until the data "
+        "version changes.",
         "",
         f"**After a data change** (one alliance saved, then each of the {after_change['sheets']} "
         "sheets asked once, 3 rounds; charts and maps whose numbers did not change stay drawn): "

@@ -114,28 +114,22 @@ def bar_chart(
     Drawn once for given arguments, then kept in the shared cache under a digest of them
     (building the spec with altair costs about 20 ms, drawing it more): a page rebuilt after
     a change elsewhere reuses its charts."""
-    arguments = json.dumps(
-        [rows, category, value, title, description, category_title, value_title, percent, width]
-        + [sort_by_value],
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
-    )
+    drawing = {
+        "category": category,
+        "value": value,
+        "title": title,
+        "description": description,
+        "category_title": category_title,
+        "value_title": value_title,
+        "percent": percent,
+        "width": width,
+        "sort_by_value": sort_by_value,
+    }
+    arguments = json.dumps([rows, drawing], sort_keys=True, ensure_ascii=False, default=str)
     key = "chart:bars:" + hashlib.sha256(arguments.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        svg = _draw_bars(
-            rows,
-            category=category,
-            value=value,
-            title=title,
-            description=description,
-            category_title=category_title,
-            value_title=value_title,
-            percent=percent,
-            width=width,
-            sort_by_value=sort_by_value,
-        )
+        svg = _draw_bars(rows, drawing)
         cache.set(key, svg, DRAWN_SECONDS)
     return Chart(
         title=title,
@@ -150,19 +144,12 @@ def bar_chart(
 DRAWN_SECONDS = 7 * 24 * 3600
 
 
-def _draw_bars(
-    rows: Sequence[dict],
-    *,
-    category: str,
-    value: str,
-    title: str,
-    description: str,
-    category_title: str,
-    value_title: str,
-    percent: bool,
-    width: int,
-    sort_by_value: bool,
-) -> str:
+def _draw_bars(rows: Sequence[dict], drawing: dict) -> str:
+    """The SVG of `bar_chart` (its arguments, but the data table's, in `drawing`)."""
+    category, value = drawing["category"], drawing["value"]
+    title, description = drawing["title"], drawing["description"]
+    category_title, value_title = drawing["category_title"], drawing["value_title"]
+    percent, width, sort_by_value = drawing["percent"], drawing["width"], drawing["sort_by_value"]
     x_scale = {"domain": [0, 100]} if percent else {}
     top = max((float(row.get(value) or 0) for row in rows), default=1)
     encoding = {
