@@ -41,9 +41,11 @@ def facts() -> Facts:
     found = _cached.get(key)
     if found is not None and found.version == version:
         return found
-    with _lock:
-        found = _read(version)
-        _cached[key] = found
+    with _lock:  # one thread reads, the others wait for its result
+        found = _cached.get(key)
+        if found is None or found.version != version:
+            found = _read(version)
+            _cached[key] = found
     return found
 
 

@@ -115,3 +115,14 @@ def test_an_index_made_before_the_bitmaps_gets_them_from_the_facet_table() -> No
     fulltext._bitmap_cache.clear()
     assert fulltext.ensure_index() is False  # derived, not re-indexed
     assert stored_sets() == expected
+
+
+@pytest.mark.django_db
+def test_bitmaps_are_read_once_per_index_version() -> None:
+    world = build_world()
+    first = fulltext.facet_bitmaps()
+    assert fulltext.facet_bitmaps() is first  # no write: the same copy, not read again
+    world.alliances["emploi"].save()
+    again = fulltext.facet_bitmaps()
+    assert again is not first
+    assert fulltext.facet_bitmaps() is again
