@@ -2,15 +2,14 @@
 
 A sheet counts its subject's alliances by facet (the search index's bitmaps), by year of
 start, and picks examples among the published ones, documented first, most recent first.
-These sets are shared by all 162 sheets (and the départements are the subjects of 101 of
-them): they are read from the database once per index
-version (drawn anew at every write to the index, which every save of an alliance makes, its
-status and years included) and kept in the process, never changed in memory.
+These sets are shared by all 162 sheets (the départements are the subjects of 101 of them):
+they are read from the database once per index version (`fulltext.per_index_version`; the
+version is drawn anew at every write to the index, which every save of an alliance makes,
+its status and years included) and kept in the process, never changed in memory.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,32 +23,17 @@ from alliances.territories.models import Territory
 
 @dataclass(frozen=True)
 class Facts:
-    version: int
     published: BitMap
     documented: BitMap  # results as text or as figures
     years: dict[int, BitMap]  # start year -> alliances (those without a year are left out)
     departements: dict[int, BitMap]  # département (territory id) -> alliances placed in it
 
 
-_lock = threading.Lock()
-_cached: dict[str, Facts] = {}
-
-
 def facts() -> Facts:
-    version = fulltext.index_version()
-    key = str(connection.settings_dict.get("NAME"))
-    found = _cached.get(key)
-    if found is not None and found.version == version:
-        return found
-    with _lock:  # one thread reads, the others wait for its result
-        found = _cached.get(key)
-        if found is None or found.version != version:
-            found = _read(version)
-            _cached[key] = found
-    return found
+    return fulltext.per_index_version("sheet-facts", _read)
 
 
-def _read(version: int) -> Facts:
+def _read() -> Facts:
     alliance = Alliance._meta.db_table
     with connection.cursor() as cursor:
         # The status index covers the id: no read of the alliance rows themselves.
@@ -79,7 +63,6 @@ def _read(version: int) -> Facts:
         for departement, pk in cursor.fetchall():
             departements.setdefault(departement, []).append(pk)
     return Facts(
-        version=version,
         published=published,
         documented=documented,
         years={year: BitMap(ids) for year, ids in years.items()},
@@ -123,7 +106,6 @@ def most_recent(ids: BitMap, limit: int) -> list[BitMap]:
 # per 100,000 alliances) instead of a COUNT(DISTINCT) over the partner table (0.28 s for
 # 27,000 alliances, 0.03 s from the pairs).
 LARGE = 5000
-_pairs: dict[str, tuple[int, np.ndarray]] = {}
 
 
 def organisation_count(ids: BitMap) -> int:
@@ -150,13 +132,9 @@ def organisation_count(ids: BitMap) -> int:
 
 
 def _all_pairs() -> np.ndarray:
-    version = fulltext.index_version()
-    key = str(connection.settings_dict.get("NAME"))
-    found = _pairs.get(key)
-    if found is not None and found[0] == version:
-        return found[1]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT alliance_id, organisation_id FROM {Partner._meta.db_table}")
-        pairs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-    _pairs[key] = (version, pairs)
-    return pairs
+    def read() -> np.ndarray:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT alliance_id, organisation_id FROM {Partner._meta.db_table}")
+            return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+
+    return fulltext.per_index_version("sheet-partner-pairs", read)

@@ -112,7 +112,7 @@ def test_an_index_made_before_the_bitmaps_gets_them_from_the_facet_table() -> No
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {fulltext.BITMAP_TABLE}")
     fulltext._ready.clear()
-    fulltext._bitmap_cache.clear()
+    fulltext._per_version.clear()
     assert fulltext.ensure_index() is False  # derived, not re-indexed
     assert stored_sets() == expected
 

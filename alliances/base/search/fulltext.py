@@ -25,8 +25,9 @@ load). Public interface: `ensure_index`, `rebuild_index`, `update_index`, `remov
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, router, transaction
 
@@ -59,6 +60,7 @@ STATE_TABLE = "base_alliance_search_state"
 # it (see `bitmaps`), from which the executor counts facets. Kept in the same transactions
 # as the facet table, so both always say the same.
 BITMAP_TABLE = "base_alliance_facet_bitmap"
+T = TypeVar("T")
 PG_TABLE = "base_alliance_search"
 PG_CONFIG = "alliances_fr"
 # Weights of title, summary, description and partner names.
@@ -318,26 +320,41 @@ def _update_bitmaps(
     _store_bitmaps(cursor, bitmaps, keys)
 
 
-_bitmap_cache: dict[tuple[str, str], tuple[int, FacetBitmaps]] = {}
+_per_version: dict[tuple[str, str, str], tuple[int, Any]] = {}
+_per_version_lock = threading.RLock()  # a `read` may itself call per_index_version
 
 
-def facet_bitmaps(using: str | None = None) -> FacetBitmaps:
-    """The facet bitmaps of the index, read once per process and index version.
+def per_index_version(name: str, read: Callable[[], T], using: str | None = None) -> T:
+    """What `read` returns, read once per process, database and index version.
 
-    The bitmaps are never changed in memory: a write to the index draws a new version and
-    the next search reads them again (75 rows, about 1 MB, at 100,000 alliances).
+    For what is derived from the indexed alliances (the facet bitmaps, the sets of the
+    sheets): a write to the index draws a new version and the next call reads again. What
+    is returned must never be changed in memory. One thread reads; the others wait for it.
     """
     alias = _alias(using)
     version = index_version(alias)
-    key = (alias, str(connections[alias].settings_dict.get("NAME")))
-    cached = _bitmap_cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT facet, value, bits FROM {BITMAP_TABLE}")
-        bitmaps = FacetBitmaps.from_serialized(cursor.fetchall())
-    _bitmap_cache[key] = (version, bitmaps)
-    return bitmaps
+    key = (name, alias, str(connections[alias].settings_dict.get("NAME")))
+    found = _per_version.get(key)
+    if found is None or found[0] != version:
+        with _per_version_lock:
+            found = _per_version.get(key)
+            if found is None or found[0] != version:
+                found = (version, read())
+                _per_version[key] = found
+    return found[1]
+
+
+def facet_bitmaps(using: str | None = None) -> FacetBitmaps:
+    """The facet bitmaps of the index (75 rows, about 1 MB, at 100,000 alliances), read once
+    per process and index version."""
+    alias = _alias(using)
+
+    def read() -> FacetBitmaps:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT facet, value, bits FROM {BITMAP_TABLE}")
+            return FacetBitmaps.from_serialized(cursor.fetchall())
+
+    return per_index_version("facet-bitmaps", read, alias)
 
 
 _FACET_OF_PREFIX = {prefix: facet for facet, prefix in FACET_PREFIX.items()}
