@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "alliances.charts",
     "alliances.maps",
     "alliances.base",
+    "alliances.sdg.coding",
     "alliances.observatory",
     "alliances.library",
     "alliances.maturity",

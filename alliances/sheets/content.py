@@ -26,6 +26,7 @@ from alliances.observatory.figures import data_version as observatory_version
 from alliances.observatory.figures import figure_row, figures_in, published_figures
 from alliances.observatory.stats import compare_proportions
 from alliances.referentials.models import Term
+from alliances.sdg.coding.services import coding_version, sheet_coding
 from alliances.sdg.models import SdgGoal
 from alliances.territories.models import FRANCE_CODE, Level, Territory
 
@@ -66,7 +67,7 @@ def data_version() -> str:
     alliances = fulltext.index_version()
     resources = Resource.objects.aggregate(n=Count("id"), m=Max("updated_at"))
     datasets = list(LoadedDataset.objects.values_list("name", "version"))
-    raw = repr((alliances, resources, datasets, observatory_version()))
+    raw = repr((alliances, resources, datasets, observatory_version(), coding_version()))
     return hashlib.sha1(raw.encode()).hexdigest()[:12]
 
 
@@ -522,4 +523,6 @@ def build_sheet(subject: Subject) -> dict:
         "data_version": data_version(),
         "generated_at": timezone.now(),
         "france": Territory.objects.filter(level=Level.COUNTRY, code=FRANCE_CODE).first(),
+        # SDG sheets: examples verified, suggested and (17) by definition, apart.
+        "sdg_coding": sheet_coding(subject.obj) if subject.kind == "odd" else None,
     }

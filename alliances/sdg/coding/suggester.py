@@ -42,7 +42,7 @@ LANGUAGES = ("fr", "en")
 # Small words that tell French from English (folded); a text needs a few to be told.
 _SMALL_WORDS = {
     "fr": frozenset(
-        "le la les des du et une un pour dans avec qui sur au aux est sont par".split()
+        "le la les de des du d l à et une un en pour dans avec qui sur au aux est sont par".split()
     ),
     "en": frozenset("the and of to for with in is are by from that this their".split()),
 }
@@ -50,7 +50,7 @@ _MIN_SMALL_WORDS = 3
 
 
 def guess_language(text: str) -> str:
-    """ "fr" or "en" by counting their small words; "" when it cannot be told."""
+    """Tell "fr" from "en" by counting their small words; "" when it cannot be told."""
     counts = dict.fromkeys(LANGUAGES, 0)
     for word in raw_words(text.casefold()):
         for language, small in _SMALL_WORDS.items():
@@ -133,7 +133,8 @@ class Suggestion:
 @dataclass(frozen=True)
 class _Word:
     form: WordForm
-    text: str
+    start: int  # position in the segment, so that a match quotes the text as written
+    end: int
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,16 @@ class _Index:
         return list(found.values())
 
 
+# A word as the search's analyser reads one (letters and digits in any script).
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
 def _words(segment: str) -> list[_Word]:
     out = []
-    for word in raw_words(segment):
-        forms = content_forms(word)
+    for found in _WORD.finditer(segment):
+        forms = content_forms(found.group())
         if forms:
-            out.append(_Word(forms[0], word))
+            out.append(_Word(forms[0], found.start(), found.end()))
     return out
 
 
@@ -199,7 +204,7 @@ def _segment_matches(index: _Index, field_name: str, number: int, segment: str) 
         for wording in index.starting_with(word.form):
             end = _match_at(words, start, wording)
             if end is not None:
-                text = " ".join(w.text for w in words[start:end])
+                text = segment[words[start].start : words[end - 1].end]
                 matches.append(_Match(wording, field_name, number, start, end, text))
     return _longest(matches)
 

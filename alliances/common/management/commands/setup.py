@@ -17,6 +17,7 @@ REFERENCE_LOADERS = [
 ]
 CONTENT_LOADERS = [
     "load_alliances",
+    "suggest_sdg",  # SDG suggestions of the examples just loaded
     "load_observatory",
     "load_library",
     "load_maturity",
