@@ -13,6 +13,16 @@ from django.utils.translation import ngettext
 from . import services
 from .models import SdgSuggestion, SdgSuggestionEvent
 
+# Where a trigger was found, as the curator reads it.
+FIELD_LABELS = {
+    "title": _("titre"),
+    "summary": _("résumé"),
+    "description": _("description"),
+    "results": _("résultats"),
+    "domains": _("domaines"),
+    "text": _("proximité du texte entier avec le texte officiel"),
+}
+
 
 class SdgSuggestionEventInline(admin.TabularInline):
     model = SdgSuggestionEvent
@@ -111,16 +121,21 @@ class SdgSuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ce qui l'a déclenchée"))
     def evidence(self, obj: SdgSuggestion) -> str:
-        rows = [
-            (t.get("matched", ""), t.get("wording", ""), t.get("field", ""), t.get("weight", ""))
+        items = [
+            (
+                _("« %(matched)s » (%(wording)s ; %(field)s, poids %(weight)s)")
+                % {
+                    "matched": t.get("matched", ""),
+                    "wording": t.get("wording", ""),
+                    "field": FIELD_LABELS.get(str(t.get("field", "")), t.get("field", "")),
+                    "weight": t.get("weight", ""),
+                },
+            )
             for t in obj.triggers or []
         ]
-        if not rows:
+        if not items:
             return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join("", "<li>« {} » ({} ; {}, poids {})</li>", rows),
-        )
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", items))
 
     def save_model(
         self, request: HttpRequest, obj: SdgSuggestion, form: forms.Form, change: bool
@@ -138,11 +153,6 @@ class SdgSuggestionAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, _("Rien à changer : la suggestion a déjà ce statut."), messages.WARNING
                 )
-
-    def save_related(
-        self, request: HttpRequest, form: forms.Form, formsets: list, change: bool
-    ) -> None:
-        return  # the history is read-only
 
     @admin.action(description=_("Confirmer les suggestions choisies"), permissions=["change"])
     def verify_selected(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from .rules import goal_of
+from .suggester import AllianceText
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,48 @@ def evaluate(predicted: Mapping[str, set[str]], expected: Mapping[str, set[str]]
         per_goal=per_goal,
         examples=len(expected),
     )
+
+
+# -- the hand-coded set and the shipped examples it codes ---------------------------------------
+ROOT = Path(__file__).resolve().parents[3]
+LABELLED_SET = ROOT / "tests" / "sdg" / "labelled_alliances.yaml"
+SHIPPED_EXAMPLES = ROOT / "alliances" / "data" / "alliances" / "alliances_reelles.jsonl"
+DOMAIN_LABELS = ROOT / "alliances" / "data" / "referentials" / "labels.yaml"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    targets: dict[str, str]  # code -> one-line reason
+
+
+def read_labelled(path: Path = LABELLED_SET) -> list[Labelled]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [
+        Labelled(str(e["id"]), {str(k): str(v) for k, v in (e["targets"] or {}).items()})
+        for e in entries
+    ]
+
+
+def shipped_texts(
+    examples: Path = SHIPPED_EXAMPLES, labels: Path = DOMAIN_LABELS
+) -> dict[str, AllianceText]:
+    """The shipped examples as the loader stores them (title, summary, results text, domain
+    labels in both languages), read from the files: what the suggester reads of them."""
+    terms = yaml.safe_load(labels.read_text(encoding="utf-8"))["domains"]["terms"]
+    out = {}
+    for line in examples.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        keys = row.get("domains") or []
+        out[row["id"]] = AllianceText(
+            title=row["name"],
+            summary=row.get("summary") or "",
+            results=row.get("results") or "",
+            domains={
+                "fr": tuple(terms[k]["label_fr"] for k in keys),
+                "en": tuple(terms[k]["label_en"] for k in keys if terms[k].get("label_en")),
+            },
+        )
+    return out
