@@ -2,9 +2,10 @@
 counts, same facets, same notices, on both databases.
 
 `data/search_golden.<vendor>.json` (one per database: relevance is bm25 on SQLite and
-ts_rank on PostgreSQL, so orders differ between them) were written by the executor of revision a2166ef (before the
-declarative filter table and the three-step executor) from 1,500 synthetic alliances
-(generator seed 0) with every other alliance archived, through the public API. This test
+ts_rank on PostgreSQL, so orders differ between them) were written by the executor of
+revision a2166ef (before the declarative filter table and the three-step executor) from
+1,500 synthetic alliances (generator seed 0) with every other alliance archived, through the
+public API. This test
 builds the same data inside its transaction and compares the API's answers to it. Results are
 compared by slug (ids differ between databases).
 
