@@ -24,7 +24,7 @@ import pytest
 from django.db import connection
 
 from alliances.base.models import Alliance
-from alliances.base.search import fulltext
+from alliances.base.search import index
 from alliances.base.synthetic import generate
 
 DATA = Path(__file__).with_name("data")
@@ -102,7 +102,7 @@ def _answer(client, search: dict[str, str]) -> dict:
 def synthetic_base(db):
     Alliance.objects.filter(synthetic=False).update(status=Alliance.Status.ARCHIVED)
     generate(SIZE, seed=0)
-    fulltext.rebuild_index()
+    index.rebuild_index()
 
 
 def test_the_search_answers_as_before(synthetic_base, client_en):

@@ -14,9 +14,11 @@ from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from ..models import Alliance
-from . import fulltext
 from .analysis import STOPWORDS, query_terms, raw_words, shared_words
-from .executor import PUBLIC_STATUSES, _load, _tables
+from .compiler import PUBLIC_STATUSES
+from .dialects import dialect_for
+from .hits import load_alliances
+from .schema import tables
 
 DOMAIN_POINTS, TYPE_POINTS = 3.0, 2.0
 PLACE_POINTS = {"commune": 3.0, "epci": 2.5, "departement": 2.0, "region": 1.0}
@@ -61,8 +63,7 @@ def similar_alliances(
 ) -> list[Similar]:
     """The published alliances most like this one, best first, with their reasons."""
     alias = using or router.db_for_read(Alliance)
-    fulltext.ensure_index(alias)
-    t = _tables()
+    t = tables()
     domain_ids = [d.pk for d in alliance.domains.all()]
     type_ids = [x.pk for x in alliance.partnership_types.all()]
     territory = alliance.territory
@@ -72,28 +73,28 @@ def similar_alliances(
     if domain_ids:
         marks = ", ".join(["%s"] * len(domain_ids))
         parts.append(
-            f"SELECT {t['domains_a']} AS aid, {DOMAIN_POINTS} * COUNT(*) AS pts FROM "
-            f"{t['domains']} WHERE {t['domains_x']} IN ({marks}) GROUP BY {t['domains_a']}"
+            f"SELECT {t.domains.alliance} AS aid, {DOMAIN_POINTS} * COUNT(*) AS pts FROM "
+            f"{t.domains.table} WHERE {t.domains.other} IN ({marks}) GROUP BY {t.domains.alliance}"
         )
         params += domain_ids
     if type_ids:
         marks = ", ".join(["%s"] * len(type_ids))
         parts.append(
-            f"SELECT {t['types_a']} AS aid, {TYPE_POINTS} * COUNT(*) AS pts FROM "
-            f"{t['types']} WHERE {t['types_x']} IN ({marks}) GROUP BY {t['types_a']}"
+            f"SELECT {t.types.alliance} AS aid, {TYPE_POINTS} * COUNT(*) AS pts FROM "
+            f"{t.types.table} WHERE {t.types.other} IN ({marks}) GROUP BY {t.types.alliance}"
         )
         params += type_ids
     if territory is not None and territory.region_id:
         parts.append(
-            f"SELECT a2.id AS aid, {PLACE_POINTS['region']} AS pts FROM {t['alliance']} a2 "
-            f"JOIN {t['territory']} tr ON tr.id = a2.territory_id WHERE tr.region_id = %s"
+            f"SELECT a2.id AS aid, {PLACE_POINTS['region']} AS pts FROM {t.alliance} a2 "
+            f"JOIN {t.territory} tr ON tr.id = a2.territory_id WHERE tr.region_id = %s"
         )
         params.append(territory.region_id)
     if parts:
         status_marks = ", ".join(["%s"] * len(statuses))
         sql = (
             "SELECT c.aid, SUM(c.pts) AS score FROM (" + " UNION ALL ".join(parts) + ") c "
-            f"JOIN {t['alliance']} a ON a.id = c.aid WHERE a.id <> %s "
+            f"JOIN {t.alliance} a ON a.id = c.aid WHERE a.id <> %s "
             f"AND a.status IN ({status_marks}) GROUP BY c.aid ORDER BY score DESC, c.aid LIMIT %s"
         )
         with connections[alias].cursor() as cursor:
@@ -106,7 +107,7 @@ def similar_alliances(
     if terms:
         # Exact words and stems only: no prefix for similarity.
         terms = [type(term)(word=term.word, stems=term.stems, prefix=False) for term in terms]
-        sql, params = fulltext.similar_text_sql(terms, alliance.pk, CANDIDATES, alias)
+        sql, params = dialect_for(alias).similar_text_sql(terms, alliance.pk, CANDIDATES)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -115,7 +116,7 @@ def similar_alliances(
     ids = set(candidates) | set(text_rank)
     loaded = {
         a.pk: a
-        for a in _load(sorted(ids), alias)
+        for a in load_alliances(sorted(ids), alias)
         if a.status in PUBLIC_STATUSES and a.pk != alliance.pk
     }
     my_domains = {d.pk: d for d in alliance.domains.all()}
