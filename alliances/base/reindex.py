@@ -35,10 +35,10 @@ def deferred_indexing() -> Iterator[None]:
 
 def refresh_search_index(ids: list[int]) -> str:
     """Re-index the given alliances (or every alliance when none is given); says what it did."""
-    from .search import fulltext
+    from .search import index
 
     if ids:
-        fulltext.update_index(ids)
+        index.update_index(ids)
         return f"index plein texte : {len(ids)} alliance(s) réindexée(s)"
-    fulltext.rebuild_index()
+    index.rebuild_index()
     return "index plein texte : reconstruit"
