@@ -4,8 +4,10 @@
 """
 
 from django import template
+from django.utils.html import format_html
 
 from alliances.base.models import Alliance
+from alliances.common.i18n import current_language
 from alliances.sdg.models import SdgGoal
 
 from .. import services
@@ -22,3 +24,12 @@ def alliance_sdg_coding(alliance: Alliance) -> services.AllianceCoding:
 @register.simple_tag
 def goal_sdg_examples(goal: SdgGoal, limit: int = 12) -> services.GoalExamples:
     return services.goal_examples(goal, limit)
+
+
+@register.filter
+def quoted(text: str) -> str:
+    """Words of a text quoted as the language quotes them: « mots » (non-breaking spaces, so
+    that a quote mark never starts a line) or “words”."""
+    if current_language() == "en":
+        return format_html("“{}”", text)
+    return format_html("«\u00a0{}\u00a0»", text)
