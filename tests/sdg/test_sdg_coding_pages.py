@@ -1,6 +1,8 @@
 """Verified codes, 17.17 by definition and suggestions shown apart: alliance page, goal pages,
 SDG sheets, IATI export; French and English."""
 
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -101,3 +103,17 @@ def test_the_iati_export_carries_17_17_and_never_a_suggestion(client_fr):
     targets = [t.get("code") for t in poitiers.findall("tag") if t.get("vocabulary") == "3"]
     goals = [t.get("code") for t in poitiers.findall("tag") if t.get("vocabulary") == "2"]
     assert targets == ["17.17"] and goals == ["17"]  # 8.5 and 10.2 are only suggested
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_sdg_17_sheet_pdf_states_the_rule(client_fr, tmp_path):
+    response = client_fr.get("/fiches/odd/17.pdf")
+    assert response.status_code == 200
+    pdf = tmp_path / "odd17.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = " ".join(text.split())
+    assert "Exemples de la base pour cet ODD" in text
+    assert "relèvent de la cible 17.17" in text
