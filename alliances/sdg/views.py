@@ -69,7 +69,8 @@ def goal(request: HttpRequest, number: str) -> HttpResponse:
         "goal": found,
         "previous_number": goal_number - 1 if goal_number > 1 else None,
         "next_number": goal_number + 1 if goal_number < 17 else None,
-        "extra_sections": render_sections(request, found),
+        # Sections of other parts (the goal's examples) on the HTML page only, not its twins.
+        "extra_sections": [] if request.GET.get("format") else render_sections(request, found),
     }
     return list_response(
         request, "sdg/goal.html", context, rows, TARGET_COLUMNS, f"odd-{goal_number}"
