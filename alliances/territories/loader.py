@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from alliances.common.datasets import file_checksum, record_dataset, row_digest
 
-from .models import Level, PostalCode, Territory
+from .models import SOURCE_FIELDS, Level, PostalCode, Territory
 from .source import Key, Plan, PlannedTerritory, read_plan
 
 DATA_DIR = Path(settings.PACKAGE_DIR) / "data" / "territories"
@@ -31,20 +31,7 @@ LOAD_ORDER = [
     Level.ASSOCIATED_COMMUNE,
     Level.MUNICIPAL_DISTRICT,
 ]
-_FIELDS = [
-    "name",
-    "search_name",
-    "siren",
-    "population",
-    "zone",
-    "epci_type",
-    "parent",
-    "region",
-    "departement",
-    "epci",
-    "obsolete",
-    "source_digest",
-]
+_FIELDS = list(SOURCE_FIELDS)
 
 
 @dataclass
