@@ -17,7 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from alliances.common.i18n import current_language
+from alliances.common.models import LoadedDataset
 from alliances.common.twins import list_response
+from alliances.maps import choropleth, figure_html, known_codes
 from alliances.territories.points import point_of
 
 from .lookups import SUB_COMMUNE_LEVELS, search
@@ -129,12 +131,6 @@ def _population_map(
     The SVG depends only on the shipped data and the language: cached (shared cache) with
     the loaded dataset's checksum in the key, so a reload draws it again.
     """
-    try:
-        from alliances.maps import choropleth, figure_html, known_codes
-    except ImportError:  # the maps part is optional: the page shows its table anyway
-        return None
-    from alliances.common.models import LoadedDataset
-
     checksum = (
         LoadedDataset.objects.filter(name="territories").values_list("checksum", flat=True).first()
         or ""
