@@ -137,7 +137,8 @@ def _load_level(
 
     Plain `executemany` through Django's connection: the ORM's bulk_create spends most of
     its time building 39,000 model instances and small batched statements (SQLite allows
-    999 parameters), ten times slower for the same SQL on both backends.
+    999 parameters), much slower for the same SQL on both backends (bench/RESULTS.md,
+    "Costs behind design choices").
     """
     table = connection.ops.quote_name(Territory._meta.db_table)
     new: list[tuple[PlannedTerritory, str]] = []
