@@ -6,13 +6,10 @@ also answers ?format=json and ?format=csv.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -24,6 +21,7 @@ from alliances.territories.points import point_of
 
 from .lookups import SUB_COMMUNE_LEVELS, search
 from .models import FRANCE_CODE, Level, Territory
+from .paths import territory_url
 
 COLUMNS = ["code", "name", "level", "level_label", "population", "siren", "departement", "url"]
 
@@ -34,16 +32,6 @@ def _point(row: dict) -> tuple[float, float] | None:
 
 COMMUNES_PER_PAGE = 100
 LEVEL_LABELS = dict(Level.choices)
-
-
-@lru_cache(maxsize=1)
-def _prefix() -> str:
-    return reverse("territories:index")
-
-
-def territory_url(level: str, code: str) -> str:
-    """The page of a territory, without a `reverse()` per row (lists have hundreds)."""
-    return f"{_prefix()}{level}/{code}/"
 
 
 # Lists are read as plain values (no model instances): a département page shows 100
