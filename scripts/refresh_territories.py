@@ -17,7 +17,6 @@ alliances/territories/schema.py, for this script and for the loader that reads t
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import subprocess
 import sys
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "alliances" / "data" / "territories"
 
 sys.path.insert(0, str(ROOT))
-from alliances.territories.schema import FILES  # noqa: E402  (Django-free, see its docstring)
+from alliances.territories.schema import write_files  # noqa: E402  (Django-free, see its docstring)
 
 # Source types of communes.json and the level names of the platform.
 COMMUNE_TYPES = {
@@ -119,15 +118,6 @@ def convert(package_dir: Path) -> dict[str, list[dict]]:
     }
 
 
-def write(rows_by_file: dict[str, list[dict]], target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for name, rows in rows_by_file.items():
-        with (target / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FILES[name], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-
-
 def write_version(target: Path, version: str) -> None:
     (target / "VERSION").write_text(
         f"{PACKAGE}@{version}\nconverted {datetime.now(UTC):%Y-%m-%d}\n", encoding="utf-8"
@@ -151,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             rows = convert(fetch(args.version, Path(tmp)))
         version = args.version
-    write(rows, args.target)
+    write_files(rows, args.target)
     write_version(args.target, version)
     for name, file_rows in rows.items():
         print(f"{name}: {len(file_rows)} rows")

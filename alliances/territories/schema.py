@@ -5,6 +5,9 @@ the models here) and read by `alliances.territories.source`, which refuses a fil
 differs.
 """
 
+import csv
+from pathlib import Path
+
 FILES: dict[str, list[str]] = {
     "regions.csv": ["code", "name", "zone", "chef_lieu"],
     # Including the overseas collectivities (zone "com"), also listed in regions.csv.
@@ -25,3 +28,14 @@ FILES: dict[str, list[str]] = {
         "current",  # the commune a delegated or associated commune or a district belongs to
     ],
 }
+
+
+def write_files(rows_by_file: dict[str, list[dict]], target: Path) -> None:
+    """Write the rows of each file with its declared columns (a row with another column is
+    refused by csv.DictWriter)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name, rows in rows_by_file.items():
+        with (target / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FILES[name], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
