@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "alliances.charts",
     "alliances.maps",
     "alliances.base",
-    "alliances.sdg.coding",
+    "alliances.sdg_coding",
     "alliances.observatory",
     "alliances.library",
     "alliances.maturity",

@@ -24,17 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import git_revision, header  # noqa: E402
 
-from alliances.sdg.coding.evaluation import (  # noqa: E402
+from alliances.sdg.source import read_sdg  # noqa: E402
+from alliances.sdg_coding.evaluation import (  # noqa: E402
     ROOT,
     Scores,
     evaluate,
     read_labelled,
     shipped_texts,
 )
-from alliances.sdg.coding.lexicon import load_lexicon  # noqa: E402
-from alliances.sdg.coding.semantic import SemanticScorer  # noqa: E402
-from alliances.sdg.coding.suggester import THRESHOLD, Suggester  # noqa: E402
-from alliances.sdg.source import read_sdg  # noqa: E402
+from alliances.sdg_coding.lexicon import load_lexicon  # noqa: E402
+from alliances.sdg_coding.semantic import SemanticScorer  # noqa: E402
+from alliances.sdg_coding.suggester import THRESHOLD, Suggester  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "sdg_suggester.md"
 GOAL_NAMES = {g.number: g.short_fr for g in read_sdg(ROOT / "alliances" / "data" / "sdg")}

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
 from alliances.common.spreadsheet import as_text_cell
-from alliances.sdg.coding.rules import BY_DEFINITION_GOAL, BY_DEFINITION_TARGETS
+from alliances.sdg_coding.rules import BY_DEFINITION_GOAL, BY_DEFINITION_TARGETS
 
 IATI_VERSION = "2.03"
 # IATI codelists (https://iatistandard.org/en/iati-standard/203/codelists/).

@@ -27,8 +27,8 @@ from alliances.observatory.figures import data_version as observatory_version
 from alliances.observatory.figures import figure_row, figures_in, published_figures
 from alliances.observatory.stats import compare_proportions
 from alliances.referentials.models import Term
-from alliances.sdg.coding.services import coding_version, sheet_coding
 from alliances.sdg.models import SdgGoal
+from alliances.sdg_coding.services import coding_version, sheet_coding
 from alliances.territories.models import FRANCE_CODE, Level, Territory
 
 from . import facts

@@ -7,10 +7,10 @@ from django.core.management import CommandError, call_command
 
 from alliances.base.models import Alliance, ChangeRecord, Result
 from alliances.referentials.models import Term
-from alliances.sdg.coding import services
-from alliances.sdg.coding.evaluation import shipped_texts
-from alliances.sdg.coding.models import SdgCodingState, SdgSuggestion, SdgSuggestionEvent
 from alliances.sdg.models import SdgTarget
+from alliances.sdg_coding import services
+from alliances.sdg_coding.evaluation import shipped_texts
+from alliances.sdg_coding.models import SdgCodingState, SdgSuggestion, SdgSuggestionEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from alliances.sdg.coding.models import SdgSuggestion, SdgSuggestionEvent
+from alliances.sdg_coding.models import SdgSuggestion, SdgSuggestionEvent
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:sdg_coding_sdgsuggestion_changelist"

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from alliances.base.models import Alliance
-from alliances.sdg.coding import services
-from alliances.sdg.coding.models import SdgSuggestion
 from alliances.sdg.models import SdgGoal
+from alliances.sdg_coding import services
+from alliances.sdg_coding.models import SdgSuggestion
 
 pytestmark = pytest.mark.django_db
 

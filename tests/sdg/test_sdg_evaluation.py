@@ -3,16 +3,16 @@ against regressions on it (thresholds a little under what the suggester reaches)
 
 import pytest
 
-from alliances.sdg.coding.evaluation import (
+from alliances.sdg.source import read_sdg
+from alliances.sdg_coding.evaluation import (
     ROOT,
     SHIPPED_EXAMPLES,
     evaluate,
     read_labelled,
     shipped_texts,
 )
-from alliances.sdg.coding.lexicon import load_lexicon
-from alliances.sdg.coding.suggester import Suggester
-from alliances.sdg.source import read_sdg
+from alliances.sdg_coding.lexicon import load_lexicon
+from alliances.sdg_coding.suggester import Suggester
 
 OFFICIAL = {t.code for g in read_sdg(ROOT / "alliances" / "data" / "sdg") for t in g.targets}
 

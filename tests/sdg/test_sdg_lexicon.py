@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from alliances.common.errors import DataFileError
-from alliances.sdg.coding.evaluation import ROOT
-from alliances.sdg.coding.lexicon import content_forms, load_lexicon, same_word, word_form
 from alliances.sdg.source import read_sdg
+from alliances.sdg_coding.evaluation import ROOT
+from alliances.sdg_coding.lexicon import content_forms, load_lexicon, same_word, word_form
 
 PHRASES = ROOT / "alliances" / "data" / "sdg" / "phrases"
 OFFICIAL = {t.code for g in read_sdg(ROOT / "alliances" / "data" / "sdg") for t in g.targets}

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from alliances.sdg.coding.lexicon import load_lexicon
-from alliances.sdg.coding.semantic import SemanticScorer
-from alliances.sdg.coding.suggester import AllianceText, Suggester, combine, guess_language
+from alliances.sdg_coding.lexicon import load_lexicon
+from alliances.sdg_coding.semantic import SemanticScorer
+from alliances.sdg_coding.suggester import AllianceText, Suggester, combine, guess_language
 
 
 def lexicon(tmp_path: Path, files: dict[str, str]):  # noqa: ANN201
@@ -109,7 +109,7 @@ def test_threshold_and_maximum(small):
 
 
 def test_the_shipped_lexicon_never_suggests_17_17():
-    from alliances.sdg.coding.evaluation import ROOT
+    from alliances.sdg_coding.evaluation import ROOT
 
     suggester = Suggester(load_lexicon(ROOT / "alliances" / "data" / "sdg" / "phrases"))
     text = AllianceText(summary="Un partenariat public-privé avec la société civile.")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SdgCodingConfig(AppConfig):
-    name = "alliances.sdg.coding"
+    name = "alliances.sdg_coding"
     label = "sdg_coding"
     verbose_name = _("Codage ODD des alliances")
 

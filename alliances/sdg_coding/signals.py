@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from alliances.base.models import Alliance, Result
 
 logger = logging.getLogger(__name__)
-UID = "alliances.sdg.coding"
+UID = "alliances.sdg_coding"
 
 
 def _refresh(alliance_ids: list[int]) -> None:

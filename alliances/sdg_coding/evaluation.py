@@ -75,7 +75,7 @@ def evaluate(predicted: Mapping[str, set[str]], expected: Mapping[str, set[str]]
 
 
 # -- the hand-coded set and the shipped examples it codes ---------------------------------------
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 LABELLED_SET = ROOT / "tests" / "sdg" / "labelled_alliances.yaml"
 SHIPPED_EXAMPLES = ROOT / "alliances" / "data" / "alliances" / "alliances_reelles.jsonl"
 DOMAIN_LABELS = ROOT / "alliances" / "data" / "referentials" / "labels.yaml"
