@@ -1,16 +1,18 @@
-"""The SDG codes every alliance carries by definition (plain Python, no Django import).
+"""Rules of the SDG coding (plain Python, no Django import).
 
-Every example of the base is a partnership between organisations of different kinds (public,
-private, civil society) working together for the common good: a multi-stakeholder partnership.
-That is what SDG target 17.17 asks to encourage ("Encourager et promouvoir les partenariats
-publics, les partenariats public-privé et les partenariats avec la société civile"). So goal 17
-and target 17.17 apply to every alliance by a documented rule (docs/sdg.md), never stored as a
-verified code, never suggested, and always shown as "par définition".
+The codes every alliance carries by definition (goal 17, target 17.17) are kept with the SDG
+reference data (`alliances.sdg.rules`), where the search reads them too.
 """
 
-BY_DEFINITION_GOAL = 17
-BY_DEFINITION_TARGET = "17.17"
-BY_DEFINITION_TARGETS = (BY_DEFINITION_TARGET,)
+from alliances.sdg.rules import BY_DEFINITION_GOAL, BY_DEFINITION_TARGET, BY_DEFINITION_TARGETS
+
+__all__ = [
+    "BY_DEFINITION_GOAL",
+    "BY_DEFINITION_TARGET",
+    "BY_DEFINITION_TARGETS",
+    "goal_of",
+    "target_sort_key",
+]
 
 
 def goal_of(code: str) -> int:

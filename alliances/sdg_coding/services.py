@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 
 from alliances.base import history
 from alliances.base.models import Alliance, Result
+from alliances.base.search import index
 from alliances.sdg.models import SdgGoal, SdgTarget
 from alliances.sdg.source import read_sdg
 
@@ -146,6 +147,7 @@ class RefreshReport:
     withdrawn: int = 0
     verified: int = 0
     rejected: int = 0
+    recomputed: list[int] = field(default_factory=list)  # alliances whose suggestions were computed
 
     def __str__(self) -> str:
         return (
@@ -298,6 +300,9 @@ def refresh(
         _refresh_chunk(ids[start : start + CHUNK], suggester, target_ids, force, report)
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
+    if report.recomputed:
+        # The search indexes current suggestions (`search.py`): re-index those recomputed.
+        index.update_index(report.recomputed)
     return report
 
 
@@ -326,6 +331,7 @@ def _refresh_chunk(
                 report.skipped += 1
                 continue
             found = suggester.suggest(texts[pk])
+            report.recomputed.append(pk)
             reconcile(pk, found, rows.get(pk, {}), verified.get(pk, set()), target_ids, report)
             SdgCodingState.objects.update_or_create(alliance_id=pk, defaults={"digest": digest})
             _bump_version()
@@ -346,11 +352,13 @@ def _decide(
     accept: Callable[[SdgSuggestion], bool],
 ) -> int:
     changed = 0
+    decided: set[int] = set()
     now = timezone.now()
     with transaction.atomic():
         for row in suggestions:
             if not accept(row):
                 continue
+            decided.add(row.alliance_id)
             before_codes = _alliance_targets(row.alliance)
             if status == Status.VERIFIED:
                 row.alliance.sdg_targets.add(row.target)
@@ -373,6 +381,8 @@ def _decide(
             changed += 1
         if changed:
             _bump_version()
+            # The index holds current suggestions apart from verified codes (search.py).
+            index.update_index(decided)
     return changed
 
 
