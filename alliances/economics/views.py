@@ -3,31 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliances.charts.vega import bar_chart
 from alliances.workspaces import permissions
-from alliances.workspaces.views import get_workspace_for
+from alliances.workspaces.permissions import get_workspace_for
 
-from . import model as engine
+from . import services
 from .forms import ContributionForm, OutcomeForm
 from .models import ContributionEntry, OutcomeEntry, default_volunteer_rate
-
-
-def compute_for(workspace: object, year: int | None = None) -> engine.ModelResult | None:
-    contributions = workspace.contributions.select_related("organisation")
-    outcomes = workspace.outcomes.all()
-    if year:
-        contributions, outcomes = contributions.filter(year=year), outcomes.filter(year=year)
-    if not contributions and not outcomes:
-        return None
-    return engine.compute(
-        [c.as_engine() for c in contributions],
-        [o.as_engine() for o in outcomes],
-        current_year=timezone.localdate().year,
-    )
 
 
 @login_required
@@ -51,15 +36,15 @@ def model_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             entry = form.save(commit=False)
-            entry.workspace = workspace
             if isinstance(entry, ContributionEntry):
-                entry.organisation_id = organisation_id
-            entry.save()
+                services.add_contribution(workspace, organisation_id, entry)
+            else:
+                services.add_outcome(workspace, entry)
             messages.success(request, _("Enregistré."))
             return redirect("economics:model", pk=pk)
         status = 400
         messages.error(request, _("Le formulaire contient des erreurs : rien n'a été enregistré."))
-    result = compute_for(workspace)
+    result = services.compute_for(workspace)
     chart = None
     if result and result.by_partner:
         chart = bar_chart(
@@ -99,7 +84,7 @@ def delete_contribution(request: HttpRequest, pk: int, entry: int) -> HttpRespon
     contribution = get_object_or_404(ContributionEntry, pk=entry, workspace=workspace)
     if contribution.organisation_id != permissions.organisation_of(request.user, workspace):
         raise PermissionDenied
-    contribution.delete()
+    services.delete_contribution(contribution)
     messages.success(request, _("Apport supprimé."))
     return redirect("economics:model", pk=pk)
 
@@ -110,5 +95,5 @@ def delete_outcome(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     workspace = get_workspace_for(request, pk)
     if not permissions.can_coordinate(request.user, workspace):
         raise PermissionDenied
-    get_object_or_404(OutcomeEntry, pk=entry, workspace=workspace).delete()
+    services.delete_outcome(get_object_or_404(OutcomeEntry, pk=entry, workspace=workspace))
     return redirect("economics:model", pk=pk)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliances.workspaces import permissions
-from alliances.workspaces.views import get_workspace_for
+from alliances.workspaces.permissions import get_workspace_for
 
 from .forms import AnswersForm, CampaignForm, ProgressReportForm
 from .models import Campaign, Response

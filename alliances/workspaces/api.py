@@ -88,7 +88,7 @@ def evaluation_results(request: HttpRequest, workspace_id: int, year: int) -> di
     summary="Socio-economic model of the alliance (members and granted curators)",
 )
 def economic_model(request: HttpRequest, workspace_id: int) -> dict:
-    from alliances.economics.views import compute_for
+    from alliances.economics.services import compute_for
 
     workspace = _workspace(request, workspace_id)
     result = compute_for(workspace)

@@ -36,7 +36,7 @@ def public_summary(alliance: object) -> dict | None:
                 "chart": results["chart"],
             }
     if workspace.publish_model:
-        from alliances.economics.views import compute_for
+        from alliances.economics.services import compute_for
 
         result = compute_for(workspace)
         if result:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +14,7 @@ from django.views.decorators.http import require_POST
 from . import permissions
 from .forms import AcceptInvitationForm, InvitationForm, PublishingForm
 from .models import Invitation, Membership, Workspace
-
-
-def get_workspace_for(request: HttpRequest, pk: int) -> Workspace:
-    """The workspace if the user may see it; a 404 otherwise, so strangers learn nothing."""
-    workspace = get_object_or_404(Workspace.objects.select_related("alliance"), pk=pk)
-    if not permissions.can_view(request.user, workspace):
-        raise Http404(_("Espace introuvable."))
-    return workspace
+from .permissions import get_workspace_for
 
 
 @login_required
