@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "simple_history",
     "alliances.common",
     "alliances.referentials",
     "alliances.territories",
