@@ -66,9 +66,9 @@ class WorkspaceAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = WorkspaceCreationForm(request.POST or None)
-        form.fields["alliance"].widget = AutocompleteSelect(
-            Workspace._meta.get_field("alliance"), self.admin_site
-        )
+        alliance = form.fields["alliance"]
+        alliance.widget = AutocompleteSelect(Workspace._meta.get_field("alliance"), self.admin_site)
+        alliance.widget.choices = alliance.choices  # a widget set after the form needs them
         if request.method == "POST" and request.POST.get("step") == "create" and form.is_valid():
             try:
                 workspace, first = services.create_workspace(

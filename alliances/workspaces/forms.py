@@ -102,6 +102,11 @@ class WorkspaceCreationForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("role"):
+            # The first step posts the alliance alone: the second offers the defaults.
+            self.data = self.data.copy()
+            self.data["role"] = Membership.Role.COORDINATOR
+            self.data.setdefault("language", "fr")
         alliance_id = self.data.get("alliance") if self.is_bound else None
         if alliance_id and str(alliance_id).isdigit():
             self.fields["organisation"].queryset = (

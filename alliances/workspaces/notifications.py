@@ -152,11 +152,14 @@ def report_due(workspace: Workspace, last: object, base_url: str | None = None) 
 
 
 def publication_asked(request: object, base_url: str | None = None) -> int:
-    """Ask every partner organisation whether a part may be published."""
+    """Ask the partner organisations that have not answered whether a part may be published."""
     workspace = request.workspace
     return send(
         members(
-            workspace, organisation_ids=request.consents.values_list("organisation_id", flat=True)
+            workspace,
+            organisation_ids=request.consents.filter(decision="pending").values_list(
+                "organisation_id", flat=True
+            ),
         ),
         _("Votre accord est demandé : publier %(part)s de « %(alliance)s »"),
         "workspaces/email/publication_asked.txt",

@@ -27,7 +27,8 @@ def closed(workspace):
     Response.objects.create(
         campaign=campaign,
         organisation=workspace.org_b,
-        answers={k: 3 for k in keys},
+        answers={k: 3 for k in keys} | {keys[0]: "dk"},
+        comment="La charge de travail pèse sur l'association.",
         submitted=True,
     )
     ContributionEntry.objects.create(
@@ -47,7 +48,16 @@ def test_api_follows_the_page_permissions(as_user, people, closed, client):
     payload = response.json()
     assert payload["partners"] == ["Association A", "Entreprise B"]
     assert {a["convergence"] for a in payload["axes"]} == {50}  # 5 vs 3 on a 1-5 scale
-    assert as_user(people["member_a"]).get(model).json()["total"] == 1000.0
+    first = payload["questions"][0]
+    assert (
+        first["answers"] == [5, "dk"] and first["dont_know"] == 1 and first["convergence"] is None
+    )
+    assert payload["comments"] == [
+        {"organisation": None, "text": "La charge de travail pèse sur l'association."}
+    ]
+    model_payload = as_user(people["member_a"]).get(model).json()
+    assert model_payload["total"] == 1000.0
+    assert model_payload["not_assessed"] == [] and model_payload["outcomes"] == []
 
 
 def _opened_long_ago(workspace, days: int = 800) -> None:
