@@ -19,6 +19,10 @@ RANGE_HELP = _(
     "Facultatif : si la valeur d'une heure est incertaine, donnez une valeur basse et une "
     "valeur haute ; le modèle en tire une fourchette."
 )
+UNIT_RANGE_HELP = _(
+    "Facultatif : si la valeur unitaire est incertaine, donnez une valeur basse et une valeur "
+    "haute ; le modèle en tire une fourchette."
+)
 
 # For each kind: the fields asked, and the words that explain them.
 KIND_FIELDS: dict[str, list[str]] = {
@@ -268,8 +272,8 @@ class OutcomeForm(forms.ModelForm):
                 "Ce que vaut une unité en euros : un coût évité, un prix de marché. "
                 "Laissez 0 pour un résultat que l'on compte sans le valoriser."
             ),
-            "unit_value_low": RANGE_HELP,
-            "unit_value_high": RANGE_HELP,
+            "unit_value_low": UNIT_RANGE_HELP,
+            "unit_value_high": UNIT_RANGE_HELP,
             "source": _("L'étude ou la donnée publique d'où vient la valeur unitaire."),
         }
 

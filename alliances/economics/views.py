@@ -25,7 +25,8 @@ def _partner_chart(result: engine.ModelResult) -> object:
     if not result.by_partner:
         return None
     return bar_chart(
-        [{"partner": p, "value": float(v)} for p, v in result.by_partner.items()],
+        # Whole euros: the chart's data table shows them as they are.
+        [{"partner": p, "value": round(float(v))} for p, v in result.by_partner.items()],
         category="partner",
         value="value",
         title=_("Ressources mobilisées par partenaire (€)"),

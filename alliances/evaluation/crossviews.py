@@ -153,10 +153,15 @@ def cross_views(
 
 
 def most_divergent(views: Sequence[QuestionView], limit: int = 5) -> list[QuestionView]:
-    """The questions to discuss together: lowest convergence first, ties by question order."""
-    scored = [(v.convergence, i, v) for i, v in enumerate(views) if v.convergence is not None]
+    """The questions to discuss together: those where views are not close (nuanced or
+    divergent), lowest convergence first, ties by question order."""
+    scored = [
+        (v.convergence, i, v)
+        for i, v in enumerate(views)
+        if v.convergence is not None and v.level != CONVERGENT
+    ]
     scored.sort(key=lambda item: (item[0], item[1]))
-    return [v for convergence, _, v in scored[:limit] if convergence < 1]
+    return [v for _convergence, _, v in scored[:limit]]
 
 
 def missing_questions(questions: Sequence[Question], answers: Mapping[str, Answer]) -> list[str]:

@@ -185,6 +185,7 @@ def submit_report(report: ProgressReport, user: AbstractBaseUser) -> None:
     report.submitted_at = timezone.now()
     report.submitted_by = user
     report._history_user = user
+    report._change_reason = "submitted"  # the history says "submitted", not "changed"
     report.save()
 
 

@@ -68,6 +68,8 @@ def public_summary(alliance: object) -> dict | None:
         "last_report": last_report_date(workspace),
         "opened": timezone.localdate(workspace.created_at),
         "today": timezone.localdate(),
+        # The base's own record of results, shown above this section: said plainly when empty.
+        "record_has_results": bool(alliance.results_text) or alliance.results.exists(),
     }
     if workspace.publish_evaluation and (evaluation := _evaluation(workspace)):
         summary["evaluation"] = evaluation

@@ -118,3 +118,10 @@ def test_a_campaign_can_be_reopened_for_seven_days_after_closing():
 def test_answers_that_are_not_points_of_the_scale_are_refused():
     with pytest.raises(ValueError, match="pas valable"):
         question_view(Question("q", "a"), {"A": "5"})
+
+
+def test_close_views_are_not_points_to_discuss():
+    views, _ = cross_views(
+        [Question("a", "x"), Question("b", "x")], {"A": {"a": 4, "b": 1}, "B": {"a": 5, "b": 5}}
+    )
+    assert [v.question.key for v in most_divergent(views)] == ["b"]  # 4 and 5 are close

@@ -64,6 +64,9 @@ def test_a_part_is_published_only_when_every_partner_agreed(as_user, people, wor
     assert "20 % / 0 % / 25 %" in page
     assert "Prix d'un repas en restauration sociale" in page
     assert "publié avec l'accord de chacune de leurs organisations" in page
+    # The base's record above says "Résultats non renseignés": the section says why it differs.
+    assert "Résultats non renseignés" in page
+    assert "ne renseigne pas encore de résultats ; ceux qui suivent sont déclarés" in page
     # 1,000 × 5 × 0.8 × 0.75 = 3,000 created for 2,000 mobilised.
     assert "3\xa0000 €" in page and "2\xa0000 €" in page and "1,50 €" in page
 
