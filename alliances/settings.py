@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "alliances.charts",
     "alliances.maps",
     "alliances.base",
+    "alliances.sdg_coding",
     "alliances.observatory",
     "alliances.library",
     "alliances.maturity",
