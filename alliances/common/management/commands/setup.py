@@ -14,6 +14,7 @@ REFERENCE_LOADERS = [
     "populate_referentials",
     "populate_sdg",
     "populate_territories",
+    "update_reference_rates",
 ]
 CONTENT_LOADERS = [
     "load_alliances",
