@@ -7,6 +7,7 @@ to the other at once.
 """
 
 import pytest
+from django.utils import translation
 
 from alliances.base.models import Alliance
 from alliances.base.search.executor import run_search
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def search(params: dict):
-    return run_search(parse_query(params)[0])
+    with translation.override("fr"):
+        return run_search(parse_query(params)[0])
 
 
 def facet(result, name: str) -> dict[str, int]:
