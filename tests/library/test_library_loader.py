@@ -62,7 +62,7 @@ def test_changed_row_updates_and_missing_row_is_marked_obsolete(tmp_path: Path):
     ("line", "message"),
     [
         ("{not json", "JSON invalide"),
-        ('{"id": "x"}', "champ(s) manquant(s)"),
+        ('{"id": "x"}', "champ « kind » : obligatoire"),
     ],
 )
 def test_corrupt_file_is_refused_with_its_line_and_nothing_changes(tmp_path, line, message):

@@ -102,7 +102,8 @@ def test_resolver_never_guesses_between_homonyms():
 
 
 def test_resolver_on_every_shipped_example():
-    """All 66 example texts: only five name places that are not in the official code."""
+    """All 66 example texts name places of the official code (a former région or a
+    historical area is written as its départements, the remark kept in parentheses)."""
     path = Path(__file__).resolve().parents[2] / "alliances/data/alliances/alliances_reelles.jsonl"
     if not path.exists():
         pytest.skip("the examples are not shipped yet")
@@ -110,4 +111,4 @@ def test_resolver_on_every_shipped_example():
     results = [resolve_place_text(t) for t in texts]
     assert all(r.territory is not None for r in results)
     incomplete = sorted({u for r in results for u in r.unresolved})
-    assert incomplete == ["Alsace", "Basse-Normandie", "Caux vallée de Seine", "Nord de France"]
+    assert incomplete == []
