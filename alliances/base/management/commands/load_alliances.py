@@ -165,6 +165,23 @@ def resolve_territory(text: str) -> tuple[Any, list[str]]:
     return resolution.territory, problems
 
 
+def example_faults(rows: list[Record]) -> list[str]:
+    """What a shipped example must have: a source, a territory the resolver understands
+    entirely, at least two partners each with a profile (faults in French, by id)."""
+    faults = []
+    for row in rows:
+        where = f"{Path(row.path).name}, ligne {row.line} ({row.get('id')})"
+        if not row.get("source_url"):
+            faults.append(f"{where} : pas de source")
+        resolution = resolve_place_text(row.get("territory") or "")
+        if not resolution.complete:
+            faults.append(f"{where} : territoire non résolu « {row.get('territory')} »")
+        partners = [p for p in row.get("partners") or [] if p.get("name") and p.get("profile")]
+        if len(partners) < 2:
+            faults.append(f"{where} : moins de deux partenaires avec un profil")
+    return faults
+
+
 def loaded_alliances() -> dict[str, Alliance]:
     """The alliances this loader wrote, by origin."""
     return {
