@@ -175,4 +175,3 @@ def latest_study() -> Study | None:
         .order_by("-year", "-count")
         .first()
     )
-
