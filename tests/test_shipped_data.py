@@ -100,3 +100,10 @@ def test_every_shipped_example_passes():
     rows = load_alliances.read_rows(load_alliances.shipped_files())
     assert len(rows) >= 66
     assert load_alliances.example_faults(rows) == []
+
+
+def test_pages_say_what_is_the_platforms_own(client):
+    """Issue 15 item 6: the maturity grid, the audiences and levels of resources."""
+    assert "conçue pour la plateforme Alliances" in client.get("/diagnostic/").content.decode()
+    library = client.get("/ressources/").content.decode()
+    assert "une appréciation de la plateforme, pas une indication de" in library
