@@ -107,3 +107,10 @@ def test_pages_say_what_is_the_platforms_own(client):
     assert "conçue pour la plateforme Alliances" in client.get("/diagnostic/").content.decode()
     library = client.get("/ressources/").content.decode()
     assert "une appréciation de la plateforme, pas une indication de" in library
+
+
+def test_no_operator_setting_on_the_public_open_data_page(client, admin_client, settings):
+    """Issue 14 item 8: the IATI identifier notice is for the operator, not the public."""
+    settings.ALLIANCES_IATI_ORG_REF = ""
+    assert "ALLIANCES_IATI_ORG_REF" not in client.get("/donnees/").content.decode()
+    assert "ALLIANCES_IATI_ORG_REF" in admin_client.get("/donnees/").content.decode()
