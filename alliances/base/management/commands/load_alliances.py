@@ -155,7 +155,8 @@ class Report:
 
 
 def resolve_territory(text: str) -> tuple[Any, list[str]]:
-    """The territory of a text and the parts that could not be resolved (reported)."""
+    """The territory of a text and the parts that could not be resolved (reported), read by
+    the territories part's resolver (ADR 0041)."""
     resolution = resolve_place_text(text)
     problems = [f"non trouvé : « {p} »" for p in resolution.unresolved]
     if resolution.candidates:

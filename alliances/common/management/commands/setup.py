@@ -50,3 +50,6 @@ class Command(BaseCommand):
             call_command(name, verbosity=verbosity)
             if verbosity:
                 self.stdout.write(f"{name}: {time.perf_counter() - started:.1f} s")
+        # An index left behind (a database from before the index tables' migration, a bulk
+        # write interrupted before its index update) is rebuilt before anyone searches.
+        call_command("reindex", if_stale=True, verbosity=verbosity)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("base", "0004_status_light_db_default"),
+        ("base", "0005_search_index_tables"),
     ]
 
     operations = [
