@@ -261,6 +261,8 @@ class Partner(models.Model):
         _("nom donné par la source"),
         max_length=300,
         blank=True,
+        default="",
+        db_default="",  # the bulk writers (import, synthetic data) insert rows without it
         help_text=_("Le libellé de la source quand il diffère du nom de l'organisation."),
     )
     position = models.PositiveSmallIntegerField(default=0)
