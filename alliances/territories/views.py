@@ -11,7 +11,7 @@ from functools import lru_cache
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from alliances.territories.points import point_of
 
 from .lookups import SUB_COMMUNE_LEVELS, search
 from .models import FRANCE_CODE, Level, Territory
+from .suggest import suggest
 
 COLUMNS = ["code", "name", "level", "level_label", "population", "siren", "departement", "url"]
 
@@ -290,3 +291,17 @@ def detail(request: HttpRequest, level: str, code: str) -> HttpResponse:
     return list_response(
         request, "territories/detail.html", context, rows, COLUMNS, filename, point=_point
     )
+
+
+def suggestions(request: HttpRequest) -> JsonResponse:
+    """Places for a place box (site.js): `?q=` the start of a name, a code or a postcode.
+
+    Answers {"results": [{"value": "commune:12202", "label": "Rodez", "detail": "..."}]};
+    `value` is what the search's `territory` filter reads. Cached briefly by browsers and
+    shared caches: the list changes only when the official code is reloaded."""
+    found = suggest(request.GET.get("q", ""))
+    response = JsonResponse(
+        {"results": [s.as_dict() for s in found]}, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
