@@ -9,8 +9,9 @@ copy, print and PDF), missing values hatched so that they never read as a low va
 import hashlib
 import html
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from alliances.maps.boundaries import Area, Boundaries, check_level, load
 from alliances.maps.classify import MAX_CLASSES, class_breaks, class_of
@@ -26,6 +27,9 @@ HIGHLIGHT = "#1b1f24"
 NO_DATA_LINE = "#6b7280"
 TEXT = "#1b1f24"
 FONT = "DejaVu Sans, Arial, sans-serif"
+INSET_FONT = 11  # CSS pixels at the drawn width (legend: 12, method: 11)
+METHOD_FONT = 11
+CHAR_EM = 0.62  # average width of a character of DejaVu Sans, in ems (wide: never cut)
 
 STRINGS = {
     "fr": {
@@ -230,12 +234,31 @@ def _method_text(present: list[float], method: str, words: Mapping[str, str]) ->
     return words[method]
 
 
+def _inset_label_px(boundaries: Boundaries, level: str, labels: Mapping[str, str] | None) -> float:
+    """The width, in CSS pixels, of the column left of the overseas insets that holds their
+    names (so that no name ever runs over an inset or the mainland)."""
+    key = "code" if level == "departement" else "region"
+    names = [(labels or {}).get(i[key]) or i["label"] for i in boundaries.insets]
+    longest = max((len(n) for n in names), default=0)
+    return longest * CHAR_EM * INSET_FONT + 8 if longest else 0
+
+
 def _frame(
-    boundaries: Boundaries, shown: list[Area], subset: set[str] | None, width: int, rows: int
+    boundaries: Boundaries,
+    shown: list[Area],
+    subset: set[str] | None,
+    width: int,
+    rows: int,
+    label_px: float = 0,
 ) -> _Frame:
-    """Step 3: the view box (all France, or zoomed on the subset) and the legend's room."""
+    """Step 3: the view box (all France, or zoomed on the subset, with the column of the
+    insets' names on the left) and the legend's room."""
     if subset is None:
         x, y, w, h = boundaries.view_box
+        # The label column takes `label_px` CSS pixels of the `width`: in SVG units,
+        # column = label_px * k with k = (w + column) / width.
+        column = label_px * w / (width - label_px) if label_px else 0
+        x, w = x - column, w + column
     else:
         x0 = min(a.bbox[0] for a in shown)
         y0 = min(a.bbox[1] for a in shown)
@@ -378,7 +401,8 @@ def _highlight_svg(outlined: list[Area], frame: _Frame, coarse: bool) -> list[st
 def _insets_svg(
     boundaries: Boundaries, level: str, labels: Mapping[str, str] | None, frame: _Frame
 ) -> list[str]:
-    """Step 8: the frames of the overseas insets and their names (all France only)."""
+    """Step 8: the frames of the overseas insets and their names (all France only), each
+    name beside its frame, in the column left of the insets."""
     k = frame.k
     key = "code" if level == "departement" else "region"
     out = [f'<g class="insets" fill="none" stroke="#8a8f98" stroke-width="{_num(k)}">']
@@ -386,11 +410,15 @@ def _insets_svg(
         bx, by, bw, bh = inset["box"]
         out.append(f'<rect x="{_num(bx)}" y="{_num(by)}" width="{_num(bw)}" height="{_num(bh)}"/>')
     out.append("</g>")
-    out.append(f'<g class="inset-labels" fill="{TEXT}" font-size="{_num(12 * k)}">')
+    out.append(
+        f'<g class="inset-labels" fill="{TEXT}" font-size="{_num(INSET_FONT * k)}" '
+        f'text-anchor="end">'
+    )
     for inset in boundaries.insets:
         bx, by, bw, bh = inset["box"]
         name = (labels or {}).get(inset[key]) or inset["label"]
-        out.append(f'<text x="{_num(bx)}" y="{_num(by + bh + 14 * k)}">{_esc(name)}</text>')
+        ty = by + bh / 2 + INSET_FONT * k * 0.35
+        out.append(f'<text x="{_num(bx - 4 * k)}" y="{_num(ty)}">{_esc(name)}</text>')
     out.append("</g>")
     return out
 
@@ -416,12 +444,21 @@ def _legend_svg(legend: Legend, method_text: str, frame: _Frame, ident: str) -> 
             f'<text x="{_num(lx + sw + 6 * k)}" y="{_num(ty)}">{_esc(entry.label)}</text></g>'
         )
     method_y = ly + (len(legend.entries) + 1) * frame.line
-    out.append(
-        f'<text class="legend-method" x="{_num(lx)}" y="{_num(method_y)}" '
-        f'font-size="{_num(11 * k)}">{_esc(method_text)}</text>'
-    )
+    for number, text in enumerate(_method_lines(method_text, frame)):
+        y = method_y + number * frame.line
+        out.append(
+            f'<text class="legend-method" x="{_num(lx)}" y="{_num(y)}" '
+            f'font-size="{_num(METHOD_FONT * k)}">{_esc(text)}</text>'
+        )
     out.append("</g>")
     return out
+
+
+def _method_lines(method_text: str, frame: _Frame) -> list[str]:
+    """The method sentence cut into lines that fit the map's width."""
+    usable = frame.w / frame.k - 16  # CSS pixels
+    per_line = max(20, int(usable / (CHAR_EM * METHOD_FONT)))
+    return textwrap.wrap(method_text, per_line) or [""]
 
 
 def choropleth(
@@ -480,7 +517,12 @@ def choropleth(
         classes=legend_classes,
         missing=missing,
     )
-    frame = _frame(boundaries, shown, chosen, width, 1 + len(legend.entries) + 1)
+    label_px = _inset_label_px(boundaries, level, labels) if chosen is None else 0
+    frame = _frame(boundaries, shown, chosen, width, 1 + len(legend.entries), label_px)
+    frame = replace(
+        frame,
+        total_h=frame.total_h + len(_method_lines(method_text, frame)) * frame.line,
+    )
 
     digest = hashlib.sha1(
         repr((level, title, sorted(numbers.items()), sorted(chosen or ()), locale)).encode()
