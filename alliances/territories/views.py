@@ -17,9 +17,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from alliances.common.i18n import current_language
-from alliances.common.twins import list_response
+from alliances.common.twins import list_response, requested_format
 from alliances.territories.points import point_of
 
+from .hub import sections_for
 from .lookups import SUB_COMMUNE_LEVELS, search
 from .models import FRANCE_CODE, Level, Territory
 from .suggest import suggest
@@ -287,6 +288,10 @@ def detail(request: HttpRequest, level: str, code: str) -> HttpResponse:
     context["items"] = [_display(t, with_epci=level == Level.DEPARTEMENT) for t in items]
     rows = [_twin(row) for row in context["items"]]
     context["has_epci_column"] = level == Level.DEPARTEMENT
+    # What the parts know about this place (alliances, figures, sheet...): the page only.
+    context["sections"] = (
+        sections_for(request, territory) if requested_format(request) == "html" else []
+    )
     filename = f"territoire-{territory.level}-{territory.code}"
     return list_response(
         request, "territories/detail.html", context, rows, COLUMNS, filename, point=_point
