@@ -109,6 +109,10 @@ class Map:
     summary: str = ""  # the SVG <desc>: description, legend, method, missing values
     locale: str = "fr"
     level: str = "region"
+    # The arguments it was drawn with but `link` (the links are in `rows`), so that it can be
+    # drawn again at another size (`redraw`: the PDF sheet draws its maps for the width they
+    # are printed at). Plain data: a Map can be cached.
+    options: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def table_rows(self) -> list[list[object]]:
@@ -553,7 +557,36 @@ def choropleth(
         slug=slug or ident,
         locale=locale,
         level=level,
+        options={
+            "level": level,
+            "values": dict(values),
+            "title": title,
+            "description": description,
+            "unit": unit,
+            "classes": classes,
+            "method": method,
+            "labels": labels,
+            "highlight": highlight,
+            "subset": subset,
+            "locale": locale,
+            "decimals": decimals,
+            "width": width,
+            "slug": slug,
+            "detail": detail,
+        },
     )
+
+
+def redraw(drawn: Map, **changes: object) -> Map:
+    """The same map drawn again with some arguments changed (e.g. `width` for print: its
+    texts are 12 px at the width it is drawn for, 9 pt when printed at that size)."""
+    options = {**drawn.options, **changes}
+    level, values = options.pop("level"), options.pop("values")
+    if "link" not in options:
+        # The links are kept as drawn (a function would not survive a cache).
+        urls = {row["code"]: row["url"] for row in drawn.rows if row.get("url")}
+        options["link"] = urls.get if urls else None
+    return choropleth(level, values, **options)
 
 
 def figure_html(chart: Map) -> str:
