@@ -6,7 +6,9 @@
    - a place box (data-place-suggest) lists matching communes, EPCI, départements and
      régions as one types (without it, the typed name is resolved by the server);
    - the search filters stay open as a sidebar on wide screens in browsers without
-     ::details-content. */
+     ::details-content;
+   - a table wider than a phone's screen scrolls in place: it takes the keyboard focus so
+     that it can be scrolled without a mouse. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -206,8 +208,18 @@
     input.addEventListener("blur", function () { setTimeout(close, 120); });
   }
 
+  // --- wide tables ----------------------------------------------------------------------------
+  function setupTables() {
+    Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
+      if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   ready(function () {
     setupMenu();
+    setupTables();
     setupAutosubmit();
     setupSidebar();
     Array.prototype.forEach.call(document.querySelectorAll("input[data-place-suggest]"), setupPlaceBox);
