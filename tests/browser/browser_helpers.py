@@ -15,9 +15,9 @@ def server_log() -> str:
     return Path(os.environ["ALLIANCES_BROWSER_SERVER_LOG"]).read_text(errors="replace")
 
 
-def sign_in(page, site_url: str, email: str) -> None:
+def sign_in(page, site_url: str, email: str, password: str = PASSWORD) -> None:
     page.goto(site_url + "/comptes/login/")
     page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()

@@ -84,7 +84,8 @@ def test_a_newcomer_signs_up_and_proposes_a_contribution(desktop, site_url):
     assert link, "no confirmation e-mail"
     page.goto(link[-1])
     page.wait_for_load_state()
-    sign_in(page, site_url, email)
+    sign_in(page, site_url, email, "Aveyron-Partenaires-2026")
+    assert page.locator(".account-menu").count() == 1, page.locator("main").inner_text()[:500]
     page.locator(".tools a", has_text="Contribuer").click()
     page.wait_for_load_state()
     page.locator("main a[href$='/contributions/proposer/']").first.click()

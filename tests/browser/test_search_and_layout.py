@@ -74,15 +74,15 @@ def test_without_javascript_the_button_applies_and_the_server_reads_the_place(br
     page = context.new_page()
     page.goto(site_url + "/alliances/")
     assert page.locator(".apply-filters").is_visible()
-    page.fill("#lieu", "Gers")
+    page.fill("#lieu", "Haute-Garonne")
     page.locator(".search-bar button[type=submit]").click()
     page.wait_for_load_state()
-    assert _query(page.url)["territory"] == ["departement:32"]
+    assert _query(page.url)["territory"] == ["departement:31"]
     assert "lieu" not in _query(page.url)
     page.locator("#facette-kind input[type=checkbox]").first.check()
     page.locator(".apply-filters").click()
     page.wait_for_load_state()
-    assert "kind" in _query(page.url) and _query(page.url)["territory"] == ["departement:32"]
+    assert "kind" in _query(page.url) and _query(page.url)["territory"] == ["departement:31"]
     context.close()
 
 
