@@ -92,7 +92,7 @@ COLUMNS = [
 ]
 REQUIRED = ("title", "kind")
 # Columns of our own exports that an import does not need: accepted and ignored.
-IGNORED = {"territory_name", "scale", "url", "error"}
+IGNORED = {"territory_name", "scale", "url", "error", "sdg_suggested"}
 TAXONOMY_COLUMNS = {
     "partnership_types": "partnership_types",
     "domains": "domains",

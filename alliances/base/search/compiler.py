@@ -1,6 +1,6 @@
 """Step 1 of a search: compile a `SearchQuery` into conditions on the alliance row `a`.
 
-Each filter of the table (`filters.FILTERS`) compiles its own values; the text's condition
+Each filter of the table (`filters.table()`) compiles its own values; the text's condition
 comes from the database's dialect. What compiling learns besides conditions — notices for
 unknown values, labels of the values, the places covering a commune — travels with the
 result in `context`.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..models import Alliance
 from .analysis import Term
 from .dialects import Dialect, dialect_for
-from .filters import FILTERS, Condition, Context
+from .filters import Condition, Context, table
 from .query import SearchQuery
 
 PUBLIC_STATUSES: tuple[str, ...] = (Alliance.Status.PUBLISHED,)
@@ -57,7 +57,7 @@ def compile_query(query: SearchQuery, statuses: tuple[str, ...], using: str) -> 
     conditions: dict[str, Condition] = {}
     if query.terms:
         conditions["q"] = dialect.text_condition(query.terms)
-    for search_filter in FILTERS:
+    for search_filter in table().filters:
         condition = search_filter.compile(query, context)
         if condition is not None:
             conditions[search_filter.name] = condition

@@ -28,7 +28,7 @@ from . import facets, index
 from .compiler import CURATOR_STATUSES, PUBLIC_STATUSES, CompiledQuery, compile_query
 from .dialects import RunOutput, RunPlan, fetch
 from .facets import FacetValue
-from .filters import FILTERS, Notice, filter_label
+from .filters import Notice, filter_label, table
 from .hits import Hit, load_hits
 from .query import SearchQuery
 
@@ -84,7 +84,7 @@ class SearchResult:
     def chips(self) -> list[Chip]:
         """The active filters, each value with its label and a link that removes it."""
         chips = []
-        for search_filter in FILTERS:
+        for search_filter in table().filters:
             if search_filter.name == "years":
                 continue
             facet = search_filter.facet
