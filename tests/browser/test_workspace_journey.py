@@ -130,14 +130,11 @@ def journey_site():
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(browser):
+    """The session's Chromium (tests/browser/conftest.py): a second Playwright started in the
+    same process fails ("Sync API inside the asyncio loop") once another browser test ran."""
     _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    return browser
 
 
 class Person:
