@@ -99,6 +99,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "alliances.urls"
+# Every form drawn the same way: label above, help and errors tied to their field.
+FORM_RENDERER = "alliances.common.forms.SiteFormRenderer"
 WSGI_APPLICATION = "alliances.wsgi.application"
 
 TEMPLATES = [

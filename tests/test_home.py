@@ -32,7 +32,7 @@ def test_home_in_french_presents_the_parts(client_fr):
     response = client_fr.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr"' in html
     assert "Aller au contenu" in html
     assert 'id="contenu"' in html
     assert "Territoires" in html

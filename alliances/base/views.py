@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alliances.maps.boundaries import load as load_boundaries
 from alliances.maps.choropleth import choropleth, figure_html
+from alliances.territories.lookups import get_territory
+from alliances.territories.suggest import no_place_message, resolve
 
 from .exports import export_response
 from .models import Alliance
@@ -53,6 +56,7 @@ def _region_map(result: SearchResult) -> Any:
         ),
         locale=(get_language() or "fr")[:2],
         decimals=0,
+        width=340,  # drawn for the column beside the results: its legend stays legible
         slug="carte-resultats",
     )
     # figure_html escapes every text it writes (the figure with its data table).
@@ -99,19 +103,109 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     return export_response(ids, fmt, filename="alliances", base_url=base_url)
 
 
+PLACE_PARAM = "lieu"  # the place box: a typed place name, read when JavaScript did not
+
+
+def _place_name(value: str) -> str | None:
+    level, _sep, code = value.partition(":")
+    place = get_territory(level, code) if level and code else None
+    return place.name if place else None
+
+
+def _read_place_box(params: QueryDict) -> tuple[QueryDict | None, str]:
+    """The query once the place box's text is read: the typed place replaces the places of
+    the search (the régions ticked in the facet stay); an empty box removes them. None when
+    the request has no place box; a notice when the text names no known place."""
+    if PLACE_PARAM not in params:
+        return None, ""
+    text = " ".join(params.get(PLACE_PARAM, "").split())
+    values = params.getlist("territory")
+    regions = [v for v in values if v.startswith("region:")]
+    places = [v for v in values if v and not v.startswith("region:")]
+    updated = params.copy()
+    updated.pop(PLACE_PARAM)
+    updated.pop("page", None)
+    notice = ""
+    if not text:
+        kept = regions
+    elif places and text == _place_name(places[0]):
+        kept = regions + places
+    else:
+        place = resolve(text)
+        if place is None:
+            kept, notice = regions + places, no_place_message(text)
+        else:
+            value = f"{place.level}:{place.code}"
+            kept = regions + [value] if value not in regions else regions
+    updated.setlist("territory", kept)
+    for key in list(updated):  # empty fields of the form make no part of the address
+        updated.setlist(key, [v for v in updated.getlist(key) if v.strip()])
+        if not updated.getlist(key):
+            del updated[key]
+    return updated, notice
+
+
+def _place_of(query: SearchQuery, result: SearchResult) -> dict[str, str]:
+    """The place the place box shows: the first place of the search that is not a région
+    (régions are ticked in their facet)."""
+    for value in query.territory:
+        if not value.startswith("region:"):
+            return {"value": value, "label": result.labels.get(("territory", value), "")}
+    return {"value": "", "label": ""}
+
+
+def _place_links(query: SearchQuery, result: SearchResult) -> list[dict[str, str]]:
+    """From a search on one place to its page, its sheet and its observatory page."""
+    if len(query.territory) != 1:
+        return []
+    level, _sep, code = query.territory[0].partition(":")
+    name = result.labels.get(("territory", query.territory[0]), code)
+    links = []
+    candidates = [
+        ("territories:detail", {"level": level, "code": code}, _("Tout sur %(place)s")),
+        ("sheets:sheet", {"kind": level, "key": code}, _("Fiche repères : %(place)s")),
+        (
+            "observatory:territory-level",
+            {"level": level, "code": code},
+            _("Chiffres de l'observatoire : %(place)s"),
+        ),
+    ]
+    for url_name, kwargs, label in candidates:
+        if url_name != "territories:detail" and level not in ("region", "departement"):
+            continue
+        try:
+            url = reverse(url_name, kwargs=kwargs)
+            links.append({"url": url, "label": label % {"place": name}})
+        except NoReverseMatch:
+            continue
+    return links
+
+
 def search(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "html").lower()
     if fmt in EXPORT_FORMATS:
         return _export(request, fmt)
-    result = search_request(request.GET, request.user)
+    params, place_notice = _read_place_box(request.GET)
+    if params is not None and not place_notice:
+        return HttpResponseRedirect("?" + params.urlencode() if params else request.path)
+    result = search_request(params if params is not None else request.GET, request.user)
+    if place_notice:
+        result.notices.insert(0, place_notice)
     if fmt == "json":
         return JsonResponse(search_payload(result), json_dumps_params={"ensure_ascii": False})
     query = result.query
+    place = _place_of(query, result)
     context = {
         "query": query,
         "result": result,
         "facet_groups": _facet_groups(result),
         "active_filters": result.chips(),
+        "clear_filters": _cleared(query),
+        "place": place,
+        "other_places": [
+            v for v in query.territory if not v.startswith("region:") and v != place["value"]
+        ],
+        "place_links": _place_links(query, result),
         "sorts": [(key, sort_labels()[key]) for key in SORTS],
         "current_sort": query.effective_sort,
         "exports": _export_links(query),
@@ -121,6 +215,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "kinds": Alliance.Kind.choices,
     }
     return render(request, "base/search.html", context)
+
+
+def _cleared(query: SearchQuery) -> str:
+    """The query string of the same text without any filter."""
+    return SearchQuery(q=query.q, words=query.words, sort=query.sort).to_querystring()
 
 
 def _with_format(querystring: str, fmt: str) -> str:

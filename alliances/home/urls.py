@@ -6,4 +6,5 @@ app_name = "home"
 urlpatterns = [
     path("", views.index, name="index"),
     path("sources/", views.sources, name="sources"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from alliances import __version__
@@ -9,8 +11,11 @@ from alliances.base.models import Alliance
 from alliances.base.search import index as search_index
 from alliances.common.models import LoadedDataset
 
+from .figures import key_figures, latest_examples, latest_survey_figure, region_map
+
 # The parts of the platform as the home page presents them: (French verb of the field,
-# title, what a visitor finds there, URL name when the part is available).
+# title, what a visitor finds there, URL name). A part whose URL does not exist yet is left
+# out (never a card that leads nowhere).
 PARTS = [
     (
         _("Capitaliser"),
@@ -20,6 +25,12 @@ PARTS = [
             "territoire, domaine, profil d'acteur ou ODD."
         ),
         "base:search",
+    ),
+    (
+        _("Faire alliance"),
+        _("Trouver des partenaires"),
+        _("Des organisations près de chez vous, leurs besoins et ce qu'elles proposent."),
+        "partners:index",
     ),
     (
         _("Observer"),
@@ -43,37 +54,55 @@ PARTS = [
         _("Évaluer et modéliser"),
         _("Les espaces partenaires"),
         _(
-            "Une évaluation partenariale en regards croisés et un modèle socio-économique de "
-            "l'alliance."
+            "Pour les partenaires d'une alliance : une évaluation en regards croisés, un modèle "
+            "socio-économique et des rapports d'avancement."
         ),
-        "evaluation:index",
+        "workspaces:index",
     ),
     (
         _("Se repérer"),
         _("Territoires"),
-        _("Régions, départements, intercommunalités et communes du code officiel géographique."),
+        _(
+            "Chaque région, département, intercommunalité et commune a sa page : ses alliances, "
+            "ses organisations, ses chiffres, sa fiche."
+        ),
         "territories:index",
     ),
     (
-        _("Agir ensemble"),
-        _("Objectifs de développement durable"),
-        _("Les 17 objectifs et leurs 169 cibles, en français et en anglais."),
-        "sdg:index",
+        _("Faire valoir"),
+        _("La charte des alliances"),
+        _("Les engagements des signataires de la charte d'alliance."),
+        "charter:index",
     ),
 ]
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    from django.urls import NoReverseMatch, reverse
-
+def _parts() -> list[dict]:
     parts = []
     for verb, title, text, url_name in PARTS:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
-            url = None
+            continue
         parts.append({"verb": verb, "title": title, "text": text, "url": url})
-    return render(request, "home/index.html", {"parts": parts})
+    return parts
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    figures = key_figures()
+    context = {
+        "parts": _parts(),
+        "figures": figures,
+        "survey": latest_survey_figure(),
+        "examples": latest_examples(),
+        "region_map": region_map(figures.region_counts),
+    }
+    return render(request, "home/index.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file."""
+    return HttpResponsePermanentRedirect(static("alliances/favicon.ico"))
 
 
 def sources(request: HttpRequest) -> HttpResponse:

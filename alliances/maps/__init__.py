@@ -10,7 +10,7 @@ alliances/data/maps/ (built by scripts/build_boundaries.py, see SOURCES.md there
 """
 
 from alliances.maps.boundaries import areas, departements_of, known_codes
-from alliances.maps.choropleth import Legend, LegendClass, Map, choropleth, figure_html
+from alliances.maps.choropleth import Legend, LegendClass, Map, choropleth, figure_html, redraw
 from alliances.maps.classify import class_breaks
 from alliances.maps.numbers import format_number, format_value
 
@@ -26,4 +26,5 @@ __all__ = [
     "format_number",
     "format_value",
     "known_codes",
+    "redraw",
 ]

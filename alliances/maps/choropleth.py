@@ -9,10 +9,11 @@ copy, print and PDF), missing values hatched so that they never read as a low va
 import hashlib
 import html
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from alliances.maps.boundaries import Area, check_level, load
+from alliances.maps.boundaries import Area, Boundaries, check_level, load
 from alliances.maps.classify import MAX_CLASSES, class_breaks, class_of
 from alliances.maps.numbers import NBSP, check_locale, decimals_for, format_number, format_value
 
@@ -26,6 +27,9 @@ HIGHLIGHT = "#1b1f24"
 NO_DATA_LINE = "#6b7280"
 TEXT = "#1b1f24"
 FONT = "DejaVu Sans, Arial, sans-serif"
+INSET_FONT = 11  # CSS pixels at the drawn width (legend: 12, method: 11)
+METHOD_FONT = 11
+CHAR_EM = 0.62  # average width of a character of DejaVu Sans, in ems (wide: never cut)
 
 STRINGS = {
     "fr": {
@@ -105,6 +109,10 @@ class Map:
     summary: str = ""  # the SVG <desc>: description, legend, method, missing values
     locale: str = "fr"
     level: str = "region"
+    # The arguments it was drawn with but `link` (the links are in `rows`), so that it can be
+    # drawn again at another size (`redraw`: the PDF sheet draws its maps for the width they
+    # are printed at). Plain data: a Map can be cached.
+    options: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def table_rows(self) -> list[list[object]]:
@@ -155,6 +163,308 @@ def _check_codes(codes: Iterable[str], known: Mapping[str, Area], what: str, lev
         )
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where the map is drawn: the view box of the areas, SVG units per CSS pixel (`k`),
+    and the height left for the legend below."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    k: float
+    line: float
+    total_h: float
+
+
+def _checked_inputs(
+    level: str,
+    values: Mapping[str, float | None],
+    highlight: Iterable[str] | None,
+    subset: Iterable[str] | None,
+    detail: str | None,
+    locale: str,
+) -> tuple[Boundaries, set[str], set[str] | None, bool]:
+    """Step 1: refuse bad input with the faulty codes named; (boundaries, highlight,
+    subset, coarse outlines)."""
+    if detail not in (None, "fine", "coarse"):
+        raise ValueError(f"Niveau de détail inconnu : « {detail} » (fine ou coarse).")
+    coarse = detail == "coarse" or (detail is None and subset is None)
+    check_level(level)
+    check_locale(locale)
+    boundaries = load(level)
+    known = boundaries.areas
+    _check_codes(values, known, "les valeurs", level)
+    highlighted = set(highlight or ())
+    _check_codes(highlighted, known, "la mise en évidence", level)
+    chosen = None
+    if subset is not None:
+        chosen = set(subset)
+        if not chosen:
+            raise ValueError("Le sous-ensemble de territoires à dessiner est vide.")
+        _check_codes(chosen, known, "le sous-ensemble", level)
+    return boundaries, highlighted, chosen, coarse
+
+
+def _legend_classes(
+    present: list[float], wanted: int, method: str, unit: str, decimals: int, locale: str
+) -> tuple[list[float], list[str], list[LegendClass]]:
+    """Step 2: the class breaks, their colours and their legend entries."""
+    words = STRINGS[locale]
+    breaks = class_breaks(present, wanted, method) if present else []
+    count = max(len(breaks) - 1, 0)
+    colors = [PALETTE[i] for i in PALETTE_INDEX.get(count, [])]
+    legend_classes = []
+    for index in range(count):
+        low, high = breaks[index], breaks[index + 1]
+        members = sum(1 for v in present if class_of(v, breaks) == index)
+        label = (
+            format_value(low, unit, decimals, locale)
+            if low == high
+            else words["range"].format(
+                low=format_number(low, decimals, locale),
+                high=format_value(high, unit, decimals, locale),
+            )
+        )
+        legend_classes.append(LegendClass(label, colors[index], low, high, members))
+    return breaks, colors, legend_classes
+
+
+def _method_text(present: list[float], method: str, words: Mapping[str, str]) -> str:
+    if not present:
+        return words["no_values"]
+    if len(set(present)) == 1:
+        return words["single"]
+    return words[method]
+
+
+def _inset_label_px(boundaries: Boundaries, level: str, labels: Mapping[str, str] | None) -> float:
+    """The width, in CSS pixels, of the column left of the overseas insets that holds their
+    names (so that no name ever runs over an inset or the mainland)."""
+    key = "code" if level == "departement" else "region"
+    names = [(labels or {}).get(i[key]) or i["label"] for i in boundaries.insets]
+    longest = max((len(n) for n in names), default=0)
+    return longest * CHAR_EM * INSET_FONT + 8 if longest else 0
+
+
+def _frame(
+    boundaries: Boundaries,
+    shown: list[Area],
+    subset: set[str] | None,
+    width: int,
+    rows: int,
+    label_px: float = 0,
+) -> _Frame:
+    """Step 3: the view box (all France, or zoomed on the subset, with the column of the
+    insets' names on the left) and the legend's room."""
+    if subset is None:
+        x, y, w, h = boundaries.view_box
+        # The label column takes `label_px` CSS pixels of the `width`: in SVG units,
+        # column = label_px * k with k = (w + column) / width.
+        column = label_px * w / (width - label_px) if label_px else 0
+        x, w = x - column, w + column
+    else:
+        x0 = min(a.bbox[0] for a in shown)
+        y0 = min(a.bbox[1] for a in shown)
+        x1 = max(a.bbox[2] for a in shown)
+        y1 = max(a.bbox[3] for a in shown)
+        pad = max(x1 - x0, y1 - y0) * 0.04
+        x, y, w, h = x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
+    k = w / width  # SVG units per CSS pixel: text and strokes keep their size when zoomed
+    line = 18 * k
+    legend_height = rows * line + 12 * k
+    return _Frame(x, y, w, h, k, line, h + legend_height)
+
+
+def _summary(
+    description: str,
+    legend: Legend,
+    method_text: str,
+    missing_count: int,
+    with_insets: bool,
+    words: Mapping[str, str],
+    locale: str,
+) -> str:
+    """Step 4: the SVG <desc>: description, legend, method, missing values, insets."""
+    separator = " ; " if locale == "fr" else "; "
+    legend_text = separator.join(entry.label for entry in legend.entries)
+    parts = [description.strip(), f"{words['legend']}{words['colon']} {legend_text}."]
+    parts.append(method_text)
+    if missing_count:
+        parts.append(words["missing_count"].format(n=missing_count))
+    if with_insets:
+        parts.append(words["insets"])
+    return " ".join(p for p in parts if p)
+
+
+def _svg_head(
+    frame: _Frame, width: int, linked: bool, ident: str, title: str, summary: str
+) -> list[str]:
+    """Step 5: the root element, its title and description, the hatching pattern."""
+    k = frame.k
+    role = "group" if linked else "img"  # role="img" would hide the links from screen readers
+    hatch = 6 * k
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" '
+        f'viewBox="{_num(frame.x)} {_num(frame.y)} {_num(frame.w)} {_num(frame.total_h)}" '
+        f'width="{width}" height="{round(width * frame.total_h / frame.w)}" role="{role}" '
+        f'aria-labelledby="{ident}-t {ident}-d" font-family="{FONT}">',
+        f'<title id="{ident}-t">{_esc(title)}</title>',
+        f'<desc id="{ident}-d">{_esc(summary)}</desc>',
+        f'<defs><pattern id="{ident}-nd" patternUnits="userSpaceOnUse" width="{_num(hatch)}" '
+        f'height="{_num(hatch)}" patternTransform="rotate(45)">'
+        f'<rect width="{_num(hatch)}" height="{_num(hatch)}" fill="#ffffff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="{_num(hatch)}" stroke="{NO_DATA_LINE}" '
+        f'stroke-width="{_num(2 * k)}"/></pattern></defs>',
+    ]
+
+
+@dataclass(frozen=True)
+class _Paint:
+    """What colours the areas: the breaks, their colours and legend entries, the words."""
+
+    breaks: list[float]
+    colors: list[str]
+    classes: list[LegendClass]
+    words: Mapping[str, str]
+    unit: str
+    decimals: int
+    locale: str
+
+
+def _area_value(value: float | None, paint: _Paint, ident: str) -> tuple[str, str, str, str]:
+    """(fill, value as shown, CSS class, legend class label) of one area."""
+    words = paint.words
+    if value is None:
+        return f"url(#{ident}-nd)", words["missing"], "area nodata", words["missing"]
+    index = class_of(value, paint.breaks)
+    shown = format_value(value, paint.unit, paint.decimals, paint.locale)
+    return paint.colors[index], shown, "area", paint.classes[index].label
+
+
+def _areas_svg(
+    shown: list[Area],
+    numbers: Mapping[str, float | None],
+    names: Mapping[str, str],
+    paint: _Paint,
+    frame: _Frame,
+    coarse: bool,
+    link: Callable[[str], str | None] | None,
+    ident: str,
+) -> tuple[list[str], list[dict]]:
+    """Step 6: one titled path per area (a link when asked), and the data table's rows."""
+    out = [
+        f'<g class="areas" stroke="{BOUNDARY}" stroke-width="{_num(0.8 * frame.k)}" '
+        f'stroke-linejoin="round" fill-rule="evenodd">'
+    ]
+    rows = []
+    for area in shown:
+        value = numbers[area.code]
+        name = names[area.code]
+        fill, shown_value, css, class_label = _area_value(value, paint, ident)
+        label = f"{name}{paint.words['colon']} {shown_value}"
+        data_value = "" if value is None else f' data-value="{value:g}"'
+        path = (
+            f'<path class="{css}" d="{area.d_coarse if coarse else area.d}" fill="{fill}" '
+            f'data-code="{_esc(area.code)}"'
+            f"{data_value}><title>{_esc(label)}</title></path>"
+        )
+        url = _safe_url(link(area.code)) if link else None
+        if url:
+            path = f'<a href="{_esc(url)}" aria-label="{_esc(label)}">{path}</a>'
+        out.append(path)
+        rows.append(
+            {
+                "code": area.code,
+                "name": name,
+                "value": shown_value,
+                "raw": value,
+                "class": class_label,
+                "url": url,
+            }
+        )
+    out.append("</g>")
+    return out, rows
+
+
+def _highlight_svg(outlined: list[Area], frame: _Frame, coarse: bool) -> list[str]:
+    """Step 7: the highlighted areas outlined in bold, over the others."""
+    if not outlined:
+        return []
+    return [
+        f'<g class="highlight" aria-hidden="true" fill="none" stroke="{HIGHLIGHT}" '
+        f'stroke-width="{_num(2.5 * frame.k)}" stroke-linejoin="round">',
+        *(
+            f'<path d="{a.d_coarse if coarse else a.d}" data-highlight="{_esc(a.code)}"/>'
+            for a in outlined
+        ),
+        "</g>",
+    ]
+
+
+def _insets_svg(
+    boundaries: Boundaries, level: str, labels: Mapping[str, str] | None, frame: _Frame
+) -> list[str]:
+    """Step 8: the frames of the overseas insets and their names (all France only), each
+    name beside its frame, in the column left of the insets."""
+    k = frame.k
+    key = "code" if level == "departement" else "region"
+    out = [f'<g class="insets" fill="none" stroke="#8a8f98" stroke-width="{_num(k)}">']
+    for inset in boundaries.insets:
+        bx, by, bw, bh = inset["box"]
+        out.append(f'<rect x="{_num(bx)}" y="{_num(by)}" width="{_num(bw)}" height="{_num(bh)}"/>')
+    out.append("</g>")
+    out.append(
+        f'<g class="inset-labels" fill="{TEXT}" font-size="{_num(INSET_FONT * k)}" '
+        f'text-anchor="end">'
+    )
+    for inset in boundaries.insets:
+        bx, by, bw, bh = inset["box"]
+        name = (labels or {}).get(inset[key]) or inset["label"]
+        ty = by + bh / 2 + INSET_FONT * k * 0.35
+        out.append(f'<text x="{_num(bx - 4 * k)}" y="{_num(ty)}">{_esc(name)}</text>')
+    out.append("</g>")
+    return out
+
+
+def _legend_svg(legend: Legend, method_text: str, frame: _Frame, ident: str) -> list[str]:
+    """Step 9: the legend below the map: title, one swatch per class, the method."""
+    k = frame.k
+    lx, ly = frame.x + 8 * k, frame.y + frame.h + frame.line
+    out = [
+        f'<g class="legend" fill="{TEXT}" font-size="{_num(12 * k)}">',
+        f'<text class="legend-title" x="{_num(lx)}" y="{_num(ly)}" font-weight="bold">'
+        f"{_esc(legend.title)}</text>",
+    ]
+    sw, sh = 22 * k, 12 * k
+    for number, entry in enumerate(legend.entries, start=1):
+        ty = ly + number * frame.line
+        fill = entry.color or f"url(#{ident}-nd)"
+        css = "legend-class" if entry.color else "legend-missing"
+        out.append(
+            f'<g class="{css}"><rect x="{_num(lx)}" y="{_num(ty - sh + 1.5 * k)}" '
+            f'width="{_num(sw)}" height="{_num(sh)}" fill="{fill}" stroke="{BOUNDARY}" '
+            f'stroke-width="{_num(0.8 * k)}"/>'
+            f'<text x="{_num(lx + sw + 6 * k)}" y="{_num(ty)}">{_esc(entry.label)}</text></g>'
+        )
+    method_y = ly + (len(legend.entries) + 1) * frame.line
+    for number, text in enumerate(_method_lines(method_text, frame)):
+        y = method_y + number * frame.line
+        out.append(
+            f'<text class="legend-method" x="{_num(lx)}" y="{_num(y)}" '
+            f'font-size="{_num(METHOD_FONT * k)}">{_esc(text)}</text>'
+        )
+    out.append("</g>")
+    return out
+
+
+def _method_lines(method_text: str, frame: _Frame) -> list[str]:
+    """The method sentence cut into lines that fit the map's width."""
+    usable = frame.w / frame.k - 16  # CSS pixels
+    per_line = max(20, int(usable / (CHAR_EM * METHOD_FONT)))
+    return textwrap.wrap(method_text, per_line) or [""]
+
+
 def choropleth(
     level: str,
     values: Mapping[str, float | None],
@@ -182,218 +492,64 @@ def choropleth(
     to them; link: code -> URL, each area becomes a link (site-relative or http(s) only).
     detail: "fine" or "coarse" outlines (default: coarse for all of France, fine for a
     subset; coarse is about 3 times lighter, which matters to PDF renderers).
+    width: the width in CSS pixels the map is drawn for; its texts are 12 px at that width.
     Codes outside the level raise ValueError with the faulty codes named.
     """
-    if detail not in (None, "fine", "coarse"):
-        raise ValueError(f"Niveau de détail inconnu : « {detail} » (fine ou coarse).")
-    coarse = detail == "coarse" or (detail is None and subset is None)
-    check_level(level)
-    check_locale(locale)
+    boundaries, highlighted, chosen, coarse = _checked_inputs(
+        level, values, highlight, subset, detail, locale
+    )
     words = STRINGS[locale]
-    boundaries = load(level)
-    known = boundaries.areas
-    _check_codes(values, known, "les valeurs", level)
-    highlight = set(highlight or ())
-    _check_codes(highlight, known, "la mise en évidence", level)
-    if subset is not None:
-        subset = set(subset)
-        if not subset:
-            raise ValueError("Le sous-ensemble de territoires à dessiner est vide.")
-        _check_codes(subset, known, "le sous-ensemble", level)
-    shown = [area for code, area in known.items() if subset is None or code in subset]
+    shown = [a for code, a in boundaries.areas.items() if chosen is None or code in chosen]
     names = {area.code: (labels or {}).get(area.code) or area.name for area in shown}
     numbers = {area.code: _number(values.get(area.code)) for area in shown}
     present = [v for v in numbers.values() if v is not None]
     if decimals is None:
         decimals = decimals_for(present) if present else 0
 
-    # --- classes ---
     wanted = MAX_CLASSES if classes is None else int(classes)
-    breaks = class_breaks(present, wanted, method) if present else []
-    count = max(len(breaks) - 1, 0)
-    colors = [PALETTE[i] for i in PALETTE_INDEX.get(count, [])]
-    legend_classes = []
-    for index in range(count):
-        low, high = breaks[index], breaks[index + 1]
-        members = sum(1 for v in present if class_of(v, breaks) == index)
-        label = (
-            format_value(low, unit, decimals, locale)
-            if low == high
-            else words["range"].format(
-                low=format_number(low, decimals, locale),
-                high=format_value(high, unit, decimals, locale),
-            )
-        )
-        legend_classes.append(LegendClass(label, colors[index], low, high, members))
+    breaks, colors, legend_classes = _legend_classes(
+        present, wanted, method, unit, decimals, locale
+    )
     missing_count = sum(1 for v in numbers.values() if v is None)
     missing = (
         LegendClass(words["missing"], "", None, None, missing_count) if missing_count else None
     )
-    if not present:
-        method_text = words["no_values"]
-    elif len(set(present)) == 1:
-        method_text = words["single"]
-    else:
-        method_text = words[method]
+    method_text = _method_text(present, method, words)
     legend = Legend(
         title=f"{title}" + (f" ({unit})" if unit else ""),
         method=method_text,
         classes=legend_classes,
         missing=missing,
     )
-
-    # --- frame ---
-    if subset is None:
-        x, y, w, h = boundaries.view_box
-    else:
-        x0 = min(a.bbox[0] for a in shown)
-        y0 = min(a.bbox[1] for a in shown)
-        x1 = max(a.bbox[2] for a in shown)
-        y1 = max(a.bbox[3] for a in shown)
-        pad = max(x1 - x0, y1 - y0) * 0.04
-        x, y, w, h = x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
-    k = w / width  # SVG units per CSS pixel: text and strokes keep their size when zoomed
-    line = 18 * k
-    legend_rows = 1 + len(legend.entries) + 1  # title, entries, method sentence
-    legend_height = legend_rows * line + 12 * k
-    total_h = h + legend_height
+    label_px = _inset_label_px(boundaries, level, labels) if chosen is None else 0
+    frame = _frame(boundaries, shown, chosen, width, 1 + len(legend.entries), label_px)
+    frame = replace(
+        frame,
+        total_h=frame.total_h + len(_method_lines(method_text, frame)) * frame.line,
+    )
 
     digest = hashlib.sha1(
-        repr((level, title, sorted(numbers.items()), sorted(subset or ()), locale)).encode()
+        repr((level, title, sorted(numbers.items()), sorted(chosen or ()), locale)).encode()
     ).hexdigest()[:10]
     ident = f"map-{digest}"
-    legend_text = (
-        " ; ".join(entry.label for entry in legend.entries)
-        if locale == "fr"
-        else ("; ".join(entry.label for entry in legend.entries))
+    summary = _summary(
+        description, legend, method_text, missing_count, chosen is None, words, locale
     )
-    desc_parts = [description.strip(), f"{words['legend']}{words['colon']} {legend_text}."]
-    desc_parts.append(method_text)
-    if missing_count:
-        desc_parts.append(words["missing_count"].format(n=missing_count))
-    has_insets = subset is None or any(
-        inset["code" if level == "departement" else "region"] in subset
-        for inset in boundaries.insets
-    )
-    if has_insets and subset is None:
-        desc_parts.append(words["insets"])
-    full_description = " ".join(p for p in desc_parts if p)
-
-    out: list[str] = []
-    role = "group" if link else "img"  # role="img" would hide the links from screen readers
-    out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" '
-        f'viewBox="{_num(x)} {_num(y)} {_num(w)} {_num(total_h)}" '
-        f'width="{width}" height="{round(width * total_h / w)}" role="{role}" '
-        f'aria-labelledby="{ident}-t {ident}-d" font-family="{FONT}">'
-    )
-    out.append(f'<title id="{ident}-t">{_esc(title)}</title>')
-    out.append(f'<desc id="{ident}-d">{_esc(full_description)}</desc>')
-    hatch = 6 * k
-    out.append(
-        f'<defs><pattern id="{ident}-nd" patternUnits="userSpaceOnUse" width="{_num(hatch)}" '
-        f'height="{_num(hatch)}" patternTransform="rotate(45)">'
-        f'<rect width="{_num(hatch)}" height="{_num(hatch)}" fill="#ffffff"/>'
-        f'<line x1="0" y1="0" x2="0" y2="{_num(hatch)}" stroke="{NO_DATA_LINE}" '
-        f'stroke-width="{_num(2 * k)}"/></pattern></defs>'
-    )
-    out.append(
-        f'<g class="areas" stroke="{BOUNDARY}" stroke-width="{_num(0.8 * k)}" '
-        f'stroke-linejoin="round" fill-rule="evenodd">'
-    )
-    rows = []
-    for area in shown:
-        value = numbers[area.code]
-        name = names[area.code]
-        if value is None:
-            fill, shown_value, css = f"url(#{ident}-nd)", words["missing"], "area nodata"
-            class_label = words["missing"]
-        else:
-            index = class_of(value, breaks)
-            fill, css = colors[index], "area"
-            shown_value = format_value(value, unit, decimals, locale)
-            class_label = legend_classes[index].label
-        label = f"{name}{words['colon']} {shown_value}"
-        data_value = "" if value is None else f' data-value="{value:g}"'
-        path = (
-            f'<path class="{css}" d="{area.d_coarse if coarse else area.d}" fill="{fill}" '
-            f'data-code="{_esc(area.code)}"'
-            f"{data_value}><title>{_esc(label)}</title></path>"
-        )
-        url = _safe_url(link(area.code)) if link else None
-        if url:
-            path = f'<a href="{_esc(url)}" aria-label="{_esc(label)}">{path}</a>'
-        out.append(path)
-        rows.append(
-            {
-                "code": area.code,
-                "name": name,
-                "value": shown_value,
-                "raw": value,
-                "class": class_label,
-                "url": url,
-            }
-        )
-    out.append("</g>")
-
-    outlined = [a for a in shown if a.code in highlight]
-    if outlined:
-        out.append(
-            f'<g class="highlight" aria-hidden="true" fill="none" stroke="{HIGHLIGHT}" '
-            f'stroke-width="{_num(2.5 * k)}" stroke-linejoin="round">'
-        )
-        out.extend(
-            f'<path d="{a.d_coarse if coarse else a.d}" data-highlight="{_esc(a.code)}"/>'
-            for a in outlined
-        )
-        out.append("</g>")
-
-    if subset is None:
-        key = "code" if level == "departement" else "region"
-        out.append(f'<g class="insets" fill="none" stroke="#8a8f98" stroke-width="{_num(k)}">')
-        for inset in boundaries.insets:
-            bx, by, bw, bh = inset["box"]
-            out.append(
-                f'<rect x="{_num(bx)}" y="{_num(by)}" width="{_num(bw)}" height="{_num(bh)}"/>'
-            )
-        out.append("</g>")
-        out.append(f'<g class="inset-labels" fill="{TEXT}" font-size="{_num(12 * k)}">')
-        for inset in boundaries.insets:
-            bx, by, bw, bh = inset["box"]
-            name = (labels or {}).get(inset[key]) or inset["label"]
-            out.append(f'<text x="{_num(bx)}" y="{_num(by + bh + 14 * k)}">{_esc(name)}</text>')
-        out.append("</g>")
-
-    # --- legend, below the map ---
-    lx, ly = x + 8 * k, y + h + line
-    out.append(f'<g class="legend" fill="{TEXT}" font-size="{_num(12 * k)}">')
-    out.append(
-        f'<text class="legend-title" x="{_num(lx)}" y="{_num(ly)}" font-weight="bold">'
-        f"{_esc(legend.title)}</text>"
-    )
-    sw, sh = 22 * k, 12 * k
-    for number, entry in enumerate(legend.entries, start=1):
-        ty = ly + number * line
-        fill = entry.color or f"url(#{ident}-nd)"
-        css = "legend-class" if entry.color else "legend-missing"
-        out.append(
-            f'<g class="{css}"><rect x="{_num(lx)}" y="{_num(ty - sh + 1.5 * k)}" '
-            f'width="{_num(sw)}" height="{_num(sh)}" fill="{fill}" stroke="{BOUNDARY}" '
-            f'stroke-width="{_num(0.8 * k)}"/>'
-            f'<text x="{_num(lx + sw + 6 * k)}" y="{_num(ty)}">{_esc(entry.label)}</text></g>'
-        )
-    method_y = ly + (len(legend.entries) + 1) * line
-    out.append(
-        f'<text class="legend-method" x="{_num(lx)}" y="{_num(method_y)}" '
-        f'font-size="{_num(11 * k)}">{_esc(method_text)}</text>'
-    )
-    out.append("</g></svg>")
+    paint = _Paint(breaks, colors, legend_classes, words, unit, decimals, locale)
+    out = _svg_head(frame, width, link is not None, ident, title, summary)
+    area_parts, rows = _areas_svg(shown, numbers, names, paint, frame, coarse, link, ident)
+    out += area_parts
+    out += _highlight_svg([a for a in shown if a.code in highlighted], frame, coarse)
+    if chosen is None:
+        out += _insets_svg(boundaries, level, labels, frame)
+    out += _legend_svg(legend, method_text, frame, ident)
+    out.append("</svg>")
 
     columns = [("code", words["code"]), ("name", words["name"]), ("value", words["value"])]
     return Map(
         title=title,
         description=description.strip(),
-        summary=full_description,
+        summary=summary,
         svg="".join(out),
         legend=legend,
         columns=columns,
@@ -401,7 +557,36 @@ def choropleth(
         slug=slug or ident,
         locale=locale,
         level=level,
+        options={
+            "level": level,
+            "values": dict(values),
+            "title": title,
+            "description": description,
+            "unit": unit,
+            "classes": classes,
+            "method": method,
+            "labels": labels,
+            "highlight": highlight,
+            "subset": subset,
+            "locale": locale,
+            "decimals": decimals,
+            "width": width,
+            "slug": slug,
+            "detail": detail,
+        },
     )
+
+
+def redraw(drawn: Map, **changes: object) -> Map:
+    """The same map drawn again with some arguments changed (e.g. `width` for print: its
+    texts are 12 px at the width it is drawn for, 9 pt when printed at that size)."""
+    options = {**drawn.options, **changes}
+    level, values = options.pop("level"), options.pop("values")
+    if "link" not in options:
+        # The links are kept as drawn (a function would not survive a cache).
+        urls = {row["code"]: row["url"] for row in drawn.rows if row.get("url")}
+        options["link"] = urls.get if urls else None
+    return choropleth(level, values, **options)
 
 
 def figure_html(chart: Map) -> str:

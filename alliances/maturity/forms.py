@@ -1,17 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliances.territories.models import Territory
+from alliances.territories.lookups import get_territory
+from alliances.territories.suggest import no_place_message, resolve
 
 from .models import ReferentialVersion, Target
 from .profiles import profile_choices
 
-TERRITORY_LEVELS = [
-    ("commune", _("commune")),
-    ("epci", _("intercommunalité (EPCI)")),
-    ("departement", _("département")),
-    ("region", _("région")),
-]
+PLACE_LEVELS = ("commune", "epci", "departement", "region")
 
 
 class StartForm(forms.Form):
@@ -19,19 +15,18 @@ class StartForm(forms.Form):
         label=_("Que voulez-vous diagnostiquer ?"), widget=forms.RadioSelect
     )
     profile = forms.ChoiceField(label=_("Votre profil d'acteur"))
-    territory_level = forms.ChoiceField(
-        label=_("Niveau du territoire (facultatif)"),
-        choices=[("", _("— aucun —")), *TERRITORY_LEVELS],
-        required=False,
-    )
-    territory_code = forms.CharField(
-        label=_("Code officiel du territoire (facultatif)"),
+    place = forms.CharField(
+        label=_("Votre territoire"),
         help_text=_(
-            "Par exemple 69123 pour la commune de Lyon, 69 pour le Rhône, 84 pour la région."
+            "Facultatif. Le nom d'une commune, d'une intercommunalité, d'un département ou "
+            "d'une région, ou un code postal : par exemple « Rodez », « Aveyron » ou « 12000 »."
         ),
-        max_length=12,
+        max_length=100,
         required=False,
     )
+    # The place chosen among the suggestions of the place box (site.js), as "level:code";
+    # without JavaScript the typed name is read instead.
+    territory = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
     consent_to_aggregate = forms.BooleanField(
         label=_(
             "J'accepte que mes niveaux (jamais mes réponses) entrent, anonymement, dans les "
@@ -53,19 +48,16 @@ class StartForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        code = (data.get("territory_code") or "").strip().upper()
-        level = data.get("territory_level")
+        text = " ".join((data.get("place") or "").split())
+        chosen = (data.get("territory") or "").strip()
         data["territory"] = None
-        if code and not level:
-            self.add_error("territory_level", _("Choisissez le niveau du territoire de ce code."))
-        elif code:
-            territory = Territory.objects.filter(level=level, code=code).first()
-            if territory is None:
-                self.add_error(
-                    "territory_code",
-                    _("Aucun territoire de ce niveau n'a le code « %(code)s ».") % {"code": code},
-                )
-            data["territory"] = territory
+        level, _sep, code = chosen.partition(":")
+        if chosen and level in PLACE_LEVELS:
+            data["territory"] = get_territory(level, code)
+        if data["territory"] is None and text:
+            data["territory"] = resolve(text)
+            if data["territory"] is None:
+                self.add_error("place", no_place_message(text))
         return data
 
     def selected_version(self) -> ReferentialVersion:

@@ -309,6 +309,27 @@ def territory(request: HttpRequest, code: str) -> HttpResponse:
     )
     if place is None:
         raise Http404(_("Territoire inconnu : %(code)s") % {"code": code})
+    return _territory_page(request, place, place)
+
+
+def territory_at(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    """/observatoire/territoires/<level>/<code>/: France, a région, or a département, which
+    the surveys do not measure on its own: it shows its région's figures, labelled so."""
+    place = (
+        Territory.objects.select_related("region")
+        .filter(level=level, code=code, level__in=[Level.COUNTRY, Level.REGION, Level.DEPARTEMENT])
+        .first()
+    )
+    if place is None or (place.level == Level.DEPARTEMENT and place.region is None):
+        raise Http404(_("Territoire inconnu : %(code)s") % {"code": f"{level}/{code}"})
+    measured = place.region if place.level == Level.DEPARTEMENT else place
+    return _territory_page(request, place, measured)
+
+
+def _territory_page(request: HttpRequest, shown: Territory, place: Territory) -> HttpResponse:
+    """The observatory's page of `shown`, with the figures measured in `place` (itself, or
+    the région of a département)."""
+    code = place.code
     local = figure_rows(figures_in(place.pk).order_by("indicator__key", "year"))
     national: dict[tuple[str, str], list[dict]] = {}
     if place.level != Level.COUNTRY:
@@ -370,11 +391,12 @@ def territory(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     try:
-        territory_url = place.get_absolute_url()
+        territory_url = shown.get_absolute_url()
     except NoReverseMatch:  # the territories part may not publish its pages
         territory_url = None
     context = {
         "place": place,
+        "shown": shown,
         "territory_url": territory_url,
         "fragilities": fragilities,
         "charts": [chart] if chart else [],
@@ -388,7 +410,9 @@ def territory(request: HttpRequest, code: str) -> HttpResponse:
         context,
         rows,
         [*FIGURE_COLUMNS, "national_value", "national_year", "national_population"],
-        f"territoire-{code}",
+        f"territoire-{shown.code}"
+        if shown.level != Level.DEPARTEMENT
+        else f"departement-{shown.code}",
     )
 
 

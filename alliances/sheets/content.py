@@ -29,6 +29,7 @@ from alliances.observatory.stats import compare_proportions
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal
 from alliances.sdg_coding.services import coding_version, sheet_coding
+from alliances.territories.grammar import of_place
 from alliances.territories.models import FRANCE_CODE, Level, Territory
 
 from . import facts
@@ -213,7 +214,8 @@ def sheet_map(subject: Subject, ids: BitMap) -> Map:
             lambda: choropleth(
                 "departement",
                 {c: counts.get(c, 0) for c in codes},
-                title=_("Alliances par département de %(region)s") % {"region": region.name},
+                title=_("Alliances par département %(of_region)s")
+                % {"of_region": of_place(region.level, region.code, region.name, lang)},
                 description=_("Nombre d'exemples publiés situés dans chaque département."),
                 unit="",
                 subset=codes,

@@ -9,19 +9,21 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from alliances.common.i18n import current_language
 from alliances.common.models import LoadedDataset
-from alliances.common.twins import list_response
+from alliances.common.twins import list_response, requested_format
 from alliances.maps import choropleth, figure_html, known_codes
 from alliances.territories.points import point_of
 
+from .hub import sections_for
 from .lookups import SUB_COMMUNE_LEVELS, search
 from .models import FRANCE_CODE, Level, Territory
 from .paths import territory_url
+from .suggest import suggest
 
 COLUMNS = ["code", "name", "level", "level_label", "population", "siren", "departement", "url"]
 
@@ -270,7 +272,25 @@ def detail(request: HttpRequest, level: str, code: str) -> HttpResponse:
     context["items"] = [_display(t, with_epci=level == Level.DEPARTEMENT) for t in items]
     rows = [_twin(row) for row in context["items"]]
     context["has_epci_column"] = level == Level.DEPARTEMENT
+    # What the parts know about this place (alliances, figures, sheet...): the page only.
+    context["sections"] = (
+        sections_for(request, territory) if requested_format(request) == "html" else []
+    )
     filename = f"territoire-{territory.level}-{territory.code}"
     return list_response(
         request, "territories/detail.html", context, rows, COLUMNS, filename, point=_point
     )
+
+
+def suggestions(request: HttpRequest) -> JsonResponse:
+    """Places for a place box (site.js): `?q=` the start of a name, a code or a postcode.
+
+    Answers {"results": [{"value": "commune:12202", "label": "Rodez", "detail": "..."}]};
+    `value` is what the search's `territory` filter reads. Cached briefly by browsers and
+    shared caches: the list changes only when the official code is reloaded."""
+    found = suggest(request.GET.get("q", ""))
+    response = JsonResponse(
+        {"results": [s.as_dict() for s in found]}, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

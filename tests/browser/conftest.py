@@ -16,8 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_helpers import DESKTOP, PHONE, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -99,11 +99,14 @@ def site():
     server_site.shell((Path(__file__).with_name("seed_accounts.py")).read_text())
     port = _free_port()
     gunicorn = str(Path(python).with_name("gunicorn"))
+    # The server's output (e-mails included: the console backend) goes to a file that the
+    # journeys read, e.g. for the link confirming a new account.
+    log = open(Path(data_dir) / "server.log", "w")  # noqa: SIM115 - closed at teardown
     server = subprocess.Popen(
         [gunicorn, "alliances.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=log,
         stderr=subprocess.PIPE,
     )
     server_site.url = f"http://127.0.0.1:{port}"
@@ -117,9 +120,11 @@ def site():
                 server.kill()
                 raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
             time.sleep(0.3)
+    os.environ["ALLIANCES_BROWSER_SERVER_LOG"] = str(Path(data_dir) / "server.log")
     yield server_site
     server.terminate()
     server.wait(timeout=10)
+    log.close()
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -144,4 +149,20 @@ def page(browser):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    yield context.new_page()
     context.close()

@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from alliances.alerts.models import Portal, SavedSearch
+from alliances.base.models import Alliance
 from alliances.contributions.models import Proposal
+from alliances.workspaces.models import Membership, Workspace
 
 PASSWORD = "Navigateur-Essai-2026"
 User = get_user_model()
@@ -49,6 +51,18 @@ Proposal.objects.get_or_create(
             "kind": "alliance",
             "territory": "Besançon",
         },
+    },
+)
+# The partner workspace of one alliance, the contributor coordinating it for its first
+# partner (the CSR manager's journey reaches it from the alliance).
+alliance = Alliance.objects.get(slug="ptce-le-phares")
+workspace, _ = Workspace.objects.get_or_create(alliance=alliance)
+Membership.objects.get_or_create(
+    workspace=workspace,
+    user=contributor,
+    defaults={
+        "organisation": alliance.partners.order_by("position", "id").first().organisation,
+        "role": Membership.Role.COORDINATOR,
     },
 )
 print("seeded")

@@ -250,20 +250,23 @@ def test_changing_an_answer_after_completion_rescores_and_asks_follow_up(client_
     assert diagnosis.completed and diagnosis.axis_levels["strategie"] > first_level
 
 
-def test_start_with_territory_code(client_fr):
+def test_start_with_a_place_by_name_or_chosen_among_suggestions(client_fr):
     from alliances.territories.models import Territory
 
     region = Territory.objects.filter(level="region").first() or Territory.objects.create(
-        level="region", code="99", name="Région test"
+        level="region", code="99", name="Région test", search_name="region test"
     )
+    diagnosis, _ = start(client_fr, referential="territoire", place=region.name)
+    assert diagnosis.territory == region
+    # The place box's suggestion wins over the text typed (homonyms).
     diagnosis, _ = start(
-        client_fr, referential="territoire", territory_level="region", territory_code=region.code
+        client_fr, referential="territoire", place="x", territory=f"region:{region.code}"
     )
     assert diagnosis.territory == region
     response = client_fr.post(
-        "/diagnostic/",
-        {"referential": "territoire", "profile": "etat", "territory_level": "region",
-         "territory_code": "ZZ9"},
-    )  # fmt: skip
+        "/diagnostic/", {"referential": "territoire", "profile": "etat", "place": "Zzyzx-sur-Mer"}
+    )
     assert response.status_code == 400
-    assert "Aucun territoire de ce niveau n&#x27;a le code « ZZ9 »" in response.content.decode()
+    page = response.content.decode()
+    assert "Lieu « Zzyzx-sur-Mer » introuvable" in page
+    assert 'id="id_place_error"' in page and 'aria-invalid="true"' in page

@@ -26,7 +26,7 @@ def test_index_in_french(client_fr):
 
 def test_index_in_english(client_en):
     html = client_en.get("/odd/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html
     assert "Sustainable Development Goals" in html
     assert "Partnerships for the goals" in html
 

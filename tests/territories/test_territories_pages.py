@@ -104,8 +104,15 @@ def test_english_page_and_404(client_en):
 
 
 def test_region_page_query_count(client_fr, django_assert_max_num_queries):
+    # The territory's own lists (what the twins carry) take a fixed, small number of
+    # queries; the page adds the sections of the parts (alliances, figures, sheets...),
+    # bounded too whatever the size of the lists.
     client_fr.get("/territoires/region/27/")
     with django_assert_max_num_queries(8):
-        client_fr.get("/territoires/region/27/")
+        client_fr.get("/territoires/region/27/?format=json")
     with django_assert_max_num_queries(8):
+        client_fr.get("/territoires/departement/25/?format=json")
+    with django_assert_max_num_queries(40):
         client_fr.get("/territoires/departement/25/")
+    with django_assert_max_num_queries(60):
+        client_fr.get("/territoires/commune/25056/")
