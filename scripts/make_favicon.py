@@ -20,7 +20,12 @@ def mark(size: int) -> Image.Image:
 
     def ring(cx: float, colour: str, start: float = 0, end: float = 360) -> None:
         r, w = 6.25 * scale, 3 * scale
-        box = (cx * scale - r - w / 2, 16 * scale - r - w / 2, cx * scale + r + w / 2, 16 * scale + r + w / 2)
+        box = (
+            cx * scale - r - w / 2,
+            16 * scale - r - w / 2,
+            cx * scale + r + w / 2,
+            16 * scale + r + w / 2,
+        )
         draw.arc(box, start, end, fill=colour, width=round(w))
 
     ring(12.5, WHITE)
