@@ -23,8 +23,6 @@ MAX_COMPLEXITY = 25
 KNOWN_COMPLEX = {
     ("alliances/base/importing/importer.py", "Validator.clean_row"): 40,
     ("alliances/observatory/importer.py", "check_rows"): 35,
-    ("alliances/observatory/loader.py", "load"): 31,
-    ("alliances/observatory/loader.py", "_load_studies"): 28,
 }
 
 

@@ -47,13 +47,16 @@ def test_departement_hub_gathers_what_the_parts_know(client_fr):
     assert "Chiffres de la région Occitanie, qui contient ce territoire" in html
     assert "Occitanie, 2019" in html and "France entière" in html
     assert 'href="/fiches/departement/32.pdf"' in html and 'href="/fiches/region/76/"' in html
-    assert 'href="/alliances/?territory=region:76"' in html  # few here: the région's, nearby
+    # The Gers's own examples (the shipped base has several there).
+    assert "Rezo Pouce en Pays Portes de Gascogne" in html
     assert 'href="/observatoire/territoires/departement/32/"' in html
 
 
 def test_commune_hub_shows_covering_and_nearby_alliances(client_fr):
     html = client_fr.get("/territoires/commune/59350/").content.decode()
     assert "Alliances qui couvrent aussi le territoire de Lille" in html
+    # A small commune of the Nord with no example of its own: nearby ones, labelled.
+    html = client_fr.get("/territoires/commune/59001/").content.decode()
     assert "Près d'ici : dans les Hauts-de-France" in html or "dans le Nord" in html
 
 
