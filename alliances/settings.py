@@ -236,6 +236,18 @@ ALLIANCES_API_RATE_PER_MINUTE = int(os.environ.get("ALLIANCES_API_RATE_PER_MINUT
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
 ALLIANCES_TRUST_X_FORWARDED_FOR = env_flag("ALLIANCES_TRUST_X_FORWARDED_FOR", False)
 
+# Imports (alliances, survey figures): what a file may hold, checked before and while reading,
+# so that a hostile or mistaken file is refused with a clear message instead of taking a
+# worker's memory. A row error is reported for each row; the list shown is capped.
+ALLIANCES_IMPORT_MAX_BYTES = int(os.environ.get("ALLIANCES_IMPORT_MAX_BYTES", "20000000"))
+ALLIANCES_IMPORT_MAX_ROWS = int(os.environ.get("ALLIANCES_IMPORT_MAX_ROWS", "100000"))
+ALLIANCES_IMPORT_MAX_COLUMNS = int(os.environ.get("ALLIANCES_IMPORT_MAX_COLUMNS", "100"))
+ALLIANCES_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ALLIANCES_IMPORT_MAX_CELL_CHARS", "20000"))
+ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES", "100000000")
+)
+ALLIANCES_IMPORT_MAX_PROBLEMS = int(os.environ.get("ALLIANCES_IMPORT_MAX_PROBLEMS", "500"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspaces:index"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Alliances <ne-pas-repondre@localhost>")

@@ -23,30 +23,49 @@ def requested_format(request: HttpRequest) -> str:
     return value if value in FORMATS else "html"
 
 
-def csv_response(rows: Iterable[dict], columns: Sequence[str], filename: str) -> HttpResponse:
+def csv_bytes(rows: Iterable[dict], columns: Sequence[str], delimiter: str = ",") -> bytes:
+    """Rows as a UTF-8 CSV file (formula-like text made inert), what every CSV twin sends."""
     buffer = io.StringIO()
     # A BOM lets spreadsheet software open UTF-8 French text without garbling accents.
     buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), extrasaction="ignore", delimiter=delimiter
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return buffer.getvalue().encode("utf-8")
 
 
-def xlsx_response(rows: Iterable[dict], columns: Sequence[str], filename: str) -> HttpResponse:
+def xlsx_bytes(rows: Iterable[dict], columns: Sequence[str], sheet_name: str) -> bytes:
+    """Rows as an XLSX workbook of one sheet (formula-like text made inert)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(filename[:31])
+    sheet = workbook.create_sheet(sheet_name[:31])
     sheet.append(list(columns))
     for row in rows:
         sheet.append([_csv_cell(row.get(k)) for k in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    return buffer.getvalue()
+
+
+def jsonl_bytes(rows: Iterable[dict], columns: Sequence[str]) -> bytes:
+    """Rows as JSON Lines, one object per row with the given keys."""
+    return "".join(
+        json.dumps({k: row.get(k) for k in columns}, ensure_ascii=False) + "\n" for row in rows
+    ).encode("utf-8")
+
+
+def csv_response(rows: Iterable[dict], columns: Sequence[str], filename: str) -> HttpResponse:
+    response = HttpResponse(csv_bytes(rows, columns), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(rows: Iterable[dict], columns: Sequence[str], filename: str) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(rows, columns, filename), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
