@@ -206,7 +206,7 @@ def import_figures_endpoint(
     """Checks every row first (dry run by default); with `dry_run=false`, writes all rows or
     none. Needs an API key of a curator in the `X-API-Key` header."""
     try:
-        report = import_figures(file.read(), file.name or "import.csv", dry_run=dry_run)
+        report = import_figures(file.file, file.name or "import.csv", dry_run=dry_run)
     except ImportFileError as error:
         return Status(422, {"detail": str(error)})
     payload = {
