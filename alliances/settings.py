@@ -123,10 +123,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while a loader writes; the timeout waits for a writer
-    # instead of failing with "database is locked".
+    # WAL lets readers work while a curator or a loader writes. Write transactions take the
+    # write lock when they begin (IMMEDIATE): a transaction that read first and asked for the
+    # lock later could not wait for it (SQLite answers "database is locked" at once to avoid
+    # a deadlock); taken up front, concurrent curators wait their turn, up to the timeout.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": int(os.environ.get("ALLIANCES_SQLITE_BUSY_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
         # A larger page cache, memory-mapped reads and in-memory temporary tables: the
         # faceted search reads the same index pages again and again.
         "init_command": (
