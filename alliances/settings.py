@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "alliances.opendata",
     "alliances.home",
     "alliances.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "alliances.api.ratelimit.RateLimitMiddleware",
+    # Last, as django-axes asks: it answers for every login form once a lock applies.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "alliances.urls"
@@ -151,6 +158,16 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # 162 sheets x 2 outputs x 2 languages and their drawn charts: the default 300 entries
     # would evict them while they are still current.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5000}
+# Failed logins are counted where every process sees them: the shared cache when there is one
+# (Redis), else a cache table in the database (created by a migration of the accounts app).
+PROCESS_LOCAL_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
+if CACHES["default"]["BACKEND"].endswith(PROCESS_LOCAL_CACHES):
+    CACHES["logins"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "alliances_login_attempts",
+    }
+else:
+    CACHES["logins"] = dict(CACHES["default"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -250,6 +267,29 @@ ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES", "100000000")
 )
 ALLIANCES_IMPORT_MAX_PROBLEMS = int(os.environ.get("ALLIANCES_IMPORT_MAX_PROBLEMS", "500"))
+
+# Accounts. A registration waits this long for its address to be confirmed, then expires.
+ALLIANCES_REGISTRATION_EXPIRY_HOURS = int(
+    os.environ.get("ALLIANCES_REGISTRATION_EXPIRY_HOURS", "48")
+)
+# Login throttling (django-axes), on every login form including the back office's: after
+# this many failures for one account, or from one address, logins are refused for a
+# cool-off that starts at ALLIANCES_LOGIN_COOLOFF_SECONDS and doubles with each new lockout
+# of the same account or address within a day (at most a day).
+ALLIANCES_LOGIN_FAILURE_LIMIT = int(os.environ.get("ALLIANCES_LOGIN_FAILURE_LIMIT", "5"))
+ALLIANCES_LOGIN_COOLOFF_SECONDS = int(os.environ.get("ALLIANCES_LOGIN_COOLOFF_SECONDS", "60"))
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "logins"
+AXES_FAILURE_LIMIT = ALLIANCES_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_COOLOFF_TIME = "alliances.accounts.throttling.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends when it said it would
+AXES_LOCKOUT_CALLABLE = "alliances.accounts.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "alliances.accounts.throttling.username_of"
+AXES_CLIENT_IP_CALLABLE = "alliances.common.clients.client_address"
+AXES_RESET_ON_SUCCESS = True  # the right password forgets the failures before it
+AXES_ENABLE_ADMIN = False  # attempts live in the cache, not in tables
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspaces:index"
