@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "alliances.alerts",
     "alliances.opendata",
     "alliances.home",
+    "alliances.apikit",
     "alliances.api",
     "axes",
 ]
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every error under /api/ answers in the API's one JSON shape (alliances.apikit.errors).
+    "alliances.apikit.errors.ApiErrorMiddleware",
     "alliances.common.middleware.StripControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,7 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "alliances.api.ratelimit.RateLimitMiddleware",
+    "alliances.apikit.ratelimit.RateLimitMiddleware",
     # Last, as django-axes asks: it answers for every login form once a lock applies.
     "axes.middleware.AxesMiddleware",
 ]

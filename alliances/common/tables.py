@@ -67,13 +67,20 @@ class Limits:
         return self.max_cell_chars * 2 + 10_000
 
 
+class Words(str):
+    """A message parameter that is itself a message to translate (not a value as typed)."""
+
+
 class _Message:
     template: str
     params: dict[str, object]
 
     def translated(self, gettext: Callable[[str], str]) -> str:
         text = gettext(self.template)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        params = {k: gettext(v) if isinstance(v, Words) else v for k, v in self.params.items()}
+        return text % params
 
 
 class TableError(_Message, ValueError):
@@ -585,7 +592,7 @@ def _json_fault(error: json.JSONDecodeError) -> Fault:
     return Fault(
         "",
         gettext_noop("JSON invalide à la colonne %(position)s : %(what)s"),
-        {"position": error.colno, "what": what},
+        {"position": error.colno, "what": Words(what)},
         structural=True,
     )
 

@@ -73,6 +73,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     more_issues: int = 0  # faults beyond the ones listed (ALLIANCES_IMPORT_MAX_PROBLEMS)
+    file_error: str = ""  # the file as a whole could not be read (also the first issue)
     written: bool = False
 
     @property
@@ -291,7 +292,8 @@ def import_figures(data: bytes | IO[bytes], filename: str, *, dry_run: bool = Tr
     try:
         rows, read_issues = read_table(data, filename, limits)
     except ImportFileError as error:
-        report.issues.append(Issue(1, "", str(error)))
+        report.file_error = str(error)
+        report.issues.append(Issue(1, "", report.file_error))
         return report
     report.rows = len(rows) + len({i.row for i in read_issues})
     issues = Issues(limits.max_problems)

@@ -163,7 +163,7 @@ def test_api_and_back_office_never_answer_500(loaded, client, admin_client, data
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from alliances.api.models import ApiKey
+    from alliances.apikit.models import ApiKey
 
     user = get_user_model().objects.create_user("c", "c@example.org", "x", is_staff=True)
     _, raw = ApiKey.issue("essai", user)

@@ -296,13 +296,15 @@ class Validator:
             )
         file_titles: dict[str, int] = {}
         file_slugs: dict[str, int] = {}
+        # A JSON Lines record has fields, not columns: a missing one is missing in that row.
+        columns = table.columns if table.format != "jsonl" else [*table.columns, *REQUIRED]
         for number, cells in table.rows:
             problems = read_problems(table, number, cells)
             warnings: list[Problem] = []
             clean = None
             if all(_readable(table, number)):
                 clean = self.clean_row(
-                    number, cells, problems, file_titles, file_slugs, warnings, table.columns
+                    number, cells, problems, file_titles, file_slugs, warnings, columns
                 )
             if problems or clean is None:
                 report.rejected.append((number, cells, problems))
