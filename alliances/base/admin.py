@@ -25,7 +25,6 @@ from .importing import importer
 from .importing.readers import ReadError, read_path, read_stream
 from .merging import merge_organisations
 from .models import Alliance, ChangeRecord, Organisation, Partner, Result, Source
-from .reindex import refresh_search_index
 
 IMPORT_DIR = Path(settings.DATA_DIR) / "imports"
 # Addresses typed without a scheme are taken as https (Django 6's default).
@@ -280,8 +279,7 @@ class AllianceAdmin(admin.ModelAdmin):
         )
         self._offer_rejects(report, token, context, limits.max_problems)
         stored.unlink(missing_ok=True)
-        if report.written:
-            refresh_search_index(report.created_ids)
+        if report.written:  # the importer indexed the rows in its transaction
             self.message_user(
                 request,
                 ngettext("%d alliance importée.", "%d alliances importées.", report.created)

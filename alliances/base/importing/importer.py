@@ -44,6 +44,7 @@ from alliances.base.models import (
 )
 from alliances.base.names import organisation_key
 from alliances.base.places import scale_for
+from alliances.base.reindex import refresh_search_index
 from alliances.common.text import normalize_name
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal, SdgTarget
@@ -206,6 +207,7 @@ class ImportReport:
     created_ids: list[int] = field(default_factory=list)
     organisations_created: int = 0
     written: bool = False
+    index_message: str = ""
 
     @property
     def problems(self) -> list[Problem]:
@@ -770,6 +772,9 @@ def apply(
         bulk.insert(Source, sources)
         bulk.insert(ChangeRecord, records)
         created = list(ids.values())
+        # The search index is written in the same transaction as the rows: an import
+        # interrupted at any moment leaves either nothing or rows that the search finds.
+        report.index_message = refresh_search_index(created)
     report.created = len(created)
     report.written = True
     report.created_ids = created

@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 
 from alliances.base.importing import importer
 from alliances.base.importing.readers import ReadError, read_path
-from alliances.base.reindex import refresh_search_index
 from alliances.common.limits import import_limits
 
 
@@ -76,7 +75,7 @@ class Command(BaseCommand):
             f"{len(report.rejected)} ligne(s) rejetée(s)"
         )
         if report.written:
-            self.stdout.write(refresh_search_index(report.created_ids))
+            self.stdout.write(report.index_message)
 
     def _report_problems(self, report: importer.ImportReport, limit: int) -> None:
         for notice in report.notices:
