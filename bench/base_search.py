@@ -61,7 +61,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from alliances.base.models import Alliance  # noqa: E402
-from alliances.base.search import fulltext  # noqa: E402
+from alliances.base.search import index  # noqa: E402
 from alliances.base.search.executor import run_search  # noqa: E402
 from alliances.base.search.query import parse_query  # noqa: E402
 from alliances.territories.models import Territory  # noqa: E402
@@ -102,8 +102,8 @@ def prepare(size: int) -> dict[str, float]:
                 "generate_synthetic_alliances", size - existing, "--no-index", verbosity=0
             ),
         )
-    if "generate" in " ".join(times) or fulltext.indexed_count() != Alliance.objects.count():
-        times["rebuild the full-text index"] = timed("index", fulltext.rebuild_index)
+    if "generate" in " ".join(times) or index.indexed_count() != Alliance.objects.count():
+        times["rebuild the full-text index"] = timed("index", index.rebuild_index)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("PRAGMA optimize")
@@ -234,9 +234,9 @@ def export_for_datasette(target: Path) -> None:
         "alliance": Alliance._meta.db_table,
         "territory": Territory._meta.db_table,
     }
-    from alliances.base.search.executor import _tables
+    from alliances.base.search.schema import tables
 
-    x = _tables()
+    x = tables()
     rows = src.execute(
         f"""
         SELECT a.id, a.title, a.summary, a.description,
@@ -246,13 +246,14 @@ def export_for_datasette(target: Path) -> None:
           (SELECT json_group_array(DISTINCT pt.key) FROM base_partner p
              JOIN base_organisation o ON o.id = p.organisation_id
              JOIN referentials_term pt ON pt.id = o.profile_id WHERE p.alliance_id = a.id),
-          (SELECT json_group_array(tt.key) FROM {x["types"]} y
-             JOIN referentials_term tt ON tt.id = y.{x["types_x"]} WHERE y.{x["types_a"]} = a.id),
-          (SELECT json_group_array(dt.key) FROM {x["domains"]} d
-             JOIN referentials_term dt ON dt.id = d.{x["domains_x"]}
-             WHERE d.{x["domains_a"]} = a.id),
-          (SELECT json_group_array(g.number) FROM {x["goals"]} gg
-             JOIN sdg_sdggoal g ON g.id = gg.{x["goals_x"]} WHERE gg.{x["goals_a"]} = a.id)
+          (SELECT json_group_array(tt.key) FROM {x.types.table} y
+             JOIN referentials_term tt ON tt.id = y.{x.types.other}
+             WHERE y.{x.types.alliance} = a.id),
+          (SELECT json_group_array(dt.key) FROM {x.domains.table} d
+             JOIN referentials_term dt ON dt.id = d.{x.domains.other}
+             WHERE d.{x.domains.alliance} = a.id),
+          (SELECT json_group_array(g.number) FROM {x.goals.table} gg
+             JOIN sdg_sdggoal g ON g.id = gg.{x.goals.other} WHERE gg.{x.goals.alliance} = a.id)
         FROM {t["alliance"]} a
         LEFT JOIN referentials_term st ON st.id = a.stage_id
         LEFT JOIN {t["territory"]} tr ON tr.id = a.territory_id

@@ -51,20 +51,19 @@ def write_file(path: Path, word: str, rows: int) -> None:
 
 def state(word: str) -> dict:
     """What the database holds: totals, the rows of this round, what the search finds."""
+    from django.db import connection
+
     from alliances.base.models import Alliance, ChangeRecord, Organisation, Partner
-    from alliances.base.search import fulltext
+    from alliances.base.search.dialects import dialect_for
     from alliances.base.search.executor import run_search
     from alliances.base.search.query import parse_query
 
     mine = Alliance.objects.filter(title__startswith=f"{word} alliance ")
     ids = set(mine.values_list("pk", flat=True))
     query, _notices = parse_query({"q": word})
-    found = run_search(query, with_facets=False, ids_only=True, limit=len(ids) + 10)
-    from django.db import connection
-
-    table = fulltext.PG_TABLE if connection.vendor == "postgresql" else fulltext.KEY_TABLE
+    found = run_search(query, with_facets=False, limit=1)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT alliance_id FROM {table}")
+        cursor.execute(f"SELECT alliance_id FROM {dialect_for(connection.alias).key_table}")
         indexed = {row[0] for row in cursor.fetchall()}
     return {
         "alliances": Alliance.objects.count(),

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from alliances.base.models import Alliance
-from alliances.base.search import fulltext
+from alliances.base.search.dialects import dialect_for
 from alliances.base.search.executor import run_search
 from alliances.base.search.query import parse_query
 from alliances.common.management.commands.backup import applied_migrations, backed_up_models
@@ -39,9 +39,8 @@ def _found(text: str) -> set[int]:
 
 
 def _indexed_ids() -> set[int]:
-    table = fulltext.PG_TABLE if connection.vendor == "postgresql" else fulltext.KEY_TABLE
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT alliance_id FROM {table}")
+        cursor.execute(f"SELECT alliance_id FROM {dialect_for(connection.alias).key_table}")
         return {row[0] for row in cursor.fetchall()}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from alliances.base.search.executor import Hit, SearchResult, alliance_row, run_search
+from alliances.base.search.executor import Hit, SearchResult, run_search
 
 from .models import Portal
 
@@ -54,5 +54,5 @@ def portal_payload(request: HttpRequest, portal: Portal, results: PortalResults)
         "search_url": request.build_absolute_uri(saved.search_url),
         "querystring": saved.querystring,
         "count": results.count,
-        "results": [alliance_row(hit) for hit in results.hits],
+        "results": [hit.row() for hit in results.hits],
     }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from alliances.base.search.executor import notice_message, run_search
+from alliances.base.search.executor import notice_message, run_search, search_count
 from alliances.common.i18n import current_language
 from alliances.common.twins import list_response, requested_format
 
@@ -52,7 +52,7 @@ def _owned(request: HttpRequest, pk: int) -> SavedSearch:
 
 
 def _count(saved: SavedSearch) -> int:
-    return run_search(saved.query, with_facets=False, ids_only=True, limit=1).count
+    return search_count(saved.query)
 
 
 def _suggested_name(querystring: str) -> str:

@@ -1,7 +1,8 @@
 """API of the base: /api/v1/alliances, /api/v1/alliances/{slug}, /api/v1/organisations/{id}.
 
-The list runs the same query object as the search page (`search.query.parse_query`) on the
-raw query string, so a parameter repeated (?domain=a&domain=b) means "a or b", a malformed
+The list declares its query parameters from the search's filter table and runs them through
+the same service as the search page (`search.service.search_request`), so a parameter repeated
+(?domain=a&domain=b) means "a or b", a malformed
 or unknown value is ignored with a notice instead of failing, and a page past the end gives
 the last page.
 """
@@ -13,36 +14,47 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import create_model
 
-from . import views
+from .payloads import alliance_payload, organisation_payload, search_payload
+from .search.filters import table
+from .search.service import search_request
+from .search.similar import similar_alliances
+from .services import get_alliance, get_organisation, partners_of
 
 router = Router(tags=["base"])
 
 
-class AllianceFilters(Schema):
-    q: str = Field("", description="Text: French, accent-insensitive, stemmed; last word prefix.")
-    kind: list[str] = Field([], description="alliance or catalyst (repeat for several).")
-    profile: list[str] = Field([], description="Actor profile key of any partner.")
-    type: list[str] = Field([], description="Partnership type key.")
-    domain: list[str] = Field([], description="Domain key.")
-    sdg: list[str] = Field([], description='SDG goal ("17") or target ("17.17").')
-    territory: list[str] = Field(
-        [],
-        description='Territory with containment: "region:27", "departement:25", '
-        '"epci:242500361", "commune:25056", "pays:FR" or a bare code.',
+def _filters_schema() -> type[Schema]:
+    """The query parameters of the search, declared by the filter table (one field per URL
+    parameter, repeated parameters as lists), plus text, sort, page and drafts."""
+    fields: dict[str, Any] = {
+        "q": (
+            str,
+            Field("", description="Text: French, accent-insensitive, stemmed; last word prefix."),
+        ),
+    }
+    for search_filter in table().filters:
+        for api in search_filter.api_fields():
+            kind = list[str] if api.many else str
+            fields[api.param] = (kind, Field([] if api.many else "", description=api.description))
+    fields["sort"] = (str, Field("", description="relevance (default with text), date or title."))
+    fields["page"] = (
+        str,
+        Field("", description="Page number from 1 (past the end: the last page)."),
     )
-    year_min: str = Field("", description="Start year at least.")
-    year_max: str = Field("", description="Start year at most.")
-    stage: list[str] = Field([], description="Life-cycle stage key.")
-    organisation: list[str] = Field([], description="Organisation id (partner).")
-    light: list[str] = Field(
-        [],
-        description="Status light of the partners' follow-up: green (progress report within "
-        "12 months), amber (12 to 24 months), red (over 24 months, inactive).",
+    fields["page_size"] = (
+        str,
+        Field("", description="Results per page (default 20, at most 100)."),
     )
-    sort: str = Field("", description="relevance (default with text), date or title.")
-    page: str = Field("", description="Page number from 1 (past the end: the last page).")
-    page_size: str = Field("", description="Results per page (default 20, at most 100).")
+    fields["drafts"] = (
+        str,
+        Field("", description="1: also drafts and reviews (curators signed in only)."),
+    )
+    return create_model("AllianceFilters", __base__=Schema, **fields)
+
+
+AllianceFilters = _filters_schema()
 
 
 class FacetValueOut(Schema):
@@ -89,7 +101,7 @@ class AllianceListOut(Schema):
     page_size: int
     results: list[AllianceSummaryOut]
     facets: dict[str, list[FacetValueOut]] = Field(
-        description="Counts per value for kind, profile, type, domain, sdg, stage, region, light: "
+        description=f"Counts per value for {', '.join(table().facet_names)}: "
         "each facet applies every other active filter."
     )
     notices: list[str] = Field(description="What was ignored in the request, and why.")
@@ -104,31 +116,26 @@ class AllianceListOut(Schema):
 
 
 @router.get("/alliances", response=AllianceListOut, url_name="list_alliances")
-def list_alliances(request: HttpRequest, filters: Query[AllianceFilters]) -> dict[str, Any]:
+def list_alliances(request: HttpRequest, filters: Query[AllianceFilters]) -> dict[str, Any]:  # type: ignore[valid-type]
     """Search the published alliances: text, filters, facets, sort and pages."""
-    _query, result = views.run_request_search(request, request.GET)
-    return views.search_payload(result)
+    return search_payload(search_request(filters.dict(), request.user))
 
 
 @router.get("/alliances/{slug}", url_name="alliance_detail")
 def alliance_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One published alliance: partners, types, domains, SDGs, results, sources, similar."""
     try:
-        alliance = views.get_alliance(request, slug)
+        alliance = get_alliance(request.user, slug)
     except Http404 as error:
         raise HttpError(404, str(error)) from error
-    from .search.similar import similar_alliances
-
-    return views.alliance_payload(
-        alliance, views.partners_of(alliance), similar_alliances(alliance)
-    )
+    return alliance_payload(alliance, partners_of(alliance), similar_alliances(alliance))
 
 
 @router.get("/organisations/{id}", url_name="organisation_detail")
 def organisation_detail(request: HttpRequest, id: int) -> dict[str, Any]:  # noqa: A002
     """One organisation: profile, identifiers, territory and its published alliances."""
     try:
-        organisation, alliances = views.get_organisation(request, id)
+        organisation, alliances = get_organisation(request.user, id)
     except Http404 as error:
         raise HttpError(404, str(error)) from error
-    return views.organisation_payload(organisation, alliances)
+    return organisation_payload(organisation, alliances)

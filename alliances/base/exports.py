@@ -1,22 +1,20 @@
-"""Export writers for any set of alliances: CSV, XLSX, JSON, JSON Lines and GeoJSON.
+"""The table of alliances that every export writes: CSV, XLSX, JSON, JSON Lines, GeoJSON.
 
-The search views pass the queryset of their current search (`?format=csv|xlsx|json|geojson`).
-The columns are those of the import format (docs/base-curation.md), plus the address of each
+The search page passes the ids of its current search (`?format=csv|xlsx|jsonl|geojson`, one
+run of the search); the formats are the platform's one export system (`common.exports`). The
+columns are those of the import format (docs/base-curation.md), plus the address of each
 alliance, so that an export can be edited in a spreadsheet and imported back.
 """
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from alliances.common.spreadsheet import as_text_cell
+from alliances.common import exports
 from alliances.territories.models import Territory
 
 from .geo import point_for, point_of
@@ -47,34 +45,29 @@ COLUMNS = [
     "url",
 ]
 FORMATS = ("csv", "xlsx", "json", "jsonl", "geojson")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "jsonl": "application/x-ndjson",
-    "geojson": "application/geo+json",
-}
+
+
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A column a part above the base adds to the exports (e.g. the suggested SDG codes):
+    `values` gives {alliance id: cell} for a chunk of ids. The importer ignores it."""
+
+    name: str
+    values: Callable[[list[int]], dict[int, Any]]
+
+
+_EXTRA_COLUMNS: list[ExtraColumn] = []
+
+
+def register_column(column: ExtraColumn) -> None:
+    if column.name not in {c.name for c in _EXTRA_COLUMNS}:
+        _EXTRA_COLUMNS.append(column)
+
+
+def columns() -> list[str]:
+    """The export's columns: the import format's, then those registered by other parts."""
+    return [*COLUMNS, *(c.name for c in _EXTRA_COLUMNS)]
 CHUNK = 2000
-
-
-def with_related(alliances: Iterable[Alliance]) -> Iterable[Alliance]:
-    """Fetch everything the rows show in a fixed number of queries per chunk."""
-    if not isinstance(alliances, QuerySet):
-        return alliances
-    return alliances.select_related("territory", "stage", "co_construction").prefetch_related(
-        "partnership_types",
-        "domains",
-        "sdg_goals",
-        "sdg_targets",
-        "catalyst_trades",
-        Prefetch(
-            "partners",
-            queryset=Partner.objects.select_related(
-                "organisation", "organisation__profile"
-            ).order_by("position", "id"),
-        ),
-        Prefetch("sources", queryset=Source.objects.order_by("id")),
-    )
 
 
 def partner_cell(partner: Partner) -> str:
@@ -124,12 +117,6 @@ def alliance_row(alliance: Alliance, base_url: str = "") -> dict[str, Any]:
     }
 
 
-def rows(alliances: Iterable[Alliance], base_url: str = "") -> Iterator[dict[str, Any]]:
-    for row in _row_chunks(alliances, base_url):
-        row.pop("_territory", None)
-        yield row
-
-
 _MAIN = (
     "pk",
     "slug",
@@ -151,23 +138,23 @@ _MAIN = (
 )
 
 
-def _row_chunks(alliances: Iterable[Alliance], base_url: str) -> Iterator[dict[str, Any]]:
-    """Rows from plain value queries, CHUNK alliances at a time: building model instances
-    for every partner and term of 100,000 alliances would take the export minutes."""
-    if not isinstance(alliances, QuerySet):
-        for alliance in alliances:
-            row = alliance_row(alliance, base_url)
-            territory = alliance.territory
-            row["_territory"] = (
-                (territory.level, territory.code, territory.pk) if territory else None
-            )
-            yield row
-        return
+def _ids_of(alliances: Iterable[Alliance] | Iterable[int]) -> list[int]:
+    if isinstance(alliances, QuerySet):
+        return list(alliances.values_list("pk", flat=True))
+    return [a if isinstance(a, int) else a.pk for a in alliances]
+
+
+def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> Iterator[dict]:
+    """The export rows of these alliances (a queryset, instances or ids), in their order,
+    from plain value queries CHUNK alliances at a time: building model instances for every
+    partner and term of 100,000 alliances would take the export minutes. `_territory` (level,
+    code, id) is private: it places the row on a map."""
     pattern = base_url + _url_pattern()
-    ids = list(alliances.values_list("pk", flat=True))
+    ids = _ids_of(alliances)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         main = {r["pk"]: r for r in Alliance.objects.filter(pk__in=chunk).values(*_MAIN)}
+        extras = {column.name: column.values(chunk) for column in _EXTRA_COLUMNS}
         many: dict[str, dict[int, list[str]]] = {}
         for name, through, column in (
             ("partnership_types", Alliance.partnership_types.through, "term__key"),
@@ -205,7 +192,7 @@ def _row_chunks(alliances: Iterable[Alliance], base_url: str) -> Iterator[dict[s
             source = sources.get(pk, ("", ""))
             goals = sorted(many["goals"].get(pk, []), key=int)
             level, code = r["territory__level"], r["territory__code"]
-            yield {
+            row = {
                 "slug": r["slug"],
                 "title": r["title"],
                 "kind": r["kind"],
@@ -230,118 +217,45 @@ def _row_chunks(alliances: Iterable[Alliance], base_url: str) -> Iterator[dict[s
                 "url": pattern.replace(_SLUG, r["slug"]),
                 "_territory": (level, code, r["territory_id"]) if level else None,
             }
+            for name, values in extras.items():
+                row[name] = values.get(pk, "")
+            yield row
 
 
-def _flat(value: Any) -> Any:
-    """A cell value: lists joined with "|", None as empty, formula-like text made inert."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return as_text_cell("|".join(str(v) for v in value))
-    if isinstance(value, Decimal):
-        return str(value)
-    return as_text_cell(value)
+def _point(row: dict[str, Any]) -> tuple[float, float] | None:
+    place = row.get("_territory")
+    if not place:
+        return None
+    return point_of(place[0], place[1]) or point_for(Territory.objects.get(pk=place[2]))
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def table(
+    alliances: Iterable[Alliance] | Iterable[int],
+    filename: str = "alliances",
+    sep: str = ",",
+    base_url: str = "",
+) -> exports.Table:
+    ids = _ids_of(alliances)
+    return exports.Table(
+        columns(), rows(ids, base_url), filename, count=len(ids), point=_point, separator=sep
+    )
 
 
-def iter_csv(alliances: Iterable[Alliance], sep: str = ",", base_url: str = "") -> Iterator[str]:
-    """CSV text chunks, UTF-8 BOM first (spreadsheets then read French accents right)."""
-    writer = csv.writer(_Echo(), delimiter=sep)
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for row in rows(alliances, base_url):
-        yield writer.writerow([_flat(row[c]) for c in COLUMNS])
-
-
-def write_csv(alliances: Iterable[Alliance], sep: str = ",", base_url: str = "") -> bytes:
-    return "".join(iter_csv(alliances, sep, base_url)).encode("utf-8")
-
-
-def write_xlsx(alliances: Iterable[Alliance], base_url: str = "") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("alliances")
-    sheet.append(COLUMNS)
-    for row in rows(alliances, base_url):
-        sheet.append([_flat(row[c]) for c in COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def iter_jsonl(alliances: Iterable[Alliance], base_url: str = "") -> Iterator[str]:
-    for row in rows(alliances, base_url):
-        yield json.dumps(row, ensure_ascii=False) + "\n"
-
-
-def iter_json(alliances: Iterable[Alliance], base_url: str = "") -> Iterator[str]:
-    """{"count": n, "results": [...]}, streamed (count written last would break readers that
-    expect it first, so it is computed by the database up front)."""
-    count = alliances.count() if isinstance(alliances, QuerySet) else len(list(alliances))
-    yield f'{{"count": {count}, "results": ['
-    for index, row in enumerate(rows(alliances, base_url)):
-        yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
-    yield "]}"
-
-
-def feature(row: dict[str, Any], point: tuple[float, float] | None) -> dict[str, Any]:
-    geometry = {"type": "Point", "coordinates": list(point)} if point else None
-    return {"type": "Feature", "geometry": geometry, "properties": row}
-
-
-def iter_geojson(alliances: Iterable[Alliance], base_url: str = "") -> Iterator[str]:
-    """A FeatureCollection: one Point per alliance at its territory's point (null geometry,
-    as GeoJSON allows, when the alliance has no territory)."""
-    yield '{"type": "FeatureCollection", "features": ['
-    for index, row in enumerate(_row_chunks(alliances, base_url)):
-        place = row.pop("_territory")
-        point = None
-        if place:
-            point = point_of(place[0], place[1]) or point_for(Territory.objects.get(pk=place[2]))
-        text = json.dumps(feature(row, point), ensure_ascii=False)
-        yield ("," if index else "") + text
-    yield "]}"
-
-
-def write(alliances: Iterable[Alliance], fmt: str, sep: str = ",", base_url: str = "") -> bytes:
+def write(
+    alliances: Iterable[Alliance] | Iterable[int], fmt: str, sep: str = ",", base_url: str = ""
+) -> bytes:
     """The whole export in one format, as bytes (tests, small sets)."""
-    if fmt == "csv":
-        return write_csv(alliances, sep, base_url)
-    if fmt == "xlsx":
-        return write_xlsx(alliances, base_url)
-    generators = {"json": iter_json, "jsonl": iter_jsonl, "geojson": iter_geojson}
-    if fmt not in generators:
-        raise ValueError(f"unknown export format: {fmt}")
-    return "".join(generators[fmt](alliances, base_url)).encode("utf-8")
+    return exports.write(table(alliances, sep=sep, base_url=base_url), fmt)
 
 
 def export_response(
-    alliances: Iterable[Alliance],
+    alliances: Iterable[Alliance] | Iterable[int],
     fmt: str,
     filename: str = "alliances",
     sep: str = ",",
     base_url: str = "",
 ) -> HttpResponse | StreamingHttpResponse:
     """The HTTP answer of an export; text formats stream, so 100,000 rows use little memory."""
-    if fmt == "xlsx":
-        response: HttpResponse | StreamingHttpResponse = HttpResponse(
-            write_xlsx(alliances, base_url), content_type=CONTENT_TYPES["xlsx"]
-        )
-    elif fmt == "csv":
-        response = StreamingHttpResponse(
-            iter_csv(alliances, sep, base_url), content_type=CONTENT_TYPES["csv"]
-        )
-    elif fmt in ("json", "jsonl", "geojson"):
-        generator = {"json": iter_json, "jsonl": iter_jsonl, "geojson": iter_geojson}[fmt]
-        response = StreamingHttpResponse(
-            generator(alliances, base_url), content_type=CONTENT_TYPES[fmt]
-        )
-    else:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format: {fmt}")
-    extension = "json" if fmt == "json" else fmt
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-    return response
+    return exports.response(table(alliances, filename, sep, base_url), fmt, inline=False)

@@ -96,6 +96,18 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
 
+class AllianceQuerySet(models.QuerySet):
+    def published(self) -> "AllianceQuerySet":
+        """What the public sees: published alliances (never drafts, reviews or archives)."""
+        return self.filter(status=Alliance.Status.PUBLISHED)
+
+    def visible_to(self, user: object) -> "AllianceQuerySet":
+        """Published alliances, and every status for curators (staff)."""
+        if getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False):
+            return self.all()
+        return self.published()
+
+
 class Alliance(models.Model):
     """An example of the base: a partnership (kind alliance) or a territorial catalyst."""
 
@@ -207,6 +219,8 @@ class Alliance(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True, db_index=True)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True, db_index=True)
 
+    objects = AllianceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("alliance")
         verbose_name_plural = _("alliances")
@@ -218,6 +232,10 @@ class Alliance(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("base:alliance", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Alliance.Status.PUBLISHED
 
 
 class Partner(models.Model):

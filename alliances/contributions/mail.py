@@ -36,7 +36,7 @@ def notify(proposal: Proposal, request: HttpRequest) -> bool:
         "title": rules.one_line(proposal.title, 300),
         "accepted": proposal.status == Proposal.Status.ACCEPTED,
         "correction": proposal.kind == Proposal.Kind.CORRECTION,
-        "published": bool(alliance and alliance.status == alliance.Status.PUBLISHED),
+        "published": bool(alliance and alliance.is_published),
         "alliance_url": request.build_absolute_uri(alliance.get_absolute_url()) if alliance else "",
         "mine_url": request.build_absolute_uri(reverse("contributions:mine")),
         "edited": proposal.edited_at is not None,

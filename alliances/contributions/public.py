@@ -3,14 +3,12 @@
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from alliances.base.models import Alliance
-
 from .forms import ReportForm
 
 
 def alliance_section(request: HttpRequest, alliance: object) -> str:
     """Shown on published examples only (drafts are seen by curators, who edit them)."""
-    if getattr(alliance, "status", None) != Alliance.Status.PUBLISHED:
+    if not getattr(alliance, "is_published", False):
         return ""
     return render_to_string(
         "contributions/alliance_section.html",

@@ -150,7 +150,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def correct(request: HttpRequest, slug: str) -> HttpResponse:
-    alliance = get_object_or_404(Alliance, slug=slug, status=Alliance.Status.PUBLISHED)
+    alliance = get_object_or_404(Alliance.objects.published(), slug=slug)
     current = services.current_cells(alliance)
     data = request.POST if request.method == "POST" else None
     form = ProposalForm(
@@ -207,7 +207,7 @@ def mine_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    alliance = get_object_or_404(Alliance, slug=slug, status=Alliance.Status.PUBLISHED)
+    alliance = get_object_or_404(Alliance.objects.published(), slug=slug)
     data = request.POST if request.method == "POST" else None
     form = ReportForm(data, prefix="signalement")
     status = 200

@@ -75,7 +75,7 @@ def representativeness_rows() -> tuple[list[dict], dict]:
     from alliances.base.models import Alliance
     from alliances.referentials.models import Term
 
-    examples = Alliance.objects.filter(status=Alliance.Status.PUBLISHED, synthetic=False)
+    examples = Alliance.objects.published().filter(synthetic=False)
     context = {"examples": examples.count(), "dimension_labels": DIMENSIONS()}
     rows: list[dict] = []
     terms = {

@@ -34,9 +34,7 @@ def datasets(request: HttpRequest) -> list[dict]:
         return request.build_absolute_uri(path)
 
     search = reverse("base:search")
-    alliances_modified = Alliance.objects.filter(status="published").aggregate(m=Max("updated_at"))[
-        "m"
-    ]
+    alliances_modified = Alliance.objects.published().aggregate(m=Max("updated_at"))["m"]
     return [
         {
             "id": "alliances",

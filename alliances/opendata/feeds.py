@@ -20,9 +20,11 @@ class AllianceFeed(Feed):
     link = reverse_lazy("base:search")
 
     def items(self) -> QuerySet:
-        return Alliance.objects.filter(status=Alliance.Status.PUBLISHED, synthetic=False).order_by(
-            "-published_at", "-created_at"
-        )[:LIMIT]
+        return (
+            Alliance.objects.published()
+            .filter(synthetic=False)
+            .order_by("-published_at", "-created_at")[:LIMIT]
+        )
 
     def item_title(self, item: Alliance) -> str:
         return item.title

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from pyroaring import BitMap
 
 from alliances.base.models import Alliance, Partner, Source
-from alliances.base.search import fulltext
+from alliances.base.search import index
+from alliances.base.search.filters import facet_of_subject
 from alliances.charts.vega import Chart, bar_chart
 from alliances.common.i18n import current_language
 from alliances.common.models import LoadedDataset
@@ -27,6 +28,7 @@ from alliances.observatory.figures import figure_row, figures_in, published_figu
 from alliances.observatory.stats import compare_proportions
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal
+from alliances.sdg_coding.services import coding_version, sheet_coding
 from alliances.territories.models import FRANCE_CODE, Level, Territory
 
 from . import facts
@@ -63,15 +65,15 @@ def data_version() -> str:
     Alliances: the search index's version, drawn anew at every write to the index, which
     every save of an alliance, its partners or their organisations makes (a look-up, where
     the latest `updated_at` of 100,000 alliances was a scan)."""
-    alliances = fulltext.index_version()
+    alliances = index.index_version()
     resources = Resource.objects.aggregate(n=Count("id"), m=Max("updated_at"))
     datasets = list(LoadedDataset.objects.values_list("name", "version"))
-    raw = repr((alliances, resources, datasets, observatory_version()))
+    raw = repr((alliances, resources, datasets, observatory_version(), coding_version()))
     return hashlib.sha1(raw.encode()).hexdigest()[:12]
 
 
 def subject_alliances(subject: Subject):  # noqa: ANN201 - a QuerySet of Alliance
-    published = Alliance.objects.filter(status=Alliance.Status.PUBLISHED)
+    published = Alliance.objects.published()
     if subject.kind == "profil":
         # Through the partners an alliance would appear once per partner of the profile:
         # a subquery of ids keeps each alliance once without a costly DISTINCT.
@@ -80,20 +82,15 @@ def subject_alliances(subject: Subject):  # noqa: ANN201 - a QuerySet of Allianc
     return published.filter(subject.alliance_filter)
 
 
-# Subjects that are one value of a facet of the search index: their alliances are that
-# value's bitmap among the published ones (the same set as `subject_alliances`).
-SUBJECT_FACET = {"profil": "profile", "domaine": "domain", "region": "region", "odd": "sdg"}
-
-
 def subject_ids(subject: Subject) -> BitMap:
-    """The published alliances of the subject, as a bitmap."""
-    facet = SUBJECT_FACET.get(subject.kind)
+    """The published alliances of the subject, as a bitmap: a subject that is one value of a
+    facet of the search (the search's filter table says which) has that value's set among
+    the published ones, the same set as `subject_alliances`."""
+    facet = facet_of_subject(subject.kind)
     known = facts.facts()
     if facet is None:  # a département
         return known.departements.get(subject.obj.pk, BitMap()) & known.published
-    key = (fulltext.FACET_PREFIX[facet], str(subject.obj.pk))
-    having = fulltext.facet_bitmaps().sets.get(key, BitMap())
-    return having & known.published
+    return index.facet_set(facet.name, subject.obj.pk) & known.published
 
 
 def _facet_counts(ids: BitMap, facets: tuple[str, ...]) -> dict[str, dict[int, int]]:
@@ -103,12 +100,8 @@ def _facet_counts(ids: BitMap, facets: tuple[str, ...]) -> dict[str, dict[int, i
     sheet gives the numbers of the search. Counting the profiles through partners and
     organisations took about 950 ms for 100,000 alliances, the facet table 430 ms, the
     bitmaps about a millisecond."""
-    bitmaps = fulltext.facet_bitmaps()
-    counted = bitmaps.counts(ids, [fulltext.FACET_PREFIX[name] for name in facets])
-    return {
-        name: {int(v): n for v, n in counted[fulltext.FACET_PREFIX[name]].items()}
-        for name in facets
-    }
+    counted = index.facet_counts(ids, facets)
+    return {name: {int(v): n for v, n in counted[name].items()} for name in facets}
 
 
 def _national_counts(facet: str) -> dict[int, int]:
@@ -489,8 +482,7 @@ def comparison_chart(subject: Subject, ids: BitMap) -> Chart | None:
 
 
 def _kind_counts(ids: BitMap) -> dict[str, int]:
-    counted = fulltext.facet_bitmaps().counts(ids, [fulltext.FACET_PREFIX["kind"]])
-    return counted[fulltext.FACET_PREFIX["kind"]]
+    return index.facet_counts(ids, ["kind"])["kind"]
 
 
 def build_sheet(subject: Subject) -> dict:
@@ -522,4 +514,6 @@ def build_sheet(subject: Subject) -> dict:
         "data_version": data_version(),
         "generated_at": timezone.now(),
         "france": Territory.objects.filter(level=Level.COUNTRY, code=FRANCE_CODE).first(),
+        # SDG sheets: examples verified, suggested and (17) by definition, apart.
+        "sdg_coding": sheet_coding(subject.obj) if subject.kind == "odd" else None,
     }

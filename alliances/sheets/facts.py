@@ -3,7 +3,7 @@
 A sheet counts its subject's alliances by facet (the search index's bitmaps), by year of
 start, and picks examples among the published ones, documented first, most recent first.
 These sets are shared by all 162 sheets (the départements are the subjects of 101 of them):
-they are read from the database once per index version (`fulltext.per_index_version`; the
+they are read from the database once per index version (`index.per_index_version`; the
 version is drawn anew at every write to the index, which every save of an alliance makes,
 its status and years included) and kept in the process, never changed in memory.
 """
@@ -17,7 +17,7 @@ from django.db import connection
 from pyroaring import BitMap
 
 from alliances.base.models import Alliance, Partner, Result
-from alliances.base.search import fulltext
+from alliances.base.search import index
 from alliances.territories.models import Territory
 
 
@@ -30,16 +30,15 @@ class Facts:
 
 
 def facts() -> Facts:
-    return fulltext.per_index_version("sheet-facts", _read)
+    return index.per_index_version("sheet-facts", _read)
 
 
 def _read() -> Facts:
     alliance = Alliance._meta.db_table
     with connection.cursor() as cursor:
         # The status index covers the id: no read of the alliance rows themselves.
-        cursor.execute(
-            f"SELECT id FROM {alliance} WHERE status = %s", [str(Alliance.Status.PUBLISHED)]
-        )
+        published_sql, params = Alliance.objects.published().values("id").query.sql_with_params()
+        cursor.execute(published_sql, params)
         published = BitMap([row[0] for row in cursor.fetchall()])
         cursor.execute(
             f"SELECT start_year, id FROM {alliance} WHERE start_year IS NOT NULL "
@@ -137,4 +136,4 @@ def _all_pairs() -> np.ndarray:
             cursor.execute(f"SELECT alliance_id, organisation_id FROM {Partner._meta.db_table}")
             return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
 
-    return fulltext.per_index_version("sheet-partner-pairs", read)
+    return index.per_index_version("sheet-partner-pairs", read)

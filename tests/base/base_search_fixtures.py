@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alliances.base.models import Alliance, Organisation, Partner
-from alliances.base.search import fulltext
+from alliances.base.search import index
 from alliances.referentials.models import Taxonomy, Term
 from alliances.sdg.models import SdgGoal, SdgTarget
 from alliances.territories.models import Territory
@@ -312,5 +312,5 @@ def build_world() -> World:
         for i, org in enumerate(partners):
             Partner.objects.create(alliance=alliance, organisation=orgs[org], position=i)
         alliances[name] = alliance
-    fulltext.update_index([a.pk for a in alliances.values()])
+    index.update_index([a.pk for a in alliances.values()])
     return World(alliances=alliances, terms=t, places=places, organisations=orgs)

@@ -5,8 +5,9 @@ from base_search_fixtures import build_world, term
 from pyroaring import BitMap
 
 from alliances.base.models import Alliance
-from alliances.base.search import fulltext
+from alliances.base.search import index
 from alliances.base.search.bitmaps import FacetBitmaps
+from alliances.base.search.dialects import BITMAP_TABLE, FACET_TABLE
 from alliances.base.search.executor import run_search
 from alliances.base.search.query import parse_query
 
@@ -53,7 +54,7 @@ def test_serialisation_round_trip_leaves_empty_sets_out() -> None:
 
 # -- stored bitmaps on the database (both backends) ----------------------------------------
 def stored_sets() -> dict[tuple[str, str], list[int]]:
-    bitmaps = fulltext.facet_bitmaps()
+    bitmaps = index.facet_bitmaps()
     return {key: list(bits) for key, bits in bitmaps.sets.items() if bits}
 
 
@@ -61,7 +62,7 @@ def derived_sets() -> dict[tuple[str, str], list[int]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT alliance_id, facet, value FROM {fulltext.FACET_TABLE}")
+        cursor.execute(f"SELECT alliance_id, facet, value FROM {FACET_TABLE}")
         bitmaps = FacetBitmaps.from_rows(cursor.fetchall())
     return {key: list(bits) for key, bits in bitmaps.sets.items() if bits}
 
@@ -96,33 +97,43 @@ def test_stored_bitmaps_follow_every_write() -> None:
 @pytest.mark.django_db
 def test_full_rebuild_and_removal_keep_bitmaps_equal() -> None:
     world = build_world()
-    fulltext.rebuild_index()
+    index.rebuild_index()
     assert stored_sets() == derived_sets()
-    fulltext.remove_from_index([world.alliances["emploi"].pk])
+    index.remove_from_index([world.alliances["emploi"].pk])
     assert stored_sets() == derived_sets()
 
 
-@pytest.mark.django_db  # the DROP is rolled back with the test (DDL is transactional)
-def test_an_index_made_before_the_bitmaps_gets_them_from_the_facet_table() -> None:
+@pytest.mark.django_db
+def test_an_index_without_its_bitmaps_is_stale_and_setup_rebuilds_it() -> None:
+    from django.core.management import call_command
     from django.db import connection
 
     build_world()
     expected = derived_sets()
-    assert expected
+    assert expected and not index.is_stale()
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {fulltext.BITMAP_TABLE}")
-    fulltext._ready.clear()
-    fulltext._per_version.clear()
-    assert fulltext.ensure_index() is False  # derived, not re-indexed
+        cursor.execute(f"DELETE FROM {BITMAP_TABLE}")
+    assert index.is_stale()
+    call_command("reindex", if_stale=True, verbosity=0)
+    assert not index.is_stale()
     assert stored_sets() == expected
+
+
+@pytest.mark.django_db
+def test_an_alliance_missing_from_the_index_makes_it_stale() -> None:
+    world = build_world()
+    index.remove_from_index([world.alliances["emploi"].pk])
+    assert index.is_stale()
+    index.rebuild_index()
+    assert not index.is_stale()
 
 
 @pytest.mark.django_db
 def test_bitmaps_are_read_once_per_index_version() -> None:
     world = build_world()
-    first = fulltext.facet_bitmaps()
-    assert fulltext.facet_bitmaps() is first  # no write: the same copy, not read again
+    first = index.facet_bitmaps()
+    assert index.facet_bitmaps() is first  # no write: the same copy, not read again
     world.alliances["emploi"].save()
-    again = fulltext.facet_bitmaps()
+    again = index.facet_bitmaps()
     assert again is not first
-    assert fulltext.facet_bitmaps() is again
+    assert index.facet_bitmaps() is again

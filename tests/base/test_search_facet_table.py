@@ -1,6 +1,7 @@
 """The SQLite facet table is derived from the filter tags of the full-text index."""
 
-from alliances.base.search.fulltext import FACET_PREFIX, facet_rows, tag
+from alliances.base.search.filters import table, tag
+from alliances.base.search.index import facet_rows
 
 
 def test_facet_rows_keep_facet_tags_only() -> None:
@@ -15,6 +16,8 @@ def test_facet_rows_keep_facet_tags_only() -> None:
         tag("t", 7),
         tag("g", 17),
         tag("c", 170),  # SDG target: not a facet
+        tag("gs", 8),  # a suggested goal (the SDG coding's facet)
+        tag("cs", 85),  # a suggested target: not a facet
         tag("r", 5),
         tag("e", 8),
         tag("m", 11),
@@ -32,7 +35,8 @@ def test_facet_rows_keep_facet_tags_only() -> None:
             (1, "st", "3"),
             (1, "t", "7"),
             (1, "g", "17"),
+            (1, "gs", "8"),
             (1, "r", "5"),
         ]
     )
-    assert {prefix for _pk, prefix, _value in rows} == set(FACET_PREFIX.values())
+    assert {prefix for _pk, prefix, _value in rows} == set(table().by_prefix)

@@ -90,7 +90,7 @@ COLUMNS = [
 ]
 REQUIRED = ("title", "kind")
 # Columns of our own exports that an import does not need: accepted and ignored.
-IGNORED = {"territory_name", "scale", "url", ERROR_COLUMN, UNREADABLE_COLUMN}
+IGNORED = {"territory_name", "scale", "url", "sdg_suggested", ERROR_COLUMN, UNREADABLE_COLUMN}
 TITLE_LENGTH = 300  # titles, source titles and partner names, as stored
 URL_LENGTH = 500
 MAX_LISTED = 20

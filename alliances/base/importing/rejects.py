@@ -1,24 +1,28 @@
 """The rejects file of an import: the rejected rows as read, with an `error` column, in the
 format of the import, ready to be fixed and imported again.
 
-Written with the platform's export writers (`alliances.common.twins`), so formula-like text
-is made inert on the way out and the importer takes the apostrophe off on the way back. A
-record that could not be split into cells keeps its text in an `unreadable` column.
+Written by the platform's one export system (`alliances.common.exports`), so formula-like
+text is made inert on the way out and the importer takes the apostrophe off on the way back.
+A record that could not be split into cells keeps its text in an `unreadable` column.
 """
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from alliances.common.twins import csv_bytes, jsonl_bytes, xlsx_bytes
+from alliances.common import exports
 
-from .readers import ERROR_COLUMN, UNREADABLE_COLUMN
-
-if TYPE_CHECKING:
-    from .importer import ImportReport
+from .readers import ERROR_COLUMN, UNREADABLE_COLUMN, Table
 
 
-def rejects_rows(report: "ImportReport") -> tuple[list[dict[str, str]], list[str]]:
+class Rejected(Protocol):
+    """What the rejects file needs of an import report (importer.ImportReport)."""
+
+    table: Table
+    rejected: list[tuple[int, dict[str, str], list[Any]]]
+
+
+def rejects_rows(report: Rejected) -> tuple[list[dict[str, str]], list[str]]:
     """(rows, columns) of the rejects file."""
     table = report.table
     columns = [c for c in table.columns if c and c not in (ERROR_COLUMN, UNREADABLE_COLUMN)]
@@ -39,10 +43,7 @@ def rejects_rows(report: "ImportReport") -> tuple[list[dict[str, str]], list[str
     return rows, columns
 
 
-def rejects_bytes(report: "ImportReport", fmt: str = "csv", separator: str = ",") -> bytes:
+def rejects_bytes(report: Rejected, fmt: str = "csv", separator: str = ",") -> bytes:
     rows, columns = rejects_rows(report)
-    if fmt == "xlsx":
-        return xlsx_bytes(rows, columns, "rejets")
-    if fmt == "jsonl":
-        return jsonl_bytes(rows, columns)
-    return csv_bytes(rows, columns, delimiter=separator)
+    table = exports.Table(columns, rows, "rejets", count=len(rows), separator=separator)
+    return exports.write(table, fmt if fmt in ("xlsx", "jsonl") else "csv")

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from ..models import Alliance, Organisation, Partner
-from . import fulltext
+from . import index
 
 _state = threading.local()
 
@@ -38,7 +38,7 @@ def deferred_indexing(using: str | None = None) -> Iterator[set[int]]:
         ids = set(_state.pending)
     finally:
         _state.pending = None
-    fulltext.update_index(ids, using)
+    index.update_index(ids, using)
 
 
 def _touch(ids: list[int], using: str | None) -> None:
@@ -46,7 +46,7 @@ def _touch(ids: list[int], using: str | None) -> None:
     if pending is not None:
         pending.update(ids)
     else:
-        fulltext.update_index(ids, using)
+        index.update_index(ids, using)
 
 
 def _alliance_saved(
@@ -63,7 +63,7 @@ def _alliance_deleted(
     if pending is not None:
         pending.add(instance.pk)  # update_index removes ids that no longer exist
     else:
-        fulltext.remove_from_index([instance.pk], using)
+        index.remove_from_index([instance.pk], using)
 
 
 def _partner_changed(
@@ -109,11 +109,6 @@ def _m2m_changed(
         _touch(list(pk_set), using)
 
 
-def _migrated(sender: Any, using: str | None = None, **kw: Any) -> None:
-    if getattr(sender, "label", "") == "base":
-        fulltext.ensure_index(using)
-
-
 def connect() -> None:
     """Called once from the app's ready()."""
     uid = "alliances.base.search"
@@ -125,4 +120,3 @@ def connect() -> None:
     for field in ("domains", "partnership_types", "sdg_goals", "sdg_targets"):
         through = getattr(Alliance, field).through
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.m2m.{field}")
-    post_migrate.connect(_migrated, dispatch_uid=f"{uid}.migrated")

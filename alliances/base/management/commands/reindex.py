@@ -1,20 +1,38 @@
-"""Rebuild the search index of the alliances from the database (text, facets, bitmaps).
+"""Rebuild the search index of the alliances, with a progress bar.
 
-    manage.py reindex
-
-What a restore runs, inside its own transaction, and what an operator runs after changing
-rows by hand in the database.
+manage.py reindex               # every alliance, in one transaction
+manage.py reindex --if-stale    # only when the index and the base disagree (setup runs it)
 """
 
-from django.core.management.base import BaseCommand
+from typing import Any
 
-from alliances.base.reindex import refresh_search_index
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from alliances.base.models import Alliance
+from alliances.base.search import index
 
 
 class Command(BaseCommand):
-    help = "Reconstruit l'index de recherche des alliances (texte, facettes) depuis la base."
+    help = "Reconstruit l'index de recherche des alliances (texte, facettes, bitmaps)."
 
-    def handle(self, *args: object, **options: object) -> None:
-        message = refresh_search_index([])
-        if int(str(options.get("verbosity", 1))) >= 1:
-            self.stdout.write(message)
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-stale",
+            action="store_true",
+            help="Ne reconstruire que si l'index ne correspond pas à la base.",
+        )
+
+    def handle(self, *args: object, **options: Any) -> None:
+        verbosity = int(options["verbosity"])
+        if options["if_stale"] and not index.is_stale():
+            if verbosity > 1:
+                self.stdout.write("index de recherche : à jour")
+            return
+        total = Alliance.objects.count()
+        with tqdm(
+            total=total, unit=" alliances", disable=verbosity == 0, file=self.stderr._out
+        ) as bar:
+            count = index.rebuild_index(progress=bar.update)
+        if verbosity:
+            self.stdout.write(f"index de recherche : {count} alliance(s) indexée(s)")

@@ -14,9 +14,11 @@ REFERENCE_LOADERS = [
     "populate_referentials",
     "populate_sdg",
     "populate_territories",
+    "update_reference_rates",
 ]
 CONTENT_LOADERS = [
     "load_alliances",
+    "suggest_sdg",  # SDG suggestions of the examples just loaded
     "load_observatory",
     "load_library",
     "load_maturity",
@@ -50,3 +52,6 @@ class Command(BaseCommand):
             call_command(name, verbosity=verbosity)
             if verbosity:
                 self.stdout.write(f"{name}: {time.perf_counter() - started:.1f} s")
+        # An index left behind (a database from before the index tables' migration, a bulk
+        # write interrupted before its index update) is rebuilt before anyone searches.
+        call_command("reindex", if_stale=True, verbosity=verbosity)

@@ -1,0 +1,179 @@
+"""What differs between SQLite and PostgreSQL in the search, behind one small interface.
+
+Everything vendor-specific of the search and of its index lives in one module per database
+(`sqlite`, `postgresql`); the rest of the search package speaks to `Dialect` only:
+
+- searching: the text's condition, the SQL of an id set, and `run` — the total, the page and
+  the id sets whose facets are counted, for a compiled query and a `RunPlan`;
+- similar alliances: the SQL ranking alliances that share words with one;
+- the index: writing and deleting analysed documents, reading back their facet rows, and
+  what a bulk write needs afterwards.
+
+The tables themselves are created by the base app's migrations (0016, per vendor).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.db import connections
+from pyroaring import BitMap
+
+from ..analysis import Term
+from ..filters import Condition
+from ..schema import tables
+
+# The index tables common to both databases (see docs/adr/0047, 0092).
+FACET_TABLE = "base_alliance_facet"  # (alliance id, facet prefix, value)
+BITMAP_TABLE = "base_alliance_facet_bitmap"  # (facet prefix, value, serialised roaring bitmap)
+# One row: a random number drawn anew at every write to the index, so that what is computed
+# from the index can be cached under it, in every process.
+STATE_TABLE = "base_alliance_search_state"
+
+
+class CompiledQuery(Protocol):
+    """What a dialect reads of a compiled query (`compiler.CompiledQuery`)."""
+
+    using: str
+    conditions: dict[str, Condition]
+
+    @property
+    def terms(self) -> list[Term]: ...
+
+    def status_clause(self) -> tuple[str, list]: ...
+
+    def ids_sql(
+        self,
+        exclude: set[str] | frozenset[str] = frozenset(),
+        extra: tuple[str, list] | None = None,
+        score: bool = False,
+    ) -> tuple[str, list]: ...
+
+
+@dataclass(frozen=True)
+class Document:
+    """One alliance as the index stores it: analysed text, sort key and filter tags."""
+
+    id: int
+    title: str
+    summary: str
+    description: str
+    partners: str
+    title_key: str
+    tags: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What step 2 of a search must return."""
+
+    sort: str  # "relevance" (only with text), "date" or "title"
+    offset: int
+    limit: int | None  # None: every id, in order (exports)
+    # The id sets to return for the facet counts: "" is the results; a filter's name is the
+    # results without that filter (disjunctive facets).
+    sets: tuple[str, ...] = ()
+
+
+@dataclass
+class RunOutput:
+    total: int
+    page: list[int]
+    sets: dict[str, BitMap] = field(default_factory=dict)
+
+
+class Dialect:
+    vendor = ""
+    key_table = ""  # the table holding each alliance's `title_key`
+
+    # -- searching -----------------------------------------------------------------------
+    def text_condition(self, terms: Sequence[Term]) -> Condition:
+        raise NotImplementedError
+
+    def ids_sql(
+        self,
+        compiled: CompiledQuery,
+        exclude: set[str] | frozenset[str],
+        extra: tuple[str, list] | None,
+        score: bool,
+    ) -> tuple[str, list]:
+        """`SELECT a.id [, score]` of the alliances matching every condition but the
+        excluded ones, each condition as the planner prefers it: probed per text match
+        when the text drives, else as an uncorrelated id set."""
+        where, params = self.where(compiled, exclude, extra, skip=())
+        scored = ", NULL AS score" if score else ""
+        return f"SELECT a.id{scored} FROM {tables().alliance} a WHERE {where}", params
+
+    def where(
+        self,
+        compiled: CompiledQuery,
+        exclude: set[str] | frozenset[str],
+        extra: tuple[str, list] | None,
+        skip: Sequence[str],
+    ) -> tuple[str, list]:
+        """The status and every condition but the excluded and skipped ones, ANDed."""
+        status, params = compiled.status_clause()
+        clauses = [status]
+        probe = "q" in compiled.conditions and "q" not in exclude
+        for name, condition in compiled.conditions.items():
+            if name in exclude or name in skip:
+                continue
+            sql, p = condition.form(probe)
+            clauses.append(sql)
+            params += p
+        if extra:
+            clauses.append(extra[0])
+            params += extra[1]
+        return " AND ".join(clauses), params
+
+    def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
+        raise NotImplementedError
+
+    def similar_text_sql(
+        self, terms: Sequence[Term], exclude_id: int, limit: int
+    ) -> tuple[str, list]:
+        """(id, score) of the alliances sharing most of these words (any of them)."""
+        raise NotImplementedError
+
+    # -- the index -----------------------------------------------------------------------
+    def write_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
+        raise NotImplementedError
+
+    def delete_documents(self, cursor: Any, ids: Sequence[int] | None) -> None:
+        """Remove these alliances (all when None) from the text index and the facet table."""
+        raise NotImplementedError
+
+    def facet_rows_of(self, cursor: Any, ids: Sequence[int]) -> list[tuple]:
+        """The stored (alliance id, facet, value) rows of these alliances."""
+        raise NotImplementedError
+
+    def after_bulk_write(self, connection: Any) -> None:
+        """What the database needs after many rows were written (statistics, merges)."""
+
+    def insert_facet_rows(self, cursor: Any, rows: Sequence[tuple[int, str, str]]) -> None:
+        cursor.executemany(
+            f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) VALUES (%s, %s, %s)", rows
+        )
+
+
+_INSTANCES: dict[str, Dialect] = {}
+
+
+def dialect_for(using: str) -> Dialect:
+    """The dialect of the database behind this alias (the modules import this one: they are
+    imported here, on first use)."""
+    vendor = connections[using].vendor
+    if vendor not in _INSTANCES:
+        from .postgresql import PostgresqlDialect
+        from .sqlite import SqliteDialect
+
+        _INSTANCES.update(sqlite=SqliteDialect(), postgresql=PostgresqlDialect())
+    return _INSTANCES[vendor]
+
+
+def fetch(using: str, sql: str, params: list) -> list[tuple]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -1,0 +1,201 @@
+"""SQLite: FTS5 for the text and the filter tags, a TEMP table for the id sets.
+
+The index is an FTS5 virtual table `base_alliance_fts` (columns title, summary, description,
+partners, and `tags`, the alliance's filter values as tokens; rowid = alliance id), ranked with
+bm25 weighted 10 / 4 / 2 / 1 / 0, and `base_alliance_sortkey` (alliance id, folded title).
+Text and every tagged filter are one FTS5 MATCH, so FTS5 itself intersects them; statuses and
+years are checked on the alliance rows found.
+
+A search writes its result ids (and bm25 scores) once to a TEMP table, then runs small
+separate statements: measured on 100,000 alliances (docs/adr/0047), one compound SELECT over
+the same sets cost more than its parts run one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections
+from pyroaring import BitMap
+
+from ..analysis import Term, fts5_expression
+from ..filters import Condition
+from ..schema import tables
+from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan
+
+FTS_TABLE = "base_alliance_fts"
+KEY_TABLE = "base_alliance_sortkey"
+TEMP_IDS = "alliances_search_sets"  # the id sets (and scores) of the current search
+WEIGHTS = (10.0, 4.0, 2.0, 1.0, 0.0)  # title, summary, description, partners; tags do not rank
+TEXT_COLUMNS = "{title summary description partners}"
+CHUNK = 500  # ids per statement (SQLite's variable limit)
+
+
+def bm25() -> str:
+    """The weighted bm25 of the current FTS5 row (lower is better)."""
+    return f"bm25({FTS_TABLE}, {', '.join(str(w) for w in WEIGHTS)})"
+
+
+def text_expression(terms: Sequence[Term]) -> str:
+    """FTS5: the text terms, in the four text columns only."""
+    return f"{TEXT_COLUMNS} : ({fts5_expression(terms)})"
+
+
+def tags_expression(tags: Sequence[str]) -> str:
+    """FTS5: any of these tags, in the tags column."""
+    return "tags : (" + " OR ".join(f'"{t}"' for t in tags) + ")"
+
+
+class SqliteDialect(Dialect):
+    vendor = "sqlite"
+    key_table = KEY_TABLE
+
+    # -- searching -----------------------------------------------------------------------
+    def text_condition(self, terms: Sequence[Term]) -> Condition:
+        return Condition(
+            f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            [text_expression(terms)],
+        )
+
+    def match(self, compiled: CompiledQuery, exclude: set[str] | frozenset[str]) -> str:
+        """The FTS5 MATCH expression of the text and of the tagged filters."""
+        parts = []
+        if "q" in compiled.conditions and "q" not in exclude:
+            parts.append(text_expression(compiled.terms))
+        for name, condition in compiled.conditions.items():
+            if name != "q" and name not in exclude and condition.tags is not None:
+                parts.append(tags_expression(condition.tags))
+        return " AND ".join(parts)
+
+    def ids_sql(
+        self,
+        compiled: CompiledQuery,
+        exclude: set[str] | frozenset[str],
+        extra: tuple[str, list] | None,
+        score: bool,
+    ) -> tuple[str, list]:
+        match = self.match(compiled, exclude)
+        if not match:
+            return super().ids_sql(compiled, exclude, extra, score)
+        in_match = [
+            name
+            for name, condition in compiled.conditions.items()
+            if name == "q" or condition.tags is not None
+        ]
+        where, params = self.where(compiled, exclude, extra, skip=in_match)
+        scored = f", {bm25()} AS score" if score else ""
+        return (
+            f"SELECT a.id{scored} FROM {FTS_TABLE} CROSS JOIN {tables().alliance} a "
+            f"ON a.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND {where}",
+            [match, *params],
+        )
+
+    def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
+        temp = f"temp.{TEMP_IDS}"
+        relevance = plan.sort == "relevance"
+        with connections[compiled.using].cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {TEMP_IDS} (k INTEGER NOT NULL, "
+                "id INTEGER NOT NULL, score REAL, PRIMARY KEY (k, id)) WITHOUT ROWID"
+            )
+            cursor.execute(f"DELETE FROM {temp}")
+            sql, params = compiled.ids_sql(score=relevance)
+            score = "score" if relevance else "NULL"
+            cursor.execute(
+                f"INSERT INTO {temp} (k, id, score) SELECT 0, id, {score} FROM ({sql})", params
+            )
+            cursor.execute(f"SELECT COUNT(*) FROM {temp} WHERE k = 0")
+            output = RunOutput(total=int(cursor.fetchone()[0]), page=[])
+            for name in plan.sets:
+                output.sets[name] = self._set(cursor, compiled, name, output.total)
+            if output.total:
+                output.page = self._page(cursor, plan)
+        return output
+
+    def _set(self, cursor: Any, compiled: CompiledQuery, name: str, total: int) -> BitMap:
+        """The results ("") or the results without one filter, as a bitmap."""
+        if not name:
+            if not total:
+                return BitMap()
+            cursor.execute(f"SELECT id FROM temp.{TEMP_IDS} WHERE k = 0")
+        else:
+            # Counted even when nothing matches: the facet's other values still count.
+            sql, params = compiled.ids_sql(exclude={name})
+            cursor.execute(sql, params)
+        return BitMap([row[0] for row in cursor.fetchall()])
+
+    def _page(self, cursor: Any, plan: RunPlan) -> list[int]:
+        temp = f"temp.{TEMP_IDS}"
+        window = [-1 if plan.limit is None else plan.limit, plan.offset]
+        if plan.sort == "relevance":
+            cursor.execute(
+                f"SELECT id FROM {temp} WHERE k = 0 ORDER BY score, id LIMIT %s OFFSET %s",
+                window,
+            )
+        elif plan.sort == "title":
+            cursor.execute(
+                f"SELECT h.id FROM {temp} h LEFT JOIN {KEY_TABLE} k "
+                "ON k.alliance_id = h.id WHERE h.k = 0 "
+                "ORDER BY COALESCE(k.title_key, ''), h.id LIMIT %s OFFSET %s",
+                window,
+            )
+        else:
+            cursor.execute(
+                f"SELECT a.id FROM {tables().alliance} a WHERE a.id IN "
+                f"(SELECT id FROM {temp} WHERE k = 0) ORDER BY CASE WHEN a.start_year "
+                "IS NULL THEN 1 ELSE 0 END, a.start_year DESC, a.id LIMIT %s OFFSET %s",
+                window,
+            )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+    def similar_text_sql(
+        self, terms: Sequence[Term], exclude_id: int, limit: int
+    ) -> tuple[str, list]:
+        sql = (
+            f"SELECT rowid, -{bm25()} AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid <> %s ORDER BY score DESC, rowid LIMIT %s"
+        )
+        return sql, [fts5_expression(terms, any_term=True), exclude_id, limit]
+
+    # -- the index -----------------------------------------------------------------------
+    def write_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, description, partners, tags) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [(d.id, d.title, d.summary, d.description, d.partners, d.tags) for d in documents],
+        )
+        cursor.executemany(
+            f"INSERT INTO {KEY_TABLE} (alliance_id, title_key) VALUES (%s, %s)",
+            [(d.id, d.title_key) for d in documents],
+        )
+
+    def delete_documents(self, cursor: Any, ids: Sequence[int] | None) -> None:
+        if ids is None:
+            for table in (FTS_TABLE, KEY_TABLE, FACET_TABLE):
+                cursor.execute(f"DELETE FROM {table}")
+            return
+        for start in range(0, len(ids), CHUNK):
+            part = list(ids[start : start + CHUNK])
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", part)
+            cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE alliance_id IN ({marks})", part)
+            cursor.execute(f"DELETE FROM {FACET_TABLE} WHERE alliance_id IN ({marks})", part)
+
+    def facet_rows_of(self, cursor: Any, ids: Sequence[int]) -> list[tuple]:
+        out = []
+        for start in range(0, len(ids), CHUNK):
+            part = list(ids[start : start + CHUNK])
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT alliance_id, facet, value FROM {FACET_TABLE} "
+                f"WHERE alliance_id IN ({marks})",
+                part,
+            )
+            out += cursor.fetchall()
+        return out
+
+    def after_bulk_write(self, connection: Any) -> None:
+        # Merge the FTS5 segments written in many small batches into one.
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")

@@ -1,0 +1,327 @@
+"""The search index of the alliances: kept in step with the base, read by the search and sheets.
+
+What it holds, on both databases (tables created by the base app's migrations):
+- the analysed text of each alliance (title, summary, description, partner names) and its
+  folded title for sorting, in the dialect's text index (SQLite FTS5, PostgreSQL tsvector);
+- the alliance's filter values as tags (each filter's `index_tags`), which SQLite also
+  matches in the text index;
+- the facet table (alliance, facet prefix, value) and one roaring bitmap per facet value
+  (docs/adr/0092), from which facets are counted;
+- a version, drawn anew at every write, under which what is derived from the index is cached.
+
+Public interface (what other parts may use):
+- maintenance: `update_index(ids)` (signals call it on every save), `rebuild_index()` (after a
+  bulk load; the `reindex` command), `remove_from_index(ids)`, `indexed_count()`,
+  `is_stale()` (`setup` re-indexes when the index and the base disagree);
+- reading: `index_version()`, `per_index_version(name, read)`, `facet_set(facet, value)`,
+  `facet_counts(ids, facets)`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from django.db import connections, router, transaction
+from pyroaring import BitMap
+
+from ..models import Alliance, Partner
+from .analysis import analyse, fold
+from .bitmaps import FacetBitmaps, Key
+from .dialects import BITMAP_TABLE, FACET_TABLE, STATE_TABLE, Document, dialect_for
+from .filters import IndexRows, facet_filter, index_tags, table
+
+T = TypeVar("T")
+BATCH = 2000  # alliances analysed and written per batch
+
+
+def _alias(using: str | None) -> str:
+    return using or router.db_for_write(Alliance)
+
+
+# -- reading -----------------------------------------------------------------------------------
+def index_version(using: str | None = None) -> int:
+    """Drawn anew at each write to the index: it changes whenever anything searchable did."""
+    with connections[_alias(using)].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+_per_version: dict[tuple[str, str, str], tuple[int, Any]] = {}
+_per_version_lock = threading.RLock()  # a `read` may itself call per_index_version
+
+
+def per_index_version(name: str, read: Callable[[], T], using: str | None = None) -> T:
+    """What `read` returns, read once per process, database and index version.
+
+    For what is derived from the indexed alliances (the facet bitmaps, the sets of the
+    sheets): a write to the index draws a new version and the next call reads again. What
+    is returned must never be changed in memory. One thread reads; the others wait for it.
+    """
+    alias = _alias(using)
+    version = index_version(alias)
+    key = (name, alias, str(connections[alias].settings_dict.get("NAME")))
+    found = _per_version.get(key)
+    if found is None or found[0] != version:
+        with _per_version_lock:
+            found = _per_version.get(key)
+            if found is None or found[0] != version:
+                found = (version, read())
+                _per_version[key] = found
+    return found[1]
+
+
+def facet_bitmaps(using: str | None = None) -> FacetBitmaps:
+    """Every facet value's bitmap, read once per process and index version."""
+    alias = _alias(using)
+
+    def read() -> FacetBitmaps:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT facet, value, bits FROM {BITMAP_TABLE}")
+            return FacetBitmaps.from_serialized(cursor.fetchall())
+
+    return per_index_version("facet-bitmaps", read, alias)
+
+
+def facet_set(facet: str, value: object, using: str | None = None) -> BitMap:
+    """The ids of the indexed alliances having this value of a facet ("domain", 12).
+
+    Every status is in it: intersect with the published ones where that matters."""
+    prefix = facet_filter(facet).facet.prefix  # type: ignore[union-attr]
+    return facet_bitmaps(using).sets.get((prefix, str(value)), BitMap())
+
+
+def facet_counts(
+    ids: BitMap, facets: Iterable[str], using: str | None = None
+) -> dict[str, dict[str, int]]:
+    """{facet: {value as stored: number of `ids` having it}} for these facets (by name)."""
+    prefixes = {facet_filter(name).facet.prefix: name for name in facets}  # type: ignore[union-attr]
+    counted = facet_bitmaps(using).counts(ids, list(prefixes))
+    return {name: counted[prefix] for prefix, name in prefixes.items()}
+
+
+def indexed_count(using: str | None = None) -> int:
+    with connections[_alias(using)].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {dialect_for(_alias(using)).key_table}")
+        return int(cursor.fetchone()[0])
+
+
+def is_stale(using: str | None = None) -> bool:
+    """Whether the index visibly disagrees with the base: not every alliance is indexed, or
+    facet rows are stored without their bitmaps (an index made before them)."""
+    alias = _alias(using)
+    if indexed_count(alias) != Alliance.objects.using(alias).count():
+        return True
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {BITMAP_TABLE})")
+        has_bitmaps = bool(cursor.fetchone()[0])
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {FACET_TABLE})")
+        has_facets = bool(cursor.fetchone()[0])
+    return has_facets and not has_bitmaps
+
+
+# -- what is indexed ------------------------------------------------------------------------
+def facet_rows(pk: int, tags: Iterable[str]) -> list[tuple[int, str, str]]:
+    """(alliance id, facet prefix, value) of the facet tags among `tags`.
+
+    Kinds and status lights are words ("zkalliance", "zlgreen"); the other facet values are
+    ids ("zd12", "zst3"), which keeps "zde12" (a département, not a facet) apart from "zd12"
+    (a domain)."""
+    facets = table().by_prefix
+    words = [prefix for prefix, facet in facets.items() if facet.words]
+    out = []
+    for token in tags:
+        word_prefix = next((p for p in words if token.startswith("z" + p)), None)
+        if word_prefix is not None:
+            out.append((pk, word_prefix, token[1 + len(word_prefix) :]))
+            continue
+        head = token[1:].rstrip("0123456789")
+        value = token[1 + len(head) :]
+        if value and head in facets:
+            out.append((pk, head, value))
+    return out
+
+
+# Read with the text, for the filters' tags (others are read by the filters that need them).
+TAG_COLUMNS = ("kind", "stage_id", "territory_id", "status_light")
+
+
+def _batches(ids: Iterable[int] | None, using: str) -> Iterator[list[tuple]]:
+    """(id, title, summary, description, *TAG_COLUMNS) of the alliances, in batches: every
+    alliance when `ids` is None."""
+    columns = ("id", "title", "summary", "description", *TAG_COLUMNS)
+    alliances = Alliance.objects.using(using).order_by("id")
+    if ids is None:
+        last = 0
+        while batch := list(alliances.filter(id__gt=last).values_list(*columns)[:BATCH]):
+            last = batch[-1][0]
+            yield batch
+        return
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        yield list(alliances.filter(id__in=chunk).values_list(*columns))
+
+
+def documents(ids: Iterable[int] | None, using: str) -> Iterator[Document]:
+    """The analysed documents of these alliances (all when None)."""
+    for batch in _batches(ids, using):
+        if not batch:
+            continue
+        pks = [row[0] for row in batch]
+        names: dict[int, list[str]] = {}
+        for alliance_id, name in (
+            Partner.objects.using(using)
+            .filter(alliance_id__in=pks)
+            .order_by("alliance_id", "position")
+            .values_list("alliance_id", "organisation__name")
+        ):
+            names.setdefault(alliance_id, []).append(name)
+        columns = {
+            name: {row[0]: row[4 + i] for row in batch} for i, name in enumerate(TAG_COLUMNS)
+        }
+        rows = IndexRows(using, pks, columns)
+        tags = index_tags(rows)
+        for pk, title, summary, description, *_rest in batch:
+            yield Document(
+                id=pk,
+                title=analyse(title),
+                summary=analyse(summary),
+                description=analyse(description),
+                partners=analyse(" ".join(names.get(pk, []))),
+                title_key=" ".join(fold(title).split())[:300],
+                tags=" ".join(sorted(tags.get(pk, ()))),
+            )
+
+
+# -- writing --------------------------------------------------------------------------------
+def _bump(cursor: Any) -> None:
+    """A new version; on PostgreSQL also the write lock on the state row until commit, so two
+    writers never rewrite a bitmap from the same old copy."""
+    cursor.execute(f"UPDATE {STATE_TABLE} SET version = %s WHERE id = 1", [secrets.randbits(62)])
+
+
+def _write(
+    docs: Iterable[Document],
+    using: str,
+    on_facets: Callable[[list], object],
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Write the documents and their facet rows; the facet rows also go to `on_facets`, the
+    number written in each batch to `progress`."""
+    dialect = dialect_for(using)
+    count = 0
+    with connections[using].cursor() as cursor:
+        chunk: list[Document] = []
+
+        def flush() -> None:
+            facets = [row for d in chunk for row in facet_rows(d.id, d.tags.split())]
+            on_facets(facets)
+            dialect.write_documents(cursor, chunk)
+            dialect.insert_facet_rows(cursor, facets)
+            if progress is not None:
+                progress(len(chunk))
+            chunk.clear()
+
+        for document in docs:
+            chunk.append(document)
+            count += 1
+            if len(chunk) >= BATCH:
+                flush()
+        if chunk:
+            flush()
+    return count
+
+
+def _store_bitmaps(cursor: Any, bitmaps: FacetBitmaps, keys: set[Key] | None) -> None:
+    """Write the bitmaps of `keys` (all of them when None), dropping those left empty."""
+    if keys is None:
+        cursor.execute(f"DELETE FROM {BITMAP_TABLE}")
+    else:
+        cursor.executemany(
+            f"DELETE FROM {BITMAP_TABLE} WHERE facet = %s AND value = %s", sorted(keys)
+        )
+    cursor.executemany(
+        f"INSERT INTO {BITMAP_TABLE} (facet, value, bits) VALUES (%s, %s, %s)",
+        bitmaps.serialized(keys),
+    )
+
+
+def _update_bitmaps(
+    cursor: Any, ids: Sequence[int], old: list[tuple], new: list[tuple[int, str, str]]
+) -> None:
+    """Take `ids` out of the bitmaps of their `old` facet rows, put the `new` rows in; only the
+    bitmaps of the values concerned are read and written."""
+    keys = {(facet, value) for _id, facet, value in old} | {(f, v) for _id, f, v in new}
+    if not keys:
+        return
+    stored = []
+    for key in sorted(keys):
+        cursor.execute(
+            f"SELECT facet, value, bits FROM {BITMAP_TABLE} WHERE facet = %s AND value = %s",
+            list(key),
+        )
+        stored += cursor.fetchall()
+    bitmaps = FacetBitmaps.from_serialized(stored)
+    bitmaps.remove_ids(ids, keys)
+    bitmaps.add_rows(new)
+    _store_bitmaps(cursor, bitmaps, keys)
+
+
+def rebuild_index(using: str | None = None, progress: Callable[[int], object] | None = None) -> int:
+    """Re-index every alliance (after a bulk load). Returns the number indexed; `progress`
+    is told the number written after each batch.
+
+    One transaction: readers see the old index until the new one is complete."""
+    alias = _alias(using)
+    dialect = dialect_for(alias)
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            _bump(cursor)
+            dialect.delete_documents(cursor, None)
+        bitmaps = FacetBitmaps()
+        count = _write(documents(None, alias), alias, bitmaps.add_rows, progress)
+        with connections[alias].cursor() as cursor:
+            _store_bitmaps(cursor, bitmaps, None)
+    dialect.after_bulk_write(connections[alias])
+    return count
+
+
+def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
+    """Re-index the given alliances (removing those that no longer exist)."""
+    ids = sorted({int(i) for i in alliance_ids if i is not None})
+    if not ids:
+        return 0
+    alias = _alias(using)
+    dialect = dialect_for(alias)
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            _bump(cursor)
+            old = dialect.facet_rows_of(cursor, ids)
+            dialect.delete_documents(cursor, ids)
+        new: list[tuple] = []
+        count = _write(documents(ids, alias), alias, new.extend)
+        with connections[alias].cursor() as cursor:
+            _update_bitmaps(cursor, ids, old, new)
+    if len(ids) >= BULK_REFRESH:
+        dialect.after_bulk_write(connections[alias])
+    return count
+
+
+BULK_REFRESH = 1000  # from this many alliances re-indexed at once, refresh statistics
+
+
+def remove_from_index(alliance_ids: Iterable[int], using: str | None = None) -> None:
+    ids = sorted({int(i) for i in alliance_ids})
+    if not ids:
+        return
+    alias = _alias(using)
+    dialect = dialect_for(alias)
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        _bump(cursor)
+        old = dialect.facet_rows_of(cursor, ids)
+        dialect.delete_documents(cursor, ids)
+        _update_bitmaps(cursor, ids, old, [])
