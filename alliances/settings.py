@@ -256,7 +256,7 @@ ALLIANCES_TRUST_X_FORWARDED_FOR = env_flag("ALLIANCES_TRUST_X_FORWARDED_FOR", Fa
 # Imports (alliances, survey figures): what a file may hold, checked before and while reading,
 # so that a hostile or mistaken file is refused with a clear message instead of taking a
 # worker's memory. A row error is reported for each row; the list shown is capped.
-ALLIANCES_IMPORT_MAX_BYTES = int(os.environ.get("ALLIANCES_IMPORT_MAX_BYTES", "20000000"))
+ALLIANCES_IMPORT_MAX_BYTES = int(os.environ.get("ALLIANCES_IMPORT_MAX_BYTES", "50000000"))
 ALLIANCES_IMPORT_MAX_ROWS = int(os.environ.get("ALLIANCES_IMPORT_MAX_ROWS", "100000"))
 ALLIANCES_IMPORT_MAX_COLUMNS = int(os.environ.get("ALLIANCES_IMPORT_MAX_COLUMNS", "100"))
 ALLIANCES_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ALLIANCES_IMPORT_MAX_CELL_CHARS", "20000"))

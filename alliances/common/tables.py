@@ -54,7 +54,7 @@ def gettext_noop(message: str) -> str:
 class Limits:
     """What an import accepts; the defaults are safe, settings may change them."""
 
-    max_bytes: int = 20_000_000
+    max_bytes: int = 50_000_000
     max_rows: int = 100_000
     max_columns: int = 100
     max_cell_chars: int = 20_000
