@@ -11,6 +11,20 @@ def test_healthz_reports_backend_and_data_versions(client):
     assert payload["status"] == "ok"
     assert payload["database"]["backend"] in {"sqlite", "postgresql"}
     assert isinstance(payload["data_versions"], dict)
+    assert payload["search_index"]["ok"] is True
+    assert payload["search_index"]["indexed"] == payload["search_index"]["alliances"]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_search_index_that_disagrees_with_the_base(client):
+    from alliances.base.models import Alliance
+    from alliances.base.search import index
+
+    index.remove_from_index([Alliance.objects.order_by("pk").values_list("pk", flat=True)[0]])
+    payload = json.loads(client.get("/healthz").content)
+    assert payload["status"] == "degraded"
+    assert payload["search_index"]["ok"] is False
+    assert payload["search_index"]["indexed"] == payload["search_index"]["alliances"] - 1
 
 
 @pytest.mark.django_db

@@ -67,6 +67,8 @@ def register_column(column: ExtraColumn) -> None:
 def columns() -> list[str]:
     """The export's columns: the import format's, then those registered by other parts."""
     return [*COLUMNS, *(c.name for c in _EXTRA_COLUMNS)]
+
+
 CHUNK = 2000
 
 

@@ -71,6 +71,7 @@ def alliance_payload(alliance: Alliance, partners: list[Partner], similar: list)
                 "name": p.organisation.name,
                 "profile": p.organisation.profile.key,
                 "role": p.role,
+                "as_named": p.as_named,
                 "url": p.organisation.get_absolute_url(),
             }
             for p in partners
@@ -86,7 +87,12 @@ def alliance_payload(alliance: Alliance, partners: list[Partner], similar: list)
         ],
         "results_text": alliance.results_text,
         "sources": [
-            {"url": s.url, "title": s.title, "date": s.date.isoformat() if s.date else None}
+            {
+                "url": s.url,
+                "title": s.title,
+                "date": s.date.isoformat() if s.date else None,
+                "read_on": s.read_on.isoformat() if s.read_on else None,
+            }
             for s in alliance.sources.all()
         ],
         "similar": [

@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from alliances import __version__
+from alliances.base.models import Alliance
+from alliances.base.search import index as search_index
 from alliances.common.models import LoadedDataset
 
 # The parts of the platform as the home page presents them: (French verb of the field,
@@ -92,6 +94,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "version": __version__,
         "database": {"backend": backend, "ok": database_ok},
         "data_versions": data,
+        "search_index": _index_health() if database_ok else None,
         "debug": settings.DEBUG,
     }
+    if payload["search_index"] and not payload["search_index"]["ok"]:
+        payload["status"] = "degraded"  # served, but searches may miss alliances
     return JsonResponse(payload, status=200 if database_ok else 503)
+
+
+def _index_health() -> dict:
+    """Whether the search index agrees with the base (`manage.py reindex` mends it)."""
+    return {
+        "ok": not search_index.is_stale(),
+        "indexed": search_index.indexed_count(),
+        "alliances": Alliance.objects.count(),
+    }

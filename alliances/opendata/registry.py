@@ -34,7 +34,7 @@ TAG_VOCABULARY_SDG_TARGETS = "3"
 TAG_VOCABULARY_OWN = "99"  # the reporting organisation's own vocabulary (the domains)
 # OrganisationRole: 1 funding, 2 accountable, 3 extending, 4 implementing. A beneficiary has
 # no IATI role: beneficiaries are not listed as participating organisations.
-ROLE_CODES = {"leader": "2", "funder": "1", "partner": "4", "facilitator": "4"}
+ROLE_CODES = {"leader": "2", "funder": "1", "partner": "4", "operator": "4", "facilitator": "4"}
 # OrganisationType of each actor profile of the platform's taxonomy.
 PROFILE_TYPES = {
     "association": "22",  # national NGO
@@ -83,7 +83,7 @@ CSV_COLUMNS = [
 @dataclass
 class RegistryPartner:
     name: str
-    role: str  # leader, partner, funder, beneficiary, facilitator
+    role: str  # leader, partner, funder, operator, beneficiary, facilitator
     profile: str = ""  # actor profile key
 
 

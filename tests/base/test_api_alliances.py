@@ -56,3 +56,16 @@ def test_detail_and_organisation(client, world):
     assert data["profile"] == "entreprise"
     assert len(data["alliances"]) == 4
     assert client.get("/api/v1/organisations/999999999").status_code == 404
+
+
+def test_detail_gives_the_sources_wording_of_partners_and_when_sources_were_read(client):
+    from alliances.base.models import Partner, Source
+
+    partner = Partner.objects.exclude(as_named="").select_related("alliance").first()
+    assert partner is not None, "the shipped examples keep the source's wording of partners"
+    data = client.get(f"/api/v1/alliances/{partner.alliance.slug}").json()
+    wording = {p["name"]: p["as_named"] for p in data["partners"]}
+    assert wording[partner.organisation.name] == partner.as_named
+    source = Source.objects.filter(alliance=partner.alliance).first()
+    read_on = {s["url"]: s["read_on"] for s in data["sources"]}
+    assert read_on[source.url] == (source.read_on.isoformat() if source.read_on else None)

@@ -54,8 +54,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Site:
+    """The server of the browser tests (one per session) and a way to seed its database."""
+
+    def __init__(self, url: str, env: dict) -> None:
+        self.url = url
+        self.env = env
+
+    def shell(self, code: str) -> str:
+        """Run Python in `manage.py shell` on the server's database; returns what it prints.
+
+        For journeys that need their own accounts or content: use names of your own (the
+        server is shared by every browser test)."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise RuntimeError(done.stderr[-3000:])
+        return done.stdout
+
+
 @pytest.fixture(scope="session")
-def site_url():
+def site():
     _require_browser()
     data_dir = tempfile.mkdtemp(prefix="alliances-browser-")
     env = {
@@ -71,14 +95,8 @@ def site_url():
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    seed = (Path(__file__).with_name("seed_accounts.py")).read_text()
-    subprocess.run(
-        [python, "manage.py", "shell", "-c", seed],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    server_site = Site("", env)
+    server_site.shell((Path(__file__).with_name("seed_accounts.py")).read_text())
     port = _free_port()
     gunicorn = str(Path(python).with_name("gunicorn"))
     server = subprocess.Popen(
@@ -88,21 +106,26 @@ def site_url():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    server_site.url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)
+            urllib.request.urlopen(f"{server_site.url}/healthz", timeout=2)
             break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
             time.sleep(0.3)
-    yield url
+    yield server_site
     server.terminate()
     server.wait(timeout=10)
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    return site.url
 
 
 @pytest.fixture(scope="session")

@@ -7,41 +7,9 @@ desktop in English. The people and the figures they type are test data.
 Every workspace page met is checked for sideways scrolling at 390 px.
 """
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _require_browser() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    message = "Chromium is not installed (run scripts/install-system-deps.sh as root)"
-    if os.environ.get("ALLIANCES_REQUIRE_BROWSER") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
 
 PASSWORD = "Parcours-Espaces-2026"
 SLUG = "ibm-banques-alimentaires-bas-rhin"
@@ -70,74 +38,17 @@ print(space.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def journey_site(site):
+    """The shared server, with the three partners and their workspace seeded."""
+    workspace = int(site.shell(SEED).strip().splitlines()[-1])
+    return site.url, workspace
 
 
 @pytest.fixture(scope="module")
-def journey_site():
-    """A server of its own: the shared one is seeded for other journeys."""
-    _require_browser()
-    data_dir = tempfile.mkdtemp(prefix="alliances-workspaces-")
-    env = {
-        **os.environ,
-        "ALLIANCES_DATA_DIR": data_dir,
-        "DJANGO_SETTINGS_MODULE": "alliances.settings",
-        "DJANGO_SECRET_KEY": "browser-tests-only",
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("ALLIANCES_TESTING", None)
-    python = sys.executable
-    subprocess.run([python, "manage.py", "setup", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    seeded = subprocess.run(
-        [python, "manage.py", "shell", "-c", SEED],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    workspace = int(seeded.stdout.strip().splitlines()[-1])
-    port = _free_port()
-    gunicorn = str(Path(python).with_name("gunicorn"))
-    server = subprocess.Popen(
-        [gunicorn, "alliances.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.3)
-    yield url, workspace
-    server.terminate()
-    server.wait(timeout=10)
-    shutil.rmtree(data_dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+def chromium(browser):
+    """The session's Chromium (one Playwright per process)."""
+    return browser
 
 
 class Person:

@@ -124,6 +124,8 @@ ROLE_WORDS = {
     "partenaire": Partner.Role.PARTNER,
     "funder": Partner.Role.FUNDER,
     "financeur": Partner.Role.FUNDER,
+    "operator": Partner.Role.OPERATOR,
+    "operateur": Partner.Role.OPERATOR,
     "beneficiary": Partner.Role.BENEFICIARY,
     "beneficiaire": Partner.Role.BENEFICIARY,
     "facilitator": Partner.Role.FACILITATOR,
