@@ -80,12 +80,16 @@ INSTALLED_APPS = [
     "alliances.alerts",
     "alliances.opendata",
     "alliances.home",
+    "alliances.apikit",
     "alliances.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every error under /api/ answers in the API's one JSON shape (alliances.apikit.errors).
+    "alliances.apikit.errors.ApiErrorMiddleware",
     "alliances.common.middleware.StripControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,7 +99,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "alliances.api.ratelimit.RateLimitMiddleware",
+    "alliances.apikit.ratelimit.RateLimitMiddleware",
+    # Last, as django-axes asks: it answers for every login form once a lock applies.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address first
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "alliances.urls"
@@ -127,10 +137,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while a loader writes; the timeout waits for a writer
-    # instead of failing with "database is locked".
+    # WAL lets readers work while a curator or a loader writes. Write transactions take the
+    # write lock when they begin (IMMEDIATE): a transaction that read first and asked for the
+    # lock later could not wait for it (SQLite answers "database is locked" at once to avoid
+    # a deadlock); taken up front, concurrent curators wait their turn, up to the timeout.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": int(os.environ.get("ALLIANCES_SQLITE_BUSY_TIMEOUT", "20")),
+        "transaction_mode": "IMMEDIATE",
         # A larger page cache, memory-mapped reads and in-memory temporary tables: the
         # faceted search reads the same index pages again and again.
         "init_command": (
@@ -152,6 +165,16 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # 162 sheets x 2 outputs x 2 languages and their drawn charts: the default 300 entries
     # would evict them while they are still current.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5000}
+# Failed logins are counted where every process sees them: the shared cache when there is one
+# (Redis), else a cache table in the database (created by a migration of the accounts app).
+PROCESS_LOCAL_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")
+if CACHES["default"]["BACKEND"].endswith(PROCESS_LOCAL_CACHES):
+    CACHES["logins"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "alliances_login_attempts",
+    }
+else:
+    CACHES["logins"] = dict(CACHES["default"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,6 +254,41 @@ ALLIANCES_IATI_ORG_TYPE = os.environ.get("ALLIANCES_IATI_ORG_TYPE", "90")  # IAT
 ALLIANCES_API_RATE_PER_MINUTE = int(os.environ.get("ALLIANCES_API_RATE_PER_MINUTE", "300"))
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
 ALLIANCES_TRUST_X_FORWARDED_FOR = env_flag("ALLIANCES_TRUST_X_FORWARDED_FOR", False)
+
+# Imports (alliances, survey figures): what a file may hold, checked before and while reading,
+# so that a hostile or mistaken file is refused with a clear message instead of taking a
+# worker's memory. A row error is reported for each row; the list shown is capped.
+ALLIANCES_IMPORT_MAX_BYTES = int(os.environ.get("ALLIANCES_IMPORT_MAX_BYTES", "50000000"))
+ALLIANCES_IMPORT_MAX_ROWS = int(os.environ.get("ALLIANCES_IMPORT_MAX_ROWS", "100000"))
+ALLIANCES_IMPORT_MAX_COLUMNS = int(os.environ.get("ALLIANCES_IMPORT_MAX_COLUMNS", "100"))
+ALLIANCES_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ALLIANCES_IMPORT_MAX_CELL_CHARS", "20000"))
+ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES", "100000000")
+)
+ALLIANCES_IMPORT_MAX_PROBLEMS = int(os.environ.get("ALLIANCES_IMPORT_MAX_PROBLEMS", "500"))
+
+# Accounts. A registration waits this long for its address to be confirmed, then expires.
+ALLIANCES_REGISTRATION_EXPIRY_HOURS = int(
+    os.environ.get("ALLIANCES_REGISTRATION_EXPIRY_HOURS", "48")
+)
+# Login throttling (django-axes), on every login form including the back office's: after
+# this many failures for one account, or from one address, logins are refused for a
+# cool-off that starts at ALLIANCES_LOGIN_COOLOFF_SECONDS and doubles with each new lockout
+# of the same account or address within a day (at most a day).
+ALLIANCES_LOGIN_FAILURE_LIMIT = int(os.environ.get("ALLIANCES_LOGIN_FAILURE_LIMIT", "5"))
+ALLIANCES_LOGIN_COOLOFF_SECONDS = int(os.environ.get("ALLIANCES_LOGIN_COOLOFF_SECONDS", "60"))
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "logins"
+AXES_FAILURE_LIMIT = ALLIANCES_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_COOLOFF_TIME = "alliances.accounts.throttling.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends when it said it would
+AXES_LOCKOUT_CALLABLE = "alliances.accounts.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "alliances.accounts.throttling.username_of"
+AXES_CLIENT_IP_CALLABLE = "alliances.common.clients.client_address"
+AXES_RESET_ON_SUCCESS = True  # the right password forgets the failures before it
+AXES_ENABLE_ADMIN = False  # attempts live in the cache, not in tables
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspaces:index"

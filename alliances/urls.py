@@ -18,6 +18,8 @@ urlpatterns = [
     path("espaces/", include("alliances.workspaces.urls")),
     path("espaces/", include("alliances.evaluation.urls")),
     path("espaces/", include("alliances.economics.urls")),
+    # Before Django's own: a reset asked for a registration not yet confirmed explains it.
+    path("comptes/password_reset/", accounts_views.password_reset, name="password_reset"),
     path("comptes/", include("django.contrib.auth.urls")),
     path("comptes/", include("alliances.accounts.urls")),
     path("contributions/", include("alliances.contributions.urls")),

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 admin="$PWD/.venv/bin/django-admin"
 export DJANGO_SETTINGS_MODULE=alliances.settings PYTHONPATH="$PWD"
 # The project catalogue covers the shared layer only; every other app has its own.
-shared="common home api charts templates"
+shared="common home api apikit charts templates"
 ignores=()
 for app in alliances/*/; do
   name=$(basename "$app")

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from alliances.api.models import ApiKey
+from alliances.apikit.models import ApiKey
 from alliances.observatory.models import Figure
 
 GOOD = (

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,15 +31,9 @@ class RegistrationForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous ou "
-                    "réinitialisez votre mot de passe."
-                )
-            )
-        return email
+        # Whether the address has an account is never said here: its owner is told by
+        # e-mail (alliances.accounts.registration).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -76,3 +72,16 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Mot de passe incorrect."))
         return password
+
+
+class ResetForm(PasswordResetForm):
+    """Django's password reset, which sends nothing to an account that is not active; an
+    address whose registration waits for its confirmation is told how to finish instead."""
+
+    def save(self, *args: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+        from .registration import send_how_to_finish, waiting_registration
+
+        super().save(*args, request=request, **kwargs)
+        email = self.cleaned_data["email"]
+        if request is not None and waiting_registration(email):
+            send_how_to_finish(request, email)

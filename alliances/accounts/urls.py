@@ -5,7 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("inscription/", views.register, name="register"),
-    path("confirmation/<str:uid>/<str:token>/", views.confirm, name="confirm"),
+    path("confirmation/<str:token>/", views.confirm, name="confirm"),
     path("mes-donnees/", views.my_data, name="my-data"),
     path("supprimer/", views.delete_account, name="delete"),
 ]

@@ -1,65 +1,46 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.db import transaction
+from django.contrib.auth.views import PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import DeleteAccountForm, RegistrationForm
+from . import registration
+from .forms import DeleteAccountForm, RegistrationForm, ResetForm
+from .models import PendingRegistration
 from .personal_data import personal_data
 
 
 def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            user = get_user_model().objects.create_user(
-                username=data["email"],
-                email=data["email"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                is_active=False,
-            )
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        link = request.build_absolute_uri(reverse("accounts:confirm", args=[uid, token]))
-        send_mail(
-            _("Confirmez votre adresse"),
-            _(
-                "Bonjour,\n\nPour activer votre compte sur la plateforme Alliances, ouvrez ce "
-                "lien :\n%(link)s\n\nSi vous n'avez rien demandé, ignorez ce message.\n"
-            )
-            % {"link": link},
-            None,
-            [user.email],
+        registration.register(request, form.cleaned_data)
+        # The same answer whether the address has an account or not.
+        return render(
+            request, "accounts/registration_sent.html", {"email": form.cleaned_data["email"]}
         )
-        return render(request, "accounts/registration_sent.html", {"email": user.email})
     return render(
         request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
-def confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
-    User = get_user_model()
-    try:
-        user = User.objects.get(pk=urlsafe_base64_decode(uid).decode())
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation message shows a button; only pressing it (POST)
+    activates the account, so a mail scanner that opens links activates nothing."""
+    pending = PendingRegistration.find(token)
+    if pending is None:
         return render(request, "accounts/confirm_invalid.html", status=400)
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    if request.method != "POST":
+        return render(request, "accounts/confirm.html", {"email": pending.email})
+    try:
+        registration.confirm(pending)
+    except registration.AlreadyRegistered:
+        messages.info(request, _("Cette adresse a déjà un compte : connectez-vous."))
+        return redirect("login")
     messages.success(request, _("Adresse confirmée : vous pouvez vous connecter."))
     return redirect("login")
 
@@ -102,3 +83,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/privacy.html")
+
+
+password_reset = PasswordResetView.as_view(form_class=ResetForm)

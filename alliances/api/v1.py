@@ -1,25 +1,43 @@
 """The versioned open-data API: one NinjaAPI assembling each part's router.
 
-Each part of the product keeps its endpoints in its own `api.py` (a `Router`); this module
-only mounts them, so dependencies flow from the API down to the parts.
+Each part of the product keeps its endpoints in its own `api.py` (a `Router`), built with
+the shared kit (`alliances.apikit`: keys, pages, rate limits, errors); this module only
+mounts them, so dependencies flow from the API down to the parts, and the parts never
+import this module. Every error answers in the kit's one shape, and the OpenAPI document
+lists every status each operation can answer.
 """
+
+from typing import Any
 
 from ninja import NinjaAPI
 
 from alliances import __version__
+from alliances.apikit.errors import document_errors, install_error_handlers
 
-api = NinjaAPI(
+
+class DocumentedApi(NinjaAPI):
+    """The API whose OpenAPI document names its errors (the kit's `Error` shape)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_errors(schema)
+        return schema
+
+
+api = DocumentedApi(
     title="Alliances API",
     version=f"v1 ({__version__})",
     description=(
         "Open data of the Alliances platform: territories, SDGs, taxonomies, alliances, "
         'observatory figures, resources. Lists answer `{"count": n, "results": [...]}` '
-        "with `page` and `page_size` parameters. Read endpoints are open."
+        "with `page` and `page_size` parameters. Read endpoints are open. Every error "
+        'answers `{"detail": "…", "errors": [{"location": "…", "message": "…"}]}`.'
     ),
     urls_namespace="api-v1",
     docs_url="/explorer",
     openapi_url="/openapi.json",
 )
+install_error_handlers(api)
 
 
 def _mount() -> None:

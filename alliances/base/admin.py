@@ -16,14 +16,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from alliances.common.limits import import_limits
+from alliances.common.tables import check_size
 from alliances.territories.models import Level, Territory
 
 from . import history
 from .importing import importer
-from .importing.readers import ReadError, read_table
+from .importing.readers import ReadError, read_path, read_stream
 from .merging import merge_organisations
 from .models import Alliance, ChangeRecord, Organisation, Partner, Result, Source
-from .reindex import refresh_search_index
 
 IMPORT_DIR = Path(settings.DATA_DIR) / "imports"
 # Addresses typed without a scheme are taken as https (Django 6's default).
@@ -217,9 +218,11 @@ class AllianceAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
+            limits = import_limits()
             try:
-                table = read_table(data, upload.name)
+                # The size is known before anything is read; the reader streams the rest.
+                check_size(upload.size, limits)
+                table = read_stream(upload.file, upload.name, limits=limits)
             except ReadError as error:
                 form.add_error("file", error.translated(gettext))
             else:
@@ -227,7 +230,9 @@ class AllianceAdmin(admin.ModelAdmin):
                 token = secrets.token_hex(12)
                 IMPORT_DIR.mkdir(parents=True, exist_ok=True)
                 suffix = Path(upload.name).suffix.lower()[:6]
-                (IMPORT_DIR / f"{token}{suffix}").write_bytes(data)
+                with (IMPORT_DIR / f"{token}{suffix}").open("wb") as stored:
+                    for chunk in upload.chunks():
+                        stored.write(chunk)
                 context.update(
                     report=report,
                     token=token,
@@ -235,8 +240,24 @@ class AllianceAdmin(admin.ModelAdmin):
                     suffix=suffix,
                     keep_valid=form.cleaned_data["keep_valid"],
                 )
+                self._offer_rejects(report, token, context, limits.max_problems)
         context["form"] = form
         return TemplateResponse(request, "admin/base/alliance/import.html", context)
+
+    @staticmethod
+    def _offer_rejects(
+        report: importer.ImportReport, token: str, context: dict, limit: int
+    ) -> None:
+        """The first problems on the page, every rejected row in a file to fix and import."""
+        shown, more = report.first_problems(limit)
+        context.update(problems=shown, more_problems=more, warnings=report.warnings[:limit])
+        if not report.rejected:
+            return
+        fmt = report.table.format if report.table.format in ("xlsx", "jsonl") else "csv"
+        (IMPORT_DIR / f"{token}-rejets.{fmt}").write_bytes(
+            importer.rejects_bytes(report, fmt, report.table.separator or ",")
+        )
+        context["rejects_url"] = reverse("admin:base_alliance_import_rejects", args=[token])
 
     def _confirm_import(self, request: HttpRequest, context: dict) -> HttpResponse:
         token = request.POST["token"]
@@ -247,7 +268,8 @@ class AllianceAdmin(admin.ModelAdmin):
         if not stored.exists():
             self.message_user(request, _("Fichier d'import expiré : recommencez."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:base_alliance_import"))
-        table = read_table(stored.read_bytes(), stored.name)
+        limits = import_limits()
+        table = read_path(stored, limits=limits)
         keep_valid = request.POST.get("keep_valid") == "1"
         report = importer.run(
             table,
@@ -255,14 +277,9 @@ class AllianceAdmin(admin.ModelAdmin):
             user=request.user,
             origin=f"import:{request.POST.get('filename', stored.name)}"[:200],
         )
-        if report.rejected and keep_valid:
-            (IMPORT_DIR / f"{token}-rejets.csv").write_bytes(
-                importer.rejects_bytes(report, "csv", table.separator or ",")
-            )
-            context["rejects_url"] = reverse("admin:base_alliance_import_rejects", args=[token])
+        self._offer_rejects(report, token, context, limits.max_problems)
         stored.unlink(missing_ok=True)
-        if report.written:
-            refresh_search_index(getattr(report, "created_ids", []))
+        if report.written:  # the importer indexed the rows in its transaction
             self.message_user(
                 request,
                 ngettext("%d alliance importée.", "%d alliances importées.", report.created)
@@ -277,10 +294,13 @@ class AllianceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/base/alliance/import.html", context)
 
     def rejects_view(self, request: HttpRequest, token: str) -> FileResponse:
-        path_ = IMPORT_DIR / f"{token}-rejets.csv"
-        if not token.isalnum() or not path_.exists():
+        if not token.isalnum():
             raise Http404
-        return FileResponse(path_.open("rb"), as_attachment=True, filename="rejets.csv")
+        for fmt in ("csv", "xlsx", "jsonl"):
+            path_ = IMPORT_DIR / f"{token}-rejets.{fmt}"
+            if path_.exists():
+                return FileResponse(path_.open("rb"), as_attachment=True, filename=f"rejets.{fmt}")
+        raise Http404
 
 
 class PartnershipInline(admin.TabularInline):

@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliances.api.ratelimit import client_address
 from alliances.base.models import Alliance
+from alliances.common.clients import client_address
 
 from . import services
 from .display import problem_lines, proposal_rows

@@ -80,9 +80,8 @@ class FigureAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            report = import_figures(
-                upload.read(), upload.name, dry_run=form.cleaned_data["dry_run"]
-            )
+            # The upload's stream: its size is checked before it is read.
+            report = import_figures(upload.file, upload.name, dry_run=form.cleaned_data["dry_run"])
             if report.written:
                 messages.success(request, _("Import terminé."))
         context = {

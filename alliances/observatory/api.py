@@ -2,15 +2,17 @@
 programmes. Lists answer {"count", "results"} with `page` and `page_size`."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from alliances.api.auth import CuratorApiKey
-from alliances.api.pagination import paginate
+from alliances.apikit.auth import CuratorApiKey
+from alliances.apikit.errors import ErrorOut, error_payload
+from alliances.apikit.pagination import paginate
 
 from .figures import figure_row, published_figures
-from .importer import ImportFileError, import_figures
+from .importer import import_figures
 from .models import Indicator, Programme, Study
 
 router = Router(tags=["observatory"])
@@ -190,6 +192,7 @@ class ImportIssueOut(Schema):
 
 
 class ImportOut(Schema):
+    detail: str
     ok: bool
     written: bool
     rows: int
@@ -197,11 +200,12 @@ class ImportOut(Schema):
     updated: list[str]
     unchanged: list[str]
     issues: list[ImportIssueOut]
+    more_issues: int
 
 
 @router.post(
     "/observatory/figures/import",
-    response={200: ImportOut, 400: ImportOut, 422: dict},
+    response={200: ImportOut, 400: ImportOut, 422: ErrorOut},
     auth=CuratorApiKey(),
     summary="Import figures from a CSV or XLSX file (curators, API key)",
 )
@@ -211,12 +215,19 @@ def import_figures_endpoint(
     dry_run: bool = Form(True),  # noqa: B008
 ) -> Status:
     """Checks every row first (dry run by default); with `dry_run=false`, writes all rows or
-    none. Needs an API key of a curator in the `X-API-Key` header."""
-    try:
-        report = import_figures(file.read(), file.name or "import.csv", dry_run=dry_run)
-    except ImportFileError as error:
-        return Status(422, {"detail": str(error)})
+    none. Needs an API key of a curator in the `X-API-Key` header. A file that cannot be read
+    as a table, or beyond the import limits, answers 422; faulty rows answer 400 with every
+    issue by row and column (at most `ALLIANCES_IMPORT_MAX_PROBLEMS`, `more_issues` counting
+    the rest)."""
+    report = import_figures(file.file, file.name or "import.csv", dry_run=dry_run)
+    if report.file_error:
+        where = [{"location": "file", "message": report.file_error}]
+        return Status(422, error_payload(report.file_error, where))
+    total = len(report.issues) + report.more_issues
     payload = {
+        "detail": _("%(count)s erreur(s) : rien n'a été importé.") % {"count": total}
+        if total
+        else _("Fichier valide."),
         "ok": report.ok,
         "written": report.written,
         "rows": report.rows,
@@ -226,5 +237,6 @@ def import_figures_endpoint(
         "issues": [
             {"row": i.row, "column": i.column, "message": str(i.message)} for i in report.issues
         ],
+        "more_issues": report.more_issues,
     }
     return Status(200 if report.ok else 400, payload)

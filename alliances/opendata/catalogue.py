@@ -111,49 +111,86 @@ def datasets(request: HttpRequest) -> list[dict]:
     ]
 
 
+# Media types as the IANA registry names them (DCAT-AP wants an IRI of class dct:MediaType),
+# and the file types of the EU Publications Office's authority table for `dct:format`.
+IANA = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+FILE_TYPES = {
+    "text/csv": "CSV",
+    "application/json": "JSON",
+    "application/geo+json": "GEOJSON",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+}
+
+
+def _text(value: str) -> dict:
+    return {"@language": "fr", "@value": value}
+
+
+def _licence(iri: str) -> dict:
+    return {"@id": iri, "@type": "dct:LicenseDocument"}
+
+
+def _distribution(media: str, access: str, licence: str) -> dict:
+    distribution = {
+        "@type": "dcat:Distribution",
+        "dcat:accessURL": {"@id": access},
+        "dcat:mediaType": {"@id": f"{IANA}{media}", "@type": "dct:MediaType"},
+        "dct:license": _licence(licence),
+    }
+    if media in FILE_TYPES:
+        distribution["dct:format"] = {
+            "@id": f"{EU_FILE_TYPE}{FILE_TYPES[media]}",
+            "@type": "dct:MediaTypeOrExtent",
+        }
+    return distribution
+
+
+def _dataset(home: str, publisher: dict, d: dict) -> dict:
+    entry = {
+        "@id": f"{home}donnees/#{d['id']}",
+        "@type": "dcat:Dataset",
+        "dct:identifier": d["id"],
+        "dct:title": _text(d["title"]),
+        "dct:description": _text(d["description"]),
+        "dct:license": _licence(d["licence"]),
+        "dct:publisher": publisher,
+        "dcat:keyword": [_text(k) for k in d["keywords"]],
+        "dcat:distribution": [
+            _distribution(media, access, d["licence"]) for media, access in d["distributions"]
+        ],
+    }
+    if d["modified"]:  # a dataset never loaded has no date, rather than a made-up one
+        entry["dct:modified"] = {"@value": d["modified"], "@type": "xsd:date"}
+    return entry
+
+
 def catalogue(request: HttpRequest) -> dict:
+    """The catalogue as DCAT-AP 3.0.0 (and 2.1.1) expects it: checked in the tests with the
+    official SHACL shapes (tests/opendata/dcat-ap/)."""
+    home = request.build_absolute_uri("/")
     publisher = {
-        "@type": "foaf:Organization",
+        "@id": f"{home}#editeur",
+        "@type": ["foaf:Agent", "foaf:Organization"],
         "foaf:name": settings.ALLIANCES_PUBLISHER_NAME,
     }
-    home = request.build_absolute_uri("/")
-    entries = []
-    for d in datasets(request):
-        entries.append(
-            {
-                "@id": f"{home}donnees/#{d['id']}",
-                "@type": "dcat:Dataset",
-                "dct:identifier": d["id"],
-                "dct:title": {"@language": "fr", "@value": d["title"]},
-                "dct:description": {"@language": "fr", "@value": d["description"]},
-                "dct:license": {"@id": d["licence"]},
-                "dct:publisher": publisher,
-                "dct:modified": d["modified"],
-                "dcat:keyword": d["keywords"],
-                "dcat:distribution": [
-                    {
-                        "@type": "dcat:Distribution",
-                        "dcat:accessURL": {"@id": access},
-                        "dcat:mediaType": media,
-                        "dct:license": {"@id": d["licence"]},
-                    }
-                    for media, access in d["distributions"]
-                ],
-            }
-        )
     return {
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
             "dct": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
         "@id": f"{home}donnees/catalogue.jsonld",
         "@type": "dcat:Catalog",
-        "dct:title": {
-            "@language": "fr",
-            "@value": "Catalogue des données de la plateforme Alliances",
-        },
+        "dct:title": _text("Catalogue des données de la plateforme Alliances"),
+        "dct:description": _text(
+            "Les jeux de données ouverts de la plateforme Alliances : exemples d'alliances "
+            "d'intérêt général, chiffres de l'Observatoire des partenariats, ressources, "
+            "territoires, objectifs de développement durable et fiches repères, chacun avec "
+            "sa licence et ses formats."
+        ),
         "dct:publisher": publisher,
-        "dct:license": {"@id": LICENCE_OUVERTE},
-        "dcat:dataset": entries,
+        "dct:license": _licence(LICENCE_OUVERTE),
+        "dcat:dataset": [_dataset(home, publisher, d) for d in datasets(request)],
     }

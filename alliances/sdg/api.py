@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from alliances.api.pagination import paginate
+from alliances.apikit.pagination import paginate
 
 from .models import SdgGoal, SdgTarget
 

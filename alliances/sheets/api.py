@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from alliances.api.pagination import paginate
+from alliances.apikit.pagination import paginate
 
 from .content import data_version
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from alliances.api.pagination import MAX_PAGE_SIZE, paginate
+from alliances.apikit.pagination import MAX_PAGE_SIZE, paginate
 from alliances.common.text import normalize_name
 
 from .lookups import name_prefix

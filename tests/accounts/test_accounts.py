@@ -21,19 +21,101 @@ def _link(body: str) -> str:
     return line[line.index("/comptes/") :].strip()
 
 
+def _login(client, username: str, password: str) -> bool:
+    """Through the login page, as a person does (django-axes watches this form)."""
+    client.post("/comptes/login/", {"username": username, "password": password})
+    return "_auth_user_id" in client.session
+
+
 @pytest.mark.django_db
-def test_registration_needs_the_email_to_be_confirmed(client, settings):
+def test_registration_needs_the_email_to_be_confirmed_with_a_button(client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     response = client.post("/comptes/inscription/", FORM)
     assert response.status_code == 200
-    user = get_user_model().objects.get(email="camille@example.org")
-    assert not user.is_active
-    assert identify_hasher(user.password).algorithm == "argon2"
-    assert not client.login(username="camille@example.org", password=FORM["password1"])
-    confirmation = client.get(_link(mail.outbox[0].body))
+    # No account exists until the address is confirmed.
+    assert not get_user_model().objects.filter(email="camille@example.org").exists()
+    assert not _login(client, "camille@example.org", FORM["password1"])
+    link = _link(mail.outbox[0].body)
+    # Opening the link (a mail scanner does) activates nothing: it shows a button.
+    page = client.get(link)
+    assert page.status_code == 200 and "Activer mon compte" in page.content.decode()
+    assert not get_user_model().objects.filter(email="camille@example.org").exists()
+    confirmation = client.post(link)
     assert confirmation.status_code == 302
-    assert client.login(username="camille@example.org", password=FORM["password1"])
-    assert client.get(_link(mail.outbox[0].body)).status_code == 400  # used once
+    user = get_user_model().objects.get(email="camille@example.org")
+    assert user.is_active and identify_hasher(user.password).algorithm == "argon2"
+    assert _login(client, "camille@example.org", FORM["password1"])
+    assert client.get(link).status_code == 400  # used once
+
+
+@pytest.mark.django_db
+def test_registering_an_address_that_has_an_account_tells_its_owner_only(client):
+    get_user_model().objects.create_user("camille@example.org", "camille@example.org", "x")
+    response = client.post("/comptes/inscription/", FORM)
+    assert response.status_code == 200
+    assert "Un compte existe" not in response.content.decode()
+    assert "Vérifiez votre messagerie" in response.content.decode()
+    (notice,) = mail.outbox
+    assert notice.to == ["camille@example.org"]
+    assert "déjà un compte" in notice.subject and "/comptes/password_reset/" in notice.body
+    assert "/comptes/confirmation/" not in notice.body
+
+
+@pytest.mark.django_db
+def test_someone_registering_my_address_first_never_blocks_me(client):
+    intruder = {
+        **FORM,
+        "password1": "le mot de passe de l'intrus",
+        "password2": "le mot de passe de l'intrus",
+    }
+    client.post("/comptes/inscription/", intruder)
+    intruder_link = _link(mail.outbox[0].body)  # lands in the owner's mailbox, unused
+    client.post("/comptes/inscription/", FORM)
+    owner_link = _link(mail.outbox[1].body)
+    assert client.post(owner_link).status_code == 302
+    assert _login(client, "camille@example.org", FORM["password1"])
+    client.logout()
+    assert not _login(client, "camille@example.org", intruder["password1"])
+    assert client.get(intruder_link).status_code == 400  # the other registration is gone
+
+
+@pytest.mark.django_db
+def test_unconfirmed_registrations_expire(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alliances.accounts.models import PendingRegistration
+
+    client.post("/comptes/inscription/", FORM)
+    link = _link(mail.outbox[0].body)
+    past = timezone.now() - timedelta(hours=settings.ALLIANCES_REGISTRATION_EXPIRY_HOURS + 1)
+    PendingRegistration.objects.update(created_at=past)
+    assert client.post(link).status_code == 400
+    assert not get_user_model().objects.filter(email="camille@example.org").exists()
+    client.post("/comptes/inscription/", {**FORM, "email": "autre@example.org"})
+    assert not PendingRegistration.objects.filter(email="camille@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_a_reset_for_a_registration_not_confirmed_explains_how_to_finish(client):
+    client.post("/comptes/inscription/", FORM)
+    mail.outbox.clear()
+    response = client.post("/comptes/password_reset/", {"email": "camille@example.org"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert "Terminez votre inscription" in message.subject
+    assert "/comptes/inscription/" in message.body
+    # An old account created unconfirmed is finished by registering again.
+    get_user_model().objects.create_user(
+        "ancien@example.org", "ancien@example.org", "oublié", is_active=False
+    )
+    mail.outbox.clear()
+    client.post("/comptes/password_reset/", {"email": "ancien@example.org"})
+    assert "Terminez votre inscription" in mail.outbox[0].subject
+    client.post("/comptes/inscription/", {**FORM, "email": "ancien@example.org"})
+    client.post(_link(mail.outbox[-1].body))
+    assert _login(client, "ancien@example.org", FORM["password1"])
 
 
 @pytest.mark.django_db

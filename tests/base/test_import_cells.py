@@ -116,8 +116,12 @@ def test_jsonl_reader_lists_and_partner_objects():
     assert cells["domains"] == "sante|sport"
     assert cells["partners"] == "X (association:leader)"
     assert cells["start_year"] == "2020"
-    with pytest.raises(ReadError, match="ligne 1"):
-        read_table(b"{pas du json\n", "f.jsonl")
+    # A broken line is a fault of that line; the lines after it are read.
+    table = read_table(b'{pas du json\n{"title": "B"}\n', "f.jsonl")
+    assert [number for number, _cells in table.rows] == [1, 2]
+    assert table.faults[1][0].structural and 2 not in table.faults
+    with pytest.raises(ReadError, match="liste"):
+        read_table(b'[{"title": "A"}]\n', "f.jsonl")
 
 
 def test_organisation_keys_fold_real_variants():

@@ -111,3 +111,70 @@ def test_command(loaded, tmp_path):
     bad.write_bytes(_csv(GOOD.replace(";500;", ";-3;")))
     with pytest.raises(CommandError):
         call_command("import_figures", str(bad), verbosity=0)
+
+
+# --- Issue 19: any encoding and line ending, broken records, limits ---------------------------
+
+
+def test_bare_carriage_returns_and_utf16(loaded):
+    text = "\r".join([HEADER, GOOD]) + "\r"
+    assert import_figures(text.encode("cp1252"), "f.csv", dry_run=True).ok
+    assert import_figures(text.encode("utf-16"), "f.csv", dry_run=True).ok
+
+
+def test_bytes_no_encoding_explains_are_an_issue_of_their_row(loaded):
+    second = GOOD.replace("2023", "2022").encode().replace(b";test", b";\x81\x8d")
+    data = _csv(GOOD, encoding="cp1252") + b"\n" + second
+    report = import_figures(data, "f.csv", dry_run=True)
+    assert [(i.row, i.column) for i in report.issues] == [(3, "note")]
+    assert "illisibles" in report.issues[0].message
+
+
+def test_a_row_cut_short_is_an_issue(loaded):
+    report = import_figures(_csv(GOOD, "partenariats-source-innovation;maires;FR"), "f.csv")
+    assert [(i.row, i.column) for i in report.issues] == [(3, "")]
+    assert "trop courte" in report.issues[0].message
+
+
+def test_issues_are_capped_with_the_count_of_the_rest(loaded, settings):
+    settings.ALLIANCES_IMPORT_MAX_PROBLEMS = 5
+    lines = [f"inconnu-{i};maires;FR;2021;50;10;https://example.org;" for i in range(12)]
+    report = import_figures(_csv(*lines), "f.csv")
+    assert len(report.issues) == 5 and report.more_issues == 7
+
+
+def test_a_file_beyond_the_size_limit_is_refused_before_reading(loaded, settings):
+    settings.ALLIANCES_IMPORT_MAX_BYTES = 100
+    report = import_figures(_csv(GOOD, GOOD), "f.csv")
+    assert "trop volumineux" in report.issues[0].message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "\r".join([HEADER, GOOD]).encode(),
+        _csv(GOOD).replace(b"test", b"\x81\x8d\x8f"),
+        b'indicator;population;territory;year;value;source_url\n"x;y\n',
+        b"\xff\xfe\x00\x00garbage",
+    ],
+    ids=["bare-cr", "undecodable", "unterminated-quote", "broken-utf16"],
+)
+def test_api_and_back_office_never_answer_500(loaded, client, admin_client, data):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from alliances.apikit.models import ApiKey
+
+    user = get_user_model().objects.create_user("c", "c@example.org", "x", is_staff=True)
+    _, raw = ApiKey.issue("essai", user)
+    response = client.post(
+        "/api/v1/observatory/figures/import",
+        {"file": SimpleUploadedFile("f.csv", data), "dry_run": "true"},
+        HTTP_X_API_KEY=raw,
+    )
+    assert response.status_code in (200, 400, 422), response.content[:300]
+    page = admin_client.post(
+        "/admin/observatory/figure/importer/",
+        {"file": SimpleUploadedFile("f.csv", data), "dry_run": "on"},
+    )
+    assert page.status_code == 200

@@ -12,10 +12,17 @@ _PARTNER = re.compile(r"^(?P<name>.+?)\s*\((?P<inside>[^()]*)\)\s*$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+# The structured form of a result, "Emplois créés: 12,5 ETP (2023)": a label, a colon, a
+# number (French or English digits), a short unit (at most four words), a year in brackets.
+# Anything else is a result written in words, and stays text.
 _RESULT = re.compile(
-    r"^(?P<label>[^:]+):\s*(?P<value>[-+]?[\d\s\u00a0\u202f.,]*\d)\s*(?P<unit>[^()]*?)\s*"
-    r"(?:\((?P<year>\d{4})\))?\s*$"
+    r"^(?P<label>[^:]{1,300}?)\s*:\s*"
+    r"(?P<value>[-+]?(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:[.,]\d+)?)"
+    r"(?:\s*(?P<unit>[^\s\d():;,.!?|/][^():;,!?|]{0,59}?))?"
+    r"\s*(?:\((?P<year>\d{4})\))?\s*$"
 )
+RESULT_UNIT_WORDS = 4
+RESULT_MAX_VALUE = Decimal("1e14")  # what the stored value holds (16 digits, 2 decimals)
 _SDG = re.compile(r"^(?P<goal>\d{1,2})(?:\.(?P<target>[0-9a-z]{1,2}))?$")
 
 
@@ -139,20 +146,33 @@ class ResultCell:
     year: int | None
 
 
-def parse_result(value: str) -> ResultCell:
-    """ "Emplois créés: 12,5 ETP (2023)" → label, value, unit, year."""
+def read_result(value: str) -> ResultCell | None:
+    """ "Emplois créés: 12,5 ETP (2023)" → label, value, unit, year; None when the text is
+    not exactly in that form ("Bilan : 3 emplois et une belle dynamique" stays text)."""
     match = _RESULT.match(value.strip())
-    if not match:
+    if not match or not any(c.isalpha() for c in match["label"]):
+        return None
+    unit = (match["unit"] or "").strip()
+    if len(unit.split()) > RESULT_UNIT_WORDS:
+        return None
+    value = parse_decimal(match["value"])
+    if abs(value) >= RESULT_MAX_VALUE:
+        return None
+    year = int(match["year"]) if match["year"] else None
+    return ResultCell(match["label"].strip(), value, unit, year)
+
+
+def parse_result(value: str) -> ResultCell:
+    """The structured form only: raises CellError for a result written otherwise."""
+    result = read_result(value)
+    if result is None:
         raise CellError(
             gettext_noop(
                 "résultat mal écrit : « %(value)s » (attendu : libellé: valeur unité (année))"
             ),
             value=value,
         )
-    year = int(match["year"]) if match["year"] else None
-    return ResultCell(
-        match["label"].strip(), parse_decimal(match["value"]), match["unit"].strip(), year
-    )
+    return result
 
 
 def parse_territory(value: str) -> tuple[str | None, str]:

@@ -2,15 +2,13 @@
 
 Two passes: `validate` checks every row against the reference data and the base and lists
 EVERY problem by row and column, writing nothing; `apply` writes the valid rows in one
-transaction with bulk inserts (100,000 rows in well under a minute on SQLite). In
-all-or-nothing mode a single problem stops everything before any write; with `keep_valid`
-the valid rows are imported and the rejected ones go to a file (same columns plus `error`)
-that can be fixed and imported again.
+transaction with bulk inserts. A record the reader could not read (a broken JSON line, a
+CSV line with an unterminated quote, a row too short or too long) is a rejected row like any
+other: it never stops the others. In all-or-nothing mode a single problem stops everything
+before any write; with `keep_valid` the valid rows are imported and the rejected ones go to a
+file (same columns plus `error`) that can be fixed and imported again.
 """
 
-import csv
-import io
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -46,11 +44,10 @@ from alliances.base.models import (
 )
 from alliances.base.names import organisation_key
 from alliances.base.places import scale_for
-from alliances.common.spreadsheet import as_text_cell
+from alliances.base.reindex import refresh_search_index
 from alliances.common.text import normalize_name
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal, SdgTarget
-from alliances.territories.models import FRANCE_CODE, PLACE_LEVELS, Level, Territory
 
 from .cells import (
     CellError,
@@ -59,13 +56,14 @@ from .cells import (
     gettext_noop,
     parse_date,
     parse_partner,
-    parse_result,
     parse_sdg,
-    parse_territory,
     parse_year,
+    read_result,
     split_list,
 )
-from .readers import Table
+from .places import PlaceError, PlaceReader
+from .readers import ERROR_COLUMN, UNREADABLE_COLUMN, Table
+from .rejects import rejects_bytes  # noqa: F401 - the importer's public interface
 
 COLUMNS = [
     "title",
@@ -92,7 +90,10 @@ COLUMNS = [
 ]
 REQUIRED = ("title", "kind")
 # Columns of our own exports that an import does not need: accepted and ignored.
-IGNORED = {"territory_name", "scale", "url", "error", "sdg_suggested"}
+IGNORED = {"territory_name", "scale", "url", "sdg_suggested", ERROR_COLUMN, UNREADABLE_COLUMN}
+TITLE_LENGTH = 300  # titles, source titles and partner names, as stored
+URL_LENGTH = 500
+MAX_LISTED = 20
 TAXONOMY_COLUMNS = {
     "partnership_types": "partnership_types",
     "domains": "domains",
@@ -202,10 +203,13 @@ class ImportReport:
     valid: list[CleanRow] = field(default_factory=list)
     rejected: list[tuple[int, dict[str, str], list[Problem]]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # What was read with a doubt but imported (a part of a place text that matches nothing).
+    warnings: list[Problem] = field(default_factory=list)
     created: int = 0
     created_ids: list[int] = field(default_factory=list)
     organisations_created: int = 0
     written: bool = False
+    index_message: str = ""
 
     @property
     def problems(self) -> list[Problem]:
@@ -215,51 +219,41 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
+    def first_problems(self, limit: int) -> tuple[list[Problem], int]:
+        """At most `limit` problems to show, and how many more there are."""
+        shown: list[Problem] = []
+        total = 0
+        for _number, _cells, problems in self.rejected:
+            total += len(problems)
+            shown += problems[: max(0, limit - len(shown))]
+        return shown, total - len(shown)
 
-class _TerritoryIndex:
-    """(level, code) → (id, level), loaded once: tens of thousands of lookups stay in memory."""
 
-    def __init__(self) -> None:
-        self.by_level: dict[tuple[str, str], tuple[int, str]] = {}
-        self.by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        rows = Territory.objects.filter(level__in=PLACE_LEVELS, obsolete=False).values_list(
-            "pk", "level", "code"
-        )
-        for pk, level, code in rows:
-            self.by_level[(level, code.upper())] = (pk, level)
-            self.by_code[code.upper()].append((pk, level))
+class _RowCheck:
+    """The checks of one row: its cells, the problems found, and where to record them."""
 
-    def find(self, value: str) -> tuple[int, str]:
-        if value.strip().casefold() in ("national", "france"):
-            value = f"{Level.COUNTRY}:{FRANCE_CODE}"
-        level, code = parse_territory(value)
-        if level:
-            if level not in PLACE_LEVELS:
-                known = ", ".join(str(v) for v in PLACE_LEVELS)
-                raise CellError(
-                    _("niveau de territoire inconnu : « %(level)s » (%(known)s)")
-                    % {
-                        "level": level,
-                        "known": known,
-                    }
-                )
-            found = self.by_level.get((level, code))
-            if not found:
-                raise CellError(
-                    gettext_noop("code de territoire inconnu : « %(value)s »"), value=value
-                )
-            return found
-        matches = self.by_code.get(code, [])
-        if not matches:
-            raise CellError(gettext_noop("code de territoire inconnu : « %(value)s »"), value=value)
-        if len(matches) > 1:
-            levels = ", ".join(sorted(level for _pk, level in matches))
-            raise CellError(
-                gettext_noop("code ambigu : « %(value)s » (%(levels)s) ; précisez niveau:code"),
-                value=value,
-                levels=levels,
+    def __init__(self, number: int, cells: dict[str, str], problems: list[Problem]) -> None:
+        self.number = number
+        self.cells = cells
+        self.problems = problems
+
+    def value(self, column: str) -> str:
+        return self.cells.get(column, "").strip()
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.number, column, self.cells.get(column, ""), message))
+
+    def too_long(self, column: str, limit: int) -> bool:
+        """Whether the cell is longer than the field that stores it (reported, not cut)."""
+        length = len(self.value(column))
+        if length > limit:
+            self.problem(
+                column,
+                _("texte trop long : %(length)s caractères, au plus %(max)s")
+                % {"length": length, "max": limit},
             )
-        return matches[0]
+            return True
+        return False
 
 
 class Validator:
@@ -280,9 +274,15 @@ class Validator:
         self.targets = {
             code.lower(): pk for code, pk in SdgTarget.objects.values_list("code", "pk")
         }
-        self.territories = _TerritoryIndex()
+        self._places: PlaceReader | None = None
         self.slugs = set(Alliance.objects.values_list("slug", flat=True))
         self.titles = {title_key(t) for t in Alliance.objects.values_list("title", flat=True)}
+
+    @property
+    def places(self) -> PlaceReader:
+        if self._places is None:  # loaded on the first territory cell only
+            self._places = PlaceReader()
+        return self._places
 
     def term(self, taxonomy: str, value: str) -> int:
         found = self.terms[taxonomy].get(value.lower()) or self.terms[taxonomy].get(_fold(value))
@@ -294,20 +294,27 @@ class Validator:
         report = ImportReport(table=table)
         unknown = [c for c in table.columns if c not in COLUMNS and c not in IGNORED]
         if unknown:
-            report.notices.append(_("Colonnes inconnues, ignorées : %s") % ", ".join(unknown))
-        missing = [c for c in REQUIRED if c not in table.columns]
+            report.notices.append(
+                _("Colonnes inconnues, ignorées : %s") % ", ".join(unknown[:MAX_LISTED])
+                + (" …" if len(unknown) > MAX_LISTED else "")
+            )
         file_titles: dict[str, int] = {}
         file_slugs: dict[str, int] = {}
+        # A JSON Lines record has fields, not columns: a missing one is missing in that row.
+        columns = table.columns if table.format != "jsonl" else [*table.columns, *REQUIRED]
         for number, cells in table.rows:
-            problems: list[Problem] = []
-            if missing:
-                for column in missing:
-                    problems.append(Problem(number, column, "", _("colonne obligatoire absente")))
-            clean = self.clean_row(number, cells, problems, file_titles, file_slugs)
-            if problems:
+            problems = read_problems(table, number, cells)
+            warnings: list[Problem] = []
+            clean = None
+            if all(_readable(table, number)):
+                clean = self.clean_row(
+                    number, cells, problems, file_titles, file_slugs, warnings, columns
+                )
+            if problems or clean is None:
                 report.rejected.append((number, cells, problems))
             else:
                 report.valid.append(clean)
+                report.warnings += warnings
         return report
 
     def clean_row(
@@ -317,76 +324,121 @@ class Validator:
         problems: list[Problem],
         file_titles: dict[str, int],
         file_slugs: dict[str, int],
+        warnings: list[Problem] | None = None,
+        columns: list[str] | None = None,
     ) -> CleanRow:
+        """Every check of one row, in named steps; problems are appended to `problems`.
+
+        `columns` are those of the table the row comes from; without them the cells are a
+        partial set (a correction names only what it changes) and a required column is
+        checked only when it is given."""
         row = CleanRow(number=number, cells=cells)
-
-        def problem(column: str, message: str) -> None:
-            problems.append(Problem(number, column, cells.get(column, ""), message))
-
-        for column in REQUIRED:
-            if column in cells and not cells[column].strip():
-                problem(column, _("valeur obligatoire manquante"))
-        row.title = cells.get("title", "").strip()[:300]
-        if row.title:
-            key = title_key(row.title)
-            if key in file_titles:
-                problem(
-                    "title",
-                    _("titre en double dans le fichier (déjà ligne %(line)s)")
-                    % {"line": file_titles[key]},
-                )
-            elif key in self.titles:
-                problem("title", _("une alliance de ce titre existe déjà dans la base"))
-            else:
-                file_titles[key] = number
-        kind = cells.get("kind", "").strip()
-        if kind:
-            row.kind = KIND_WORDS.get(_fold(kind), "")
-            if not row.kind:
-                problem("kind", _("nature inconnue (attendu : alliance ou catalyseur)"))
-        status = cells.get("status", "").strip()
-        if status:
-            row.status = STATUS_WORDS.get(_fold(status), "")
-            if not row.status:
-                problem("status", _("statut inconnu (brouillon, en relecture, publiée, archivée)"))
-        slug = cells.get("slug", "").strip()
-        if slug:
-            if slugify(slug) != slug or len(slug) > 120:
-                problem("slug", _("identifiant d'adresse invalide (minuscules, chiffres, tirets)"))
-            elif slug in file_slugs:
-                problem(
-                    "slug",
-                    _("identifiant en double dans le fichier (déjà ligne %(line)s)")
-                    % {"line": file_slugs[slug]},
-                )
-            elif slug in self.slugs:
-                problem("slug", _("identifiant déjà utilisé dans la base"))
-            else:
-                file_slugs[slug] = number
-                row.slug = slug
+        check = _RowCheck(number, cells, problems)
+        self.check_required(check, columns)
+        self.clean_title(row, check, file_titles)
+        self.clean_kind_and_status(row, check)
+        self.clean_slug(row, check, file_slugs)
         row.summary = cells.get("summary", "")
         row.description = cells.get("description", "")
         row.results_text = cells.get("results_text", "")
-        self.clean_partners(row, cells, problem)
+        self.clean_partners(row, cells, check.problem)
+        self.clean_terms(row, check)
+        self.clean_sdg(row, check)
+        self.clean_territory(row, check, warnings if warnings is not None else [])
+        self.clean_years(row, check)
+        self.clean_results(row, check)
+        self.clean_source(row, check)
+        return row
+
+    @staticmethod
+    def check_required(check: _RowCheck, columns: list[str] | None) -> None:
+        """A required value is required whether its column, its key or its text is missing."""
+        for column in REQUIRED:
+            if check.value(column) or (columns is None and column not in check.cells):
+                continue
+            if columns is not None and column not in columns:
+                check.problem(column, _("colonne obligatoire absente"))
+            elif column not in check.cells:
+                check.problem(column, _("champ obligatoire absent"))
+            else:
+                check.problem(column, _("valeur obligatoire manquante"))
+
+    def clean_title(self, row: CleanRow, check: _RowCheck, file_titles: dict[str, int]) -> None:
+        if check.too_long("title", TITLE_LENGTH):
+            return
+        row.title = check.value("title")
+        if not row.title:
+            return
+        key = title_key(row.title)
+        if key in file_titles:
+            check.problem(
+                "title",
+                _("titre en double dans le fichier (déjà ligne %(line)s)")
+                % {"line": file_titles[key]},
+            )
+        elif key in self.titles:
+            check.problem("title", _("une alliance de ce titre existe déjà dans la base"))
+        else:
+            file_titles[key] = check.number
+
+    @staticmethod
+    def clean_kind_and_status(row: CleanRow, check: _RowCheck) -> None:
+        kind = check.value("kind")
+        if kind:
+            row.kind = KIND_WORDS.get(_fold(kind), "")
+            if not row.kind:
+                check.problem("kind", _("nature inconnue (attendu : alliance ou catalyseur)"))
+        status = check.value("status")
+        if status:
+            row.status = STATUS_WORDS.get(_fold(status), "")
+            if not row.status:
+                check.problem(
+                    "status", _("statut inconnu (brouillon, en relecture, publiée, archivée)")
+                )
+
+    def clean_slug(self, row: CleanRow, check: _RowCheck, file_slugs: dict[str, int]) -> None:
+        slug = check.value("slug")
+        if not slug:
+            return
+        if slugify(slug) != slug or len(slug) > 120:
+            check.problem(
+                "slug", _("identifiant d'adresse invalide (minuscules, chiffres, tirets)")
+            )
+        elif slug in file_slugs:
+            check.problem(
+                "slug",
+                _("identifiant en double dans le fichier (déjà ligne %(line)s)")
+                % {"line": file_slugs[slug]},
+            )
+        elif slug in self.slugs:
+            check.problem("slug", _("identifiant déjà utilisé dans la base"))
+        else:
+            file_slugs[slug] = check.number
+            row.slug = slug
+
+    def clean_terms(self, row: CleanRow, check: _RowCheck) -> None:
+        """Taxonomy lists (partnership types, domains, trades) and single terms."""
         for column, taxonomy in TAXONOMY_COLUMNS.items():
             ids = []
-            for value in split_list(cells.get(column, "")):
+            for value in split_list(check.cells.get(column, "")):
                 try:
                     ids.append(self.term(taxonomy, value))
                 except CellError as error:
-                    problem(column, error.translated(_))
+                    check.problem(column, error.translated(_))
             row.terms[column] = sorted(set(ids))
         for column, taxonomy, attr in (
             ("stage", "partnering_cycle", "stage_id"),
             ("co_construction", "co_construction_forms", "co_construction_id"),
         ):
-            value = cells.get(column, "").strip()
+            value = check.value(column)
             if value:
                 try:
                     setattr(row, attr, self.term(taxonomy, value))
                 except CellError as error:
-                    problem(column, error.translated(_))
-        for value in split_list(cells.get("sdg", "")):
+                    check.problem(column, error.translated(_))
+
+    def clean_sdg(self, row: CleanRow, check: _RowCheck) -> None:
+        for value in split_list(check.cells.get("sdg", "")):
             try:
                 goal, target = parse_sdg(value)
                 if target:
@@ -394,78 +446,111 @@ class Validator:
                         raise CellError(gettext_noop("cible ODD inconnue : « %(v)s »"), v=value)
                     row.target_ids.append(self.targets[target])
                 row.goal_ids.append(self.goals[goal])
-            except (CellError, KeyError) as error:
-                problem(
-                    "sdg", error.translated(_) if isinstance(error, CellError) else _("ODD inconnu")
-                )
-        territory = cells.get("territory", "").strip()
-        if territory:
-            try:
-                row.territory_id, row.territory_level = self.territories.find(territory)
             except CellError as error:
-                problem("territory", error.translated(_))
+                check.problem("sdg", error.translated(_))
+            except KeyError:
+                check.problem("sdg", _("ODD inconnu"))
+
+    def clean_territory(self, row: CleanRow, check: _RowCheck, warnings: list[Problem]) -> None:
+        territory = check.value("territory")
+        if not territory:
+            return
+        try:
+            place = self.places.read(territory)
+        except PlaceError as error:
+            check.problem("territory", str(error))
+            return
+        row.territory_id, row.territory_level = place.territory_id, place.level
+        warnings += [Problem(check.number, "territory", territory, w) for w in place.warnings]
+
+    @staticmethod
+    def clean_years(row: CleanRow, check: _RowCheck) -> None:
         for column in ("start_year", "end_year"):
             try:
-                setattr(row, column, parse_year(cells.get(column, "")))
+                setattr(row, column, parse_year(check.cells.get(column, "")))
             except CellError as error:
-                problem(column, error.translated(_))
+                check.problem(column, error.translated(_))
         if row.start_year and row.end_year and row.end_year < row.start_year:
-            problem("end_year", _("l'année de fin précède l'année de début"))
-        for value in split_list(cells.get("results", "")):
-            try:
-                row.results.append(parse_result(value))
-            except CellError as error:
-                problem("results", error.translated(_))
-        url = cells.get("source_url", "").strip()
-        if url:
+            check.problem("end_year", _("l'année de fin précède l'année de début"))
+
+    @staticmethod
+    def clean_results(row: CleanRow, check: _RowCheck) -> None:
+        """Results in the structured form become figures; any other result stays text."""
+        in_words = []
+        for value in split_list(check.cells.get("results", "")):
+            result = read_result(value)
+            if result is None:
+                in_words.append(value)
+            else:
+                row.results.append(result)
+        row.results_text = "\n".join(t for t in [row.results_text.strip(), *in_words] if t)
+
+    @staticmethod
+    def clean_source(row: CleanRow, check: _RowCheck) -> None:
+        url = check.value("source_url")
+        if url and not check.too_long("source_url", URL_LENGTH):
             try:
                 _url_validator(url)
-                row.source_url = url[:500]
+                row.source_url = url
             except ValidationError:
-                problem("source_url", _("adresse web invalide"))
-        row.source_title = cells.get("source_title", "").strip()[:300]
-        if cells.get("source_date", "").strip():
+                check.problem("source_url", _("adresse web invalide"))
+        if not check.too_long("source_title", TITLE_LENGTH):
+            row.source_title = check.value("source_title")
+        if check.value("source_date"):
             try:
-                row.source_date = parse_date(cells["source_date"])
+                row.source_date = parse_date(check.cells["source_date"])
             except CellError as error:
-                problem("source_date", error.translated(_))
-        return row
+                check.problem("source_date", error.translated(_))
 
     def clean_partners(self, row: CleanRow, cells: dict[str, str], problem: Any) -> None:
         seen: set[str] = set()
         for value in split_list(cells.get("partners", "")):
-            try:
-                cell, key = _partner_cell(value)
-            except CellError as error:
-                problem("partners", error.translated(_))
-                continue
-            profile = self.profiles.get(cell.profile) or self.profiles.get(_fold(cell.profile))
-            if not profile:
-                problem(
-                    "partners",
-                    _("profil d'acteur inconnu : « %(p)s » (%(v)s)")
-                    % {"p": cell.profile, "v": value},
-                )
-                continue
-            role = ROLE_WORDS.get(_fold(cell.role))
-            if not role:
-                problem(
-                    "partners", _("rôle inconnu : « %(r)s » (%(v)s)") % {"r": cell.role, "v": value}
-                )
-                continue
-            partner = PartnerRow(cell.name[:300], key, profile, role)
-            if cell.identifier and not self.identify(partner, cell.identifier):
-                problem(
-                    "partners",
-                    _("identifiant invalide : « %(i)s » (SIREN, SIRET ou RNA attendu) pour %(n)s")
-                    % {"i": cell.identifier, "n": cell.name},
-                )
+            partner = self.partner(value, problem)
+            if partner is None:
                 continue
             if partner.key in seen:
-                problem("partners", _("partenaire cité deux fois : « %(n)s »") % {"n": cell.name})
+                message = _("partenaire cité deux fois : « %(n)s »") % {"n": partner.name}
+                problem("partners", message)
                 continue
             seen.add(partner.key)
             row.partners.append(partner)
+
+    def partner(self, value: str, problem: Any) -> "PartnerRow | None":
+        """One partner cell, "Nom (profil:rôle:identifiant)"; None (and a problem) if wrong."""
+        try:
+            cell, key = _partner_cell(value)
+        except CellError as error:
+            problem("partners", error.translated(_))
+            return None
+        profile = self.profiles.get(cell.profile) or self.profiles.get(_fold(cell.profile))
+        if not profile:
+            problem(
+                "partners",
+                _("profil d'acteur inconnu : « %(p)s » (%(v)s)") % {"p": cell.profile, "v": value},
+            )
+            return None
+        role = ROLE_WORDS.get(_fold(cell.role))
+        if not role:
+            problem(
+                "partners", _("rôle inconnu : « %(r)s » (%(v)s)") % {"r": cell.role, "v": value}
+            )
+            return None
+        if len(cell.name) > TITLE_LENGTH:
+            problem(
+                "partners",
+                _("nom de partenaire trop long : %(length)s caractères, au plus %(max)s")
+                % {"length": len(cell.name), "max": TITLE_LENGTH},
+            )
+            return None
+        partner = PartnerRow(cell.name, key, profile, role)
+        if cell.identifier and not self.identify(partner, cell.identifier):
+            problem(
+                "partners",
+                _("identifiant invalide : « %(i)s » (SIREN, SIRET ou RNA attendu) pour %(n)s")
+                % {"i": cell.identifier, "n": cell.name},
+            )
+            return None
+        return partner
 
     @staticmethod
     def identify(partner: PartnerRow, identifier: str) -> bool:
@@ -483,6 +568,18 @@ class Validator:
             partner.siret, partner.siren = digits, digits[:9]
             return True
         return False
+
+
+def read_problems(table: Table, number: int, cells: dict[str, str]) -> list[Problem]:
+    """What the reader found wrong in this row, as problems in the user's language."""
+    return [
+        Problem(number, fault.column, cells.get(fault.column, ""), fault.translated(_))
+        for fault in table.faults.get(number, [])
+    ]
+
+
+def _readable(table: Table, number: int) -> list[bool]:
+    return [not fault.structural for fault in table.faults.get(number, [])]
 
 
 @lru_cache(maxsize=100_000)
@@ -677,6 +774,9 @@ def apply(
         bulk.insert(Source, sources)
         bulk.insert(ChangeRecord, records)
         created = list(ids.values())
+        # The search index is written in the same transaction as the rows: an import
+        # interrupted at any moment leaves either nothing or rows that the search finds.
+        report.index_message = refresh_search_index(created)
     report.created = len(created)
     report.written = True
     report.created_ids = created
@@ -704,31 +804,3 @@ def run(
     if dry_run or (report.rejected and not keep_valid) or not report.valid:
         return report
     return apply(report, user=user, actor=actor, origin=origin)
-
-
-def rejects_bytes(report: ImportReport, fmt: str = "csv", separator: str = ",") -> bytes:
-    """The rejected rows with their cells as read and an `error` column, to fix and re-import."""
-    columns = [c for c in report.table.columns if c != "error"] + ["error"]
-    records = []
-    for _number, cells, problems in report.rejected:
-        error = " ; ".join(f"ligne {p.row}, colonne {p.column} : {p.message}" for p in problems)
-        record = {**{c: cells.get(c, "") for c in columns}, "error": error}
-        records.append({c: as_text_cell(v) for c, v in record.items()})
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("rejets")
-        sheet.append(columns)
-        for record in records:
-            sheet.append([record[c] for c in columns])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-    if fmt == "jsonl":
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=columns, delimiter=separator)
-    writer.writeheader()
-    writer.writerows(records)
-    return ("\ufeff" + text.getvalue()).encode("utf-8")

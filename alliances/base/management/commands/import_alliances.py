@@ -1,6 +1,6 @@
 """Import alliances from a CSV, XLSX or JSON Lines file (columns: docs/base-curation.md).
 
-manage.py import_alliances fichier.csv --dry-run
+manage.py import_alliances fichier.csv --dry-run [--rejects a-corriger.csv]
 manage.py import_alliances fichier.csv                    # all or nothing
 manage.py import_alliances fichier.csv --keep-valid --rejects rejets.csv
 """
@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from alliances.base.importing import importer
-from alliances.base.importing.readers import ReadError, read_table
-from alliances.base.reindex import refresh_search_index
+from alliances.base.importing.readers import ReadError, read_path
+from alliances.common.limits import import_limits
 
 
 class Command(BaseCommand):
@@ -28,7 +29,10 @@ class Command(BaseCommand):
             action="store_true",
             help="Importer les lignes valides et écarter les autres (avec --rejects).",
         )
-        parser.add_argument("--rejects", help="Fichier où écrire les lignes rejetées.")
+        parser.add_argument(
+            "--rejects",
+            help="Fichier où écrire les lignes rejetées (CSV, XLSX ou JSONL selon l'extension).",
+        )
         parser.add_argument("--sep", help="Séparateur CSV (détecté sinon).")
 
     def handle(self, *args: object, **options: Any) -> None:
@@ -37,23 +41,20 @@ class Command(BaseCommand):
             raise CommandError(f"{path} : fichier introuvable")
         if options["keep_valid"] and not options["rejects"]:
             raise CommandError("--keep-valid demande --rejects <fichier> pour les lignes rejetées")
+        limits = import_limits()
         try:
-            table = read_table(path.read_bytes(), path.name, options["sep"])
+            table = read_path(path, options["sep"], limits)
         except ReadError as error:
-            raise CommandError(f"{path} : {error}") from None
+            raise CommandError(f"{path} : {error.translated(gettext)}") from None
         report = importer.run(
             table,
             dry_run=options["dry_run"],
             keep_valid=options["keep_valid"],
             origin=f"import:{path.name}",
         )
-        for notice in report.notices:
-            self.stdout.write(notice)
-        for problem in report.problems:
-            self.stderr.write(
-                f"ligne {problem.row}, colonne {problem.column} : {problem.message}"
-                + (f" [« {problem.value[:80]} »]" if problem.value else "")
-            )
+        self._report_problems(report, limits.max_problems)
+        if report.rejected and options["rejects"]:
+            self._write_rejects(report, Path(options["rejects"]))
         total = len(table.rows)
         if options["dry_run"]:
             self.stdout.write(
@@ -63,11 +64,6 @@ class Command(BaseCommand):
             if report.rejected:
                 raise CommandError(f"{len(report.problems)} problème(s) à corriger")
             return
-        if report.rejected and options["rejects"]:
-            rejects = Path(options["rejects"])
-            fmt = {".xlsx": "xlsx", ".jsonl": "jsonl"}.get(rejects.suffix.lower(), "csv")
-            rejects.write_bytes(importer.rejects_bytes(report, fmt, table.separator or ","))
-            self.stdout.write(f"{len(report.rejected)} ligne(s) rejetée(s) écrites dans {rejects}")
         if report.rejected and not options["keep_valid"]:
             raise CommandError(
                 f"{len(report.problems)} problème(s) : rien n'a été importé "
@@ -79,4 +75,26 @@ class Command(BaseCommand):
             f"{len(report.rejected)} ligne(s) rejetée(s)"
         )
         if report.written:
-            self.stdout.write(refresh_search_index(getattr(report, "created_ids", [])))
+            self.stdout.write(report.index_message)
+
+    def _report_problems(self, report: importer.ImportReport, limit: int) -> None:
+        for notice in report.notices:
+            self.stdout.write(notice)
+        for warning in report.warnings[:limit]:
+            self.stdout.write(f"ligne {warning.row}, colonne {warning.column} : {warning.message}")
+        shown, more = report.first_problems(limit)
+        for problem in shown:
+            self.stderr.write(
+                f"ligne {problem.row}, colonne {problem.column or '-'} : {problem.message}"
+                + (f" [« {problem.value[:80]} »]" if problem.value else "")
+            )
+        if more:
+            self.stderr.write(
+                f"… et {more} autre(s) problème(s) (toutes les lignes en erreur : --rejects)"
+            )
+
+    def _write_rejects(self, report: importer.ImportReport, rejects: Path) -> None:
+        fmt = {".xlsx": "xlsx", ".jsonl": "jsonl"}.get(rejects.suffix.lower(), "csv")
+        separator = report.table.separator or ","
+        rejects.write_bytes(importer.rejects_bytes(report, fmt, separator))
+        self.stdout.write(f"{len(report.rejected)} ligne(s) rejetée(s) écrites dans {rejects}")

@@ -2,29 +2,41 @@
 
     manage.py backup [--output DIR]
 
-The archive (`alliances-backup-<date>.tar.gz`) holds `data.json` (every row, in Django's
-serialisation format, so it restores on SQLite or PostgreSQL alike), `media/` (uploaded
-files) and `manifest.json` (row counts per model, to check a restore). The rows are read in
-one transaction (REPEATABLE READ on PostgreSQL), so the copy is consistent while the site runs.
+The archive (`alliances-backup-<date>.tar.gz`, readable by its owner only: it holds password
+and key hashes, invitation tokens and e-mail addresses) holds `data.json` (every row,
+including the audit log of the back office, in Django's serialisation format with natural
+keys for content types and permissions, so it restores on SQLite or PostgreSQL alike and
+into a database whose content types were numbered differently), `media/` (uploaded files)
+and `manifest.json` (row counts per model and the applied migrations, to check a restore
+before it touches anything). The rows are read in one snapshot (a read transaction on
+SQLite's WAL, REPEATABLE READ on PostgreSQL), so the copy is consistent while the site runs.
 """
 
-import io
 import json
+import os
 import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connection, transaction
+from django.db.migrations.recorder import MigrationRecorder
 
 from alliances import __version__
 
-# Rebuilt by migrations or by Django itself; restoring them would clash.
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry"}
+# Rebuilt by migrations (content types, permissions) or short-lived (sessions): restoring
+# them would clash; the rows that point to them are written with natural keys instead.
+EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+FORMAT = 2  # 2: audit log included, natural keys, migrations in the manifest
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -34,6 +46,31 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         if isinstance(o, datetime | time):
             return o.isoformat()
         return super().default(o)
+
+
+class BackupSerializer(JSONSerializer):
+    """Rows that point to what migrations rebuild (content types, permissions) name it by
+    its natural key, numbered afresh in every database; every other reference keeps its
+    primary key, as the rows it points to are in the backup too."""
+
+    def handle_fk_field(self, obj: object, field: object) -> None:
+        with self._natural_for(field):
+            super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj: object, field: object) -> None:
+        with self._natural_for(field):
+            super().handle_m2m_field(obj, field)
+
+    @contextmanager
+    def _natural_for(self, field: object) -> Iterator[None]:
+        saved = self.use_natural_foreign_keys
+        self.use_natural_foreign_keys = (
+            field.remote_field.model._meta.label_lower in EXCLUDED  # type: ignore[attr-defined]
+        )
+        try:
+            yield
+        finally:
+            self.use_natural_foreign_keys = saved
 
 
 def backed_up_models() -> list:
@@ -46,6 +83,89 @@ def backed_up_models() -> list:
     return models
 
 
+def applied_migrations() -> list[str]:
+    """The migrations applied to this database, as "app.name", sorted."""
+    recorder = MigrationRecorder(connection)
+    return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Every read inside sees the database as of one moment, without blocking writers.
+
+    SQLite's write transactions take the write lock up front (settings: IMMEDIATE), which
+    would hold every curator back for the whole backup: a plain deferred read transaction is
+    opened instead (WAL keeps its snapshot while others write). Only the outermost
+    transaction can choose (a caller already in one, such as a test, keeps its own)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _objects(models: list, counts: dict[str, int]) -> Iterator:
+    for model in models:
+        counts[model._meta.label_lower] = 0
+        for row in model._base_manager.order_by("pk").iterator(chunk_size=2000):
+            counts[model._meta.label_lower] += 1
+            yield row
+
+
+def private_file(path: Path) -> int:
+    """A new file only its owner can read (created so, never widened then narrowed)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+
+
+def write_archive(output: Path) -> tuple[Path, dict]:
+    output.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    archive = output / f"alliances-backup-{stamp}.tar.gz"
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(dir=output) as workdir:
+        data_path = Path(workdir) / "data.json"
+        with snapshot():
+            migrations = applied_migrations()
+            with os.fdopen(private_file(data_path), "w", encoding="utf-8") as stream:
+                BackupSerializer().serialize(
+                    _objects(backed_up_models(), counts), stream=stream, cls=ExactJSONEncoder
+                )
+        manifest = {
+            "format": FORMAT,
+            "created_at": stamp,
+            "platform_version": __version__,
+            "database": connection.vendor,
+            "migrations": migrations,
+            "counts": counts,
+        }
+        manifest_path = Path(workdir) / "manifest.json"
+        with os.fdopen(private_file(manifest_path), "w", encoding="utf-8") as stream:
+            json.dump(manifest, stream, indent=2)
+        with (
+            os.fdopen(private_file(archive), "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w:gz") as tar,
+        ):
+            tar.add(data_path, arcname="data.json")
+            tar.add(manifest_path, arcname="manifest.json")
+            media = Path(settings.MEDIA_ROOT)
+            if media.exists():
+                tar.add(media, arcname="media")
+    return archive, manifest
+
+
 class Command(BaseCommand):
     help = "Write a consistent backup archive of the database and uploaded files."
 
@@ -53,41 +173,5 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(Path(settings.DATA_DIR) / "backups"))
 
     def handle(self, *args: object, **options: object) -> None:
-        output = Path(options["output"])
-        output.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        archive = output / f"alliances-backup-{stamp}.tar.gz"
-        counts: dict[str, int] = {}
-        buffer = io.StringIO()
-        # Only the outermost transaction can choose its isolation level (a caller already in
-        # a transaction, such as a test, keeps its own snapshot).
-        outermost = not connection.in_atomic_block
-        with transaction.atomic():
-            if connection.vendor == "postgresql" and outermost:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            objects = []
-            for model in backed_up_models():
-                rows = list(model._base_manager.order_by("pk"))
-                counts[model._meta.label_lower] = len(rows)
-                objects.extend(rows)
-            serializers.serialize("json", objects, stream=buffer, cls=ExactJSONEncoder)
-        manifest = {
-            "created_at": stamp,
-            "platform_version": __version__,
-            "database": connection.vendor,
-            "counts": counts,
-        }
-        with tarfile.open(archive, "w:gz") as tar:
-            for name, text in (
-                ("data.json", buffer.getvalue()),
-                ("manifest.json", json.dumps(manifest, indent=2)),
-            ):
-                data = text.encode()
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                tar.addfile(info, io.BytesIO(data))
-            media = Path(settings.MEDIA_ROOT)
-            if media.exists():
-                tar.add(media, arcname="media")
-        self.stdout.write(f"{archive} ({sum(counts.values())} lignes)")
+        archive, manifest = write_archive(Path(str(options["output"])))
+        self.stdout.write(f"{archive} ({sum(manifest['counts'].values())} lignes)")

@@ -21,9 +21,12 @@ class Command(BaseCommand):
         report = import_file(path, dry_run=bool(options["dry_run"]))
         for issue in report.issues:
             self.stderr.write(str(issue))
+        if report.more_issues:
+            self.stderr.write(f"… et {report.more_issues} autre(s) erreur(s)")
         if report.issues:
+            total = len(report.issues) + report.more_issues
             raise CommandError(
-                f"{len(report.issues)} erreur(s) : rien n'a été importé ({report.rows} lignes lues)"
+                f"{total} erreur(s) : rien n'a été importé ({report.rows} lignes lues)"
             )
         mode = "essai à blanc, rien n'est écrit" if options["dry_run"] else "importé"
         self.stdout.write(

@@ -1,0 +1,219 @@
+"""Kill an import with SIGKILL at a random moment, again and again: after each kill the
+database must be exactly as before, or hold the whole file with every new row found by the
+search.
+
+Creates a scratch database (an SQLite file, or a PostgreSQL database beside the one given),
+migrates it, then for each round writes a CSV of published alliances (a word of its own in
+every title), starts `manage.py import_alliances` on it, kills it (SIGKILL) after a random
+delay between 0 and the time a whole import takes (measured first), and looks at the
+database. Prints one JSON line with the outcome of each round.
+
+    .venv/bin/python scripts/import_kill.py --rounds 10 --rows 1500
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/alliances .venv/bin/python \
+        scripts/import_kill.py --rounds 10
+
+Used by tests/base/test_import_kill.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from concurrent_writers import ROOT, _postgres, _scratch_url  # noqa: E402
+
+
+def write_file(path: Path, word: str, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["title", "kind", "summary", "partners", "status"])
+        for n in range(rows):
+            writer.writerow(
+                [
+                    f"{word} alliance {n}",
+                    "alliance",
+                    f"Une alliance du lot {word}, numéro {n}.",
+                    f"Association {word} {n % 50} (association:leader)",
+                    "publiée",
+                ]
+            )
+
+
+def state(word: str) -> dict:
+    """What the database holds: totals, the rows of this round, what the search finds."""
+    from django.db import connection
+
+    from alliances.base.models import Alliance, ChangeRecord, Organisation, Partner
+    from alliances.base.search.dialects import dialect_for
+    from alliances.base.search.executor import run_search
+    from alliances.base.search.query import parse_query
+
+    mine = Alliance.objects.filter(title__startswith=f"{word} alliance ")
+    ids = set(mine.values_list("pk", flat=True))
+    query, _notices = parse_query({"q": word})
+    found = run_search(query, with_facets=False, limit=1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT alliance_id FROM {dialect_for(connection.alias).key_table}")
+        indexed = {row[0] for row in cursor.fetchall()}
+    return {
+        "alliances": Alliance.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "partners": Partner.objects.count(),
+        "history": ChangeRecord.objects.count(),
+        "round_rows": len(ids),
+        "round_indexed": len(ids & indexed),
+        "round_found": found.count,
+    }
+
+
+def _django(database_url: str, data_dir: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["ALLIANCES_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SECRET_KEY", "import-kill-scratch")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliances.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _run(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def _state(env: dict, word: str) -> dict:
+    done = _run(env, __file__, "--state", word)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _import(env: dict, path: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "import_alliances", str(path)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _kill_at(process: subprocess.Popen, delay: float) -> tuple[bool, float]:
+    """SIGKILL the process `delay` seconds after now, unless it ends first; whether it ended
+    first, and when."""
+    started = time.monotonic()
+    while (elapsed := time.monotonic() - started) < delay:
+        if process.poll() is not None:
+            return True, elapsed
+        time.sleep(0.02)
+    if process.poll() is not None:
+        return True, elapsed
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return False, elapsed
+
+
+def judge(before: dict, after: dict, rows: int) -> str:
+    """ "untouched", "complete", or what is wrong."""
+    totals = ("alliances", "organisations", "partners", "history")
+    if after["round_rows"] == 0 and all(after[k] == before[k] for k in totals):
+        return "untouched"
+    if after["round_rows"] == rows:
+        if after["round_indexed"] == rows and after["round_found"] == rows:
+            return "complete"
+        return "complete, but the search misses rows"
+    return "partial"
+
+
+def rounds(workdir: str, url: str, count: int, rows: int, seed: int) -> list[dict]:
+    env = {**os.environ, "DATABASE_URL": url, "ALLIANCES_DATA_DIR": workdir}
+    env.setdefault("DJANGO_SECRET_KEY", "import-kill-scratch")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for command in ("migrate", "populate_referentials"):  # profiles for the partners
+        done = _run(env, str(ROOT / "manage.py"), command, "-v0")
+        if done.returncode:
+            raise RuntimeError(done.stderr[-2000:])
+    rng = random.Random(seed)
+    # Whole imports first: how long one takes bounds the moments of the kills (the first
+    # warms the caches and is slower, the second is measured).
+    for word in ("echauffement", "etalonnage"):
+        calibration = Path(workdir) / f"{word}.csv"
+        write_file(calibration, word, rows)
+        started = time.monotonic()
+        _import(env, calibration).wait()
+        duration = time.monotonic() - started
+    outcomes = []
+    before = _state(env, "etalonnage")
+    if before["round_rows"] != rows or before["round_found"] != rows:
+        raise RuntimeError(f"the uninterrupted import did not import the whole file: {before}")
+    for number in range(count):
+        word = f"lot{number}x{seed}"
+        path = Path(workdir) / f"{word}.csv"
+        write_file(path, word, rows)
+        # From when the process has started to well past the time a whole import took (a
+        # loaded machine slows some rounds down), so that some rounds end before the kill.
+        delay = rng.uniform(duration * 0.3, duration * 1.3)
+        process = _import(env, path)
+        finished_first, elapsed = _kill_at(process, delay)
+        if finished_first and process.returncode:
+            raise RuntimeError(f"round {number}: the import failed on its own")
+        if finished_first:
+            duration = elapsed  # the machine's pace now
+        after = _state(env, word)  # the totals after this round are the next one's "before"
+        outcomes.append(
+            {
+                "round": number,
+                "killed_after": round(elapsed, 2),
+                "finished_before_kill": finished_first,
+                "outcome": judge(before, after, rows),
+                **{k: after[k] for k in ("round_rows", "round_indexed", "round_found")},
+            }
+        )
+        before = after
+    return [{"import_seconds": round(duration, 2)}, *outcomes]
+
+
+def run(count: int, rows: int, database_url: str, seed: int) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="alliances-kill-") as workdir:
+        url = _scratch_url(database_url, workdir).replace("_writers", "_kill")
+        name = url.rsplit("/", 1)[-1]
+        postgres = url.startswith("postgres")
+        if postgres:
+            _postgres(url, f'DROP DATABASE IF EXISTS "{name}"')
+            _postgres(url, f'CREATE DATABASE "{name}"')
+        try:
+            return rounds(workdir, url, count, rows, seed)
+        finally:
+            if postgres:
+                _postgres(url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rows", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "sqlite://"))
+    parser.add_argument("--state")
+    options = parser.parse_args()
+    if options.state:
+        _django(os.environ["DATABASE_URL"], os.environ["ALLIANCES_DATA_DIR"])
+        print(json.dumps(state(options.state)))
+        return
+    print(json.dumps(run(options.rounds, options.rows, options.database_url, options.seed)))
+
+
+if __name__ == "__main__":
+    main()

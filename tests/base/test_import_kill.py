@@ -1,0 +1,55 @@
+"""An import killed (SIGKILL) at a random moment, ten times (issue 19): each time the
+database is exactly as before, or holds the whole file with every new row found by the
+search. Real processes on a scratch database (an SQLite file; on PostgreSQL a database
+beside the test one), through scripts/import_kill.py."""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUNDS = 10
+ROWS = 600
+
+
+def _database_url() -> str:
+    if connection.vendor != "postgresql":
+        return "sqlite://"
+    settings = connection.settings_dict
+    user = settings["USER"] or "postgres"
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{user}@{host}:{port}/{settings['NAME']}"
+
+
+@pytest.mark.django_db
+def test_an_import_killed_at_any_moment_leaves_nothing_or_everything_found():
+    seed = random.randrange(1_000_000)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "import_kill.py"),
+            "--rounds",
+            str(ROUNDS),
+            "--rows",
+            str(ROWS),
+            "--seed",
+            str(seed),
+            "--database-url",
+            _database_url(),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1800,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    calibration, *rounds = json.loads(run.stdout.strip().splitlines()[-1])
+    assert len(rounds) == ROUNDS
+    wrong = [r for r in rounds if r["outcome"] not in ("untouched", "complete")]
+    assert wrong == [], (seed, calibration, wrong)
