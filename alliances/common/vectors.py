@@ -117,6 +117,12 @@ def remove(owner: str, ids: Iterable[int] | None, using: str | None = None) -> N
         state.save(update_fields=["generation", "token", "data"])
 
 
+def digests_of_all(owner: str, using: str | None = None) -> list[int]:
+    """The ids of every document of a collection that has a vector."""
+    rows = SearchVector.objects.using(_alias(using)).filter(owner=owner)
+    return list(rows.values_list("object_id", flat=True))
+
+
 def count(owner: str, using: str | None = None) -> int:
     return SearchVector.objects.using(_alias(using)).filter(owner=owner).count()
 

@@ -47,6 +47,9 @@ class Document:
     partners: str
     title_key: str
     tags: str
+    labels: str = ""  # analysed labels of its terms, French and English (texts.Extra)
+    places: str = ""  # analysed names of its territory and of those holding it
+    results: str = ""  # analysed results and source titles
 
 
 @dataclass(frozen=True)

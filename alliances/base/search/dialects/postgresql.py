@@ -1,7 +1,8 @@
 """PostgreSQL: a tsvector side table for the text, SQL conditions for the filters.
 
-The index is `base_alliance_search` (alliance id, tsvector with weights A / B / C / D for
-title, summary, description and partner names, GIN index, and the folded title), built with
+The index is `base_alliance_search` (alliance id, tsvector with weights A for the title, B for
+the summary and the labels of its terms, C for the description and the names of its places,
+D for partner names, results and source titles; GIN index; and the folded title), built with
 the text search configuration `alliances_fr` (unaccent, then the simple dictionary: the stems
 come from the Python analyser, so both databases match the same tokens), ranked with ts_rank.
 
@@ -142,7 +143,17 @@ class PostgresqlDialect(Dialect):
             f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
             f"setweight(to_tsvector('{CONFIG}', %s), 'C') || "
             f"setweight(to_tsvector('{CONFIG}', %s), 'D'), %s)",
-            [(d.id, d.title, d.summary, d.description, d.partners, d.title_key) for d in documents],
+            [
+                (
+                    d.id,
+                    d.title,
+                    f"{d.summary} {d.labels}",
+                    f"{d.description} {d.places}",
+                    f"{d.partners} {d.results}",
+                    d.title_key,
+                )
+                for d in documents
+            ],
         )
 
     def delete_documents(self, cursor: Any, ids: Sequence[int] | None) -> None:

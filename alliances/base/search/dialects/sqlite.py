@@ -1,8 +1,9 @@
 """SQLite: FTS5 for the text and the filter tags, a TEMP table for the id sets.
 
 The index is an FTS5 virtual table `base_alliance_fts` (columns title, summary, description,
-partners, and `tags`, the alliance's filter values as tokens; rowid = alliance id), ranked with
-bm25 weighted 10 / 4 / 2 / 1 / 0, and `base_alliance_sortkey` (alliance id, folded title).
+partners, labels, places, results, and `tags`, the alliance's filter values as tokens;
+rowid = alliance id), ranked with bm25 weighted 10 / 4 / 2 / 1 / 1.5 / 1.5 / 1 / 0, and
+`base_alliance_sortkey` (alliance id, folded title).
 Text and every tagged filter are one FTS5 MATCH, so FTS5 itself intersects them; statuses and
 years are checked on the alliance rows found.
 
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
 TEMP_IDS = "alliances_search_sets"  # the id sets (and scores) of the current search
-WEIGHTS = (10.0, 4.0, 2.0, 1.0, 0.0)  # title, summary, description, partners; tags do not rank
-TEXT_COLUMNS = "{title summary description partners}"
+# title, summary, description, partners, labels, places, results; tags do not rank
+WEIGHTS = (10.0, 4.0, 2.0, 1.0, 1.5, 1.5, 1.0, 0.0)
+TEXT_COLUMNS = "{title summary description partners labels places results}"
 CHUNK = 500  # ids per statement (SQLite's variable limit)
 
 
@@ -164,9 +166,22 @@ class SqliteDialect(Dialect):
     # -- the index -----------------------------------------------------------------------
     def write_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
         cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, description, partners, tags) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [(d.id, d.title, d.summary, d.description, d.partners, d.tags) for d in documents],
+            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, description, partners, labels, "
+            "places, results, tags) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    d.id,
+                    d.title,
+                    d.summary,
+                    d.description,
+                    d.partners,
+                    d.labels,
+                    d.places,
+                    d.results,
+                    d.tags,
+                )
+                for d in documents
+            ],
         )
         cursor.executemany(
             f"INSERT INTO {KEY_TABLE} (alliance_id, title_key) VALUES (%s, %s)",
