@@ -197,7 +197,9 @@ SAME_ON_BOTH = [
     ({"q": "solidaire"}, {"pole", "script", "numerique_desc"}),
     ({"q": "SOLIDARITÉ"}, {"emploi", "pole", "mobilite", "numerique_titre"}),
     ({"q": "ateliers"}, {"numerique_titre", "numerique_desc"}),
-    ({"q": "l'éducation"}, {"national"}),
+    # The labels of an alliance's domains are indexed (issue 16): "Éducation" is the domain of
+    # the two Rennes workshops.
+    ({"q": "l'éducation"}, {"national", "numerique_titre", "numerique_desc"}),
     ({"q": "sante", "territory": "region:53"}, {"sante"}),
     ({"q": "entreprise", "domain": "emploi_insertion"}, {"emploi"}),
     ({"q": '"jardin" OR santé*'}, set()),

@@ -23,6 +23,8 @@ from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
+from alliances.territories.models import Territory
+
 from ..models import Alliance
 from . import facets, index
 from .compiler import CURATOR_STATUSES, PUBLIC_STATUSES, CompiledQuery, compile_query
@@ -31,9 +33,15 @@ from .facets import FacetValue
 from .filters import FILTERS, Notice, filter_label
 from .hits import Hit, load_hits
 from .query import SearchQuery
+from .tiers import PlaceChoice, label_covering, nearby_hits, place_chips, place_choices
+from .understanding import Reading, without_place
 
 COVERING_LIMIT = 20
 EXPORT_CAP = 100_000
+# The weight of the meaning's ranks in the fusion: lower while the text's words all match,
+# equal to the words' when they do not (relaxed) (docs/adr/0131).
+SEMANTIC_WEIGHT = 0.6
+SEMANTIC_WEIGHT_RELAXED = 1.0
 ALL_FACETS_SECONDS = 24 * 3600  # the key changes with the data; this only bounds memory
 
 __all__ = [
@@ -80,10 +88,33 @@ class SearchResult:
     covering: list[Hit] = field(default_factory=list)
     covering_count: int = 0
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    reading: Reading = field(default_factory=Reading)
+    # Few results in a place: alliances of the nearest départements, closest first.
+    nearby: list[Hit] = field(default_factory=list)
+
+    @property
+    def relaxed(self) -> bool:
+        """No alliance contains every word: the results are the closest ones."""
+        return self.reading.relaxed
+
+    @property
+    def corrections(self) -> list[dict[str, str]]:
+        """Each corrected word, and the query that searches the words as typed."""
+        exact = self.query.as_typed().to_querystring()
+        return [
+            {"typed": c.typed, "corrected": c.corrected, "as_typed": exact}
+            for c in self.reading.corrections
+        ]
+
+    @property
+    def place_choices(self) -> list[PlaceChoice]:
+        """For a place name several territories share: each of them, as its own search."""
+        return place_choices(self.query, self.reading)
 
     def chips(self) -> list[Chip]:
-        """The active filters, each value with its label and a link that removes it."""
-        chips = []
+        """The active filters, each value with its label and a link that removes it; the
+        places read in the text first ("Lieu : Gers (32)")."""
+        chips = [Chip(label, value, remove) for label, value, remove in place_chips(self)]
         for search_filter in FILTERS:
             if search_filter.name == "years":
                 continue
@@ -154,29 +185,36 @@ def run_search(
     page_size = query.page_size if limit is None else limit
     page = max(1, query.page) if limit is None else 1
     sort = _sort(query, compiled)
-    plan = RunPlan(sort, (page - 1) * page_size, page_size)
+    plan = _plan(compiled, sort, (page - 1) * page_size, page_size)
     output, counts = _run(compiled, plan, with_facets, disjunctive)
     last_page = max(1, -(-output.total // page_size))
     if page > last_page:  # a page past the end gives the last page
         page = last_page
         output.page = compiled.dialect.run(
-            compiled, RunPlan(sort, (page - 1) * page_size, page_size)
+            compiled, _plan(compiled, sort, (page - 1) * page_size, page_size)
         ).page
     result = SearchResult(
         query=query,
         count=output.total,
         page=page,
         last_page=last_page,
-        alliances=load_hits(output.page, query.terms, alias),
+        alliances=load_hits(output.page, compiled.terms, alias),
         facets=facets.labelled(counts, query, alias) if with_facets else {},
         notices=list(compiled.context.notices),
         labels=compiled.context.labels,
+        reading=compiled.reading,
     )
     if output.total == 0 and compiled.conditions:
         result.suggestions = _suggestions(compiled)
     if compiled.context.covering_ids:
         _covering(result, compiled)
+    result.nearby = nearby_hits(result, compiled)
     return result
+
+
+def _plan(compiled: CompiledQuery, sort: str, offset: int, limit: int | None) -> RunPlan:
+    weight = SEMANTIC_WEIGHT_RELAXED if compiled.reading.relaxed else SEMANTIC_WEIGHT
+    return RunPlan(sort, offset, limit, semantic=tuple(compiled.semantic), semantic_weight=weight)
 
 
 def search_ids(
@@ -191,7 +229,7 @@ def search_ids(
     alias = using or router.db_for_read(Alliance)
     statuses = CURATOR_STATUSES if include_drafts else PUBLIC_STATUSES
     compiled = compile_query(query, statuses, alias)
-    return compiled.dialect.run(compiled, RunPlan(_sort(query, compiled), 0, cap)).page
+    return compiled.dialect.run(compiled, _plan(compiled, _sort(query, compiled), 0, cap)).page
 
 
 def search_count(query: SearchQuery, *, using: str | None = None) -> int:
@@ -230,7 +268,7 @@ def _suggestions(compiled: CompiledQuery) -> list[Suggestion]:
             param=name,
             label=filter_label(name),
             count=int(n),
-            querystring=compiled.query.without(name).to_querystring(),
+            querystring=_without(compiled, name).to_querystring(),
         )
         for name, n in zip(names, row, strict=True)
         if n
@@ -239,23 +277,38 @@ def _suggestions(compiled: CompiledQuery) -> list[Suggestion]:
     return out
 
 
+def _without(compiled: CompiledQuery, name: str) -> SearchQuery:
+    """The query without a condition; "place" is the words that named the places."""
+    if name != "place":
+        return compiled.query.without(name)
+    query = compiled.query
+    for match in sorted(compiled.reading.places, key=lambda m: -m.start):
+        query = without_place(query, match)
+    return query
+
+
 def _covering(result: SearchResult, compiled: CompiledQuery) -> None:
-    """Alliances of the EPCI, département, région and country covering the commune(s)."""
+    """Alliances of the territories covering the places (EPCI, département, région, the
+    whole country), apart from those located in them."""
     ids = sorted(set(compiled.context.covering_ids))
     marks = ", ".join(["%s"] * len(ids))
     sql, params = compiled.ids_sql(
-        exclude={"territory"}, extra=(f"a.territory_id IN ({marks})", ids)
+        exclude={"territory", "place"}, extra=(f"a.territory_id IN ({marks})", ids)
     )
+    # The closest scale first (intercommunalité, département, région, nation), then newest.
     rows = fetch(
         compiled.using,
-        f"SELECT a.id FROM {Alliance._meta.db_table} a WHERE a.id IN ({sql}) ORDER BY "
+        f"SELECT a.id FROM {Alliance._meta.db_table} a JOIN {Territory._meta.db_table} tr "
+        f"ON tr.id = a.territory_id WHERE a.id IN ({sql}) ORDER BY CASE tr.level "
+        "WHEN 'epci' THEN 0 WHEN 'departement' THEN 1 WHEN 'region' THEN 2 ELSE 3 END, "
         "CASE WHEN a.start_year IS NULL THEN 1 ELSE 0 END, a.start_year DESC, a.id",
         params,
     )
     result.covering_count = len(rows)
     result.covering = load_hits(
-        [int(r[0]) for r in rows[:COVERING_LIMIT]], compiled.query.terms, compiled.using
+        [int(r[0]) for r in rows[:COVERING_LIMIT]], compiled.terms, compiled.using
     )
+    label_covering(result.covering)
 
 
 def notice_message(notice: Notice) -> str:
@@ -275,3 +328,27 @@ def notice_message(notice: Notice) -> str:
     }
     template = messages.get(notice.code, _("Paramètre « %(param)s » ignoré."))
     return template % {"param": notice.param, "value": notice.value, "n": notice.value}
+
+
+def reading_notices(result: SearchResult) -> list[str]:
+    """What the page says of how it read the text: corrections and relaxation."""
+    notices = []
+    reading = result.reading
+    if reading.unsearchable == "no_word":
+        notices.append(
+            _("« %(text)s » ne contient ni lettre ni chiffre à chercher : voici tous les exemples.")
+            % {"text": reading.typed[:80]}
+        )
+    elif reading.unsearchable == "common_words":
+        notices.append(
+            _("« %(text)s » ne contient que des mots trop courants pour être cherchés.")
+            % {"text": reading.typed[:80]}
+        )
+    for correction in result.reading.corrections:
+        notices.append(
+            _("Résultats pour « %(corrected)s » (vous avez tapé « %(typed)s »).")
+            % {"corrected": correction.corrected, "typed": correction.typed}
+        )
+    if result.reading.relaxed:
+        notices.append(_("Aucun exemple ne contient tous les mots ; voici les plus proches."))
+    return notices

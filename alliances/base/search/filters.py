@@ -88,6 +88,7 @@ class Condition:
     probe: str = ""
     probe_params: list | None = None
     tags: list[str] | None = None
+    text: str = ""  # the text's condition: the dialect's expression (FTS5 MATCH, tsquery)
 
     def form(self, probe: bool) -> tuple[str, list]:
         if probe and self.probe:
@@ -104,6 +105,8 @@ class Context:
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (param, value) -> label
     commune_ids: list[int] = field(default_factory=list)
     covering_ids: list[int] = field(default_factory=list)
+    # The places filtered on (territory values, "commune:59350"): where "nearby" starts.
+    located: list[str] = field(default_factory=list)
 
     def unknown(self, param: str, value: str) -> None:
         self.notices.append(
@@ -581,8 +584,12 @@ class TerritoryFilter(SearchFilter):
         return next(iter(places.filter(level=level, code=code).order_by()[:1]), None)
 
     def _place_sql(self, place: Territory, ctx: Context) -> tuple[str, list, str, list]:
-        """(driver, params, probe, probe params) of one place, containment included."""
+        """(driver, params, probe, probe params) of one place, containment included; the
+        places covering it are noted in the context (its "covering" alliances)."""
         t = tables()
+        ctx.covering_ids += [
+            i for i in (place.epci_id, place.departement_id, place.region_id) if i and i != place.pk
+        ]
         if place.level == "pays":
             return "a.territory_id IS NOT NULL", [], "a.territory_id IS NOT NULL", []
         if place.level in ("region", "departement", "epci"):
@@ -594,17 +601,22 @@ class TerritoryFilter(SearchFilter):
                 [place.pk],
             )
         ctx.commune_ids.append(place.pk)
-        ctx.covering_ids += [i for i in (place.epci_id, place.departement_id, place.region_id) if i]
         return "a.territory_id = %s", [place.pk], "a.territory_id = %s", [place.pk]
 
     def compile(self, query: Any, ctx: Context) -> Condition | None:
+        return self.compile_values(getattr(query, self.name), ctx, self.name)
+
+    def compile_values(self, values: Iterable[str], ctx: Context, param: str) -> Condition | None:
+        """The condition of these territory values (any of them), for the URL's territory
+        filter and for the places read in the text."""
         drivers, probes, params, probe_params, tags = [], [], [], [], []
-        for value in getattr(query, self.name):
+        for value in values:
             place = self.find(value, ctx.using)
             if place is None:
-                ctx.unknown(self.name, value)
+                ctx.unknown(param, value)
                 continue
-            ctx.labels[(self.name, value)] = place.name
+            ctx.labels[(param, value)] = place.name
+            ctx.located.append(f"{place.level}:{place.code}")
             tags.append(
                 tag("f", "") if place.level == "pays" else tag(self.prefixes[place.level], place.pk)
             )
@@ -613,9 +625,9 @@ class TerritoryFilter(SearchFilter):
             params += p
             probes.append(probe)
             probe_params += pp
-        if ctx.commune_ids:
+        if drivers and any(level != "pays:FR" for level in ctx.located):
             country = Territory.objects.using(ctx.using).filter(level="pays").first()
-            if country:
+            if country and country.pk not in ctx.covering_ids:
                 ctx.covering_ids.append(country.pk)
         if not drivers:
             return None

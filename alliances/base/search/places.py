@@ -114,6 +114,7 @@ class Gazetteer:
     numbers: dict[str, Place]  # département numbers
     postcodes: dict[str, list[Place]]
     departements: dict[str, Place]  # by code
+    by_value: dict[str, Place]  # by territory filter value ("commune:59350")
     stamp: tuple
     checked: float = 0.0
 
@@ -277,6 +278,7 @@ def build(alias: str) -> Gazetteer:
         numbers=numbers,
         postcodes=_postcodes(alias, places, rows),
         departements={code: p for (lv, code), p in by_code.items() if lv == Level.DEPARTEMENT},
+        by_value={p.values[0]: p for p in places.values()},
         stamp=_stamp(alias),
         checked=time.monotonic(),
     )

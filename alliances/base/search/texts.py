@@ -116,12 +116,12 @@ def extras(rows: Sequence[tuple], using: str) -> dict[int, Extra]:
     labels = _labels({t for s in terms.values() for t in s}, using)
     for pk, term_ids in terms.items():
         out[pk].labels += [labels[t] for t in sorted(term_ids) if t in labels]
-    for pk, label in Result.objects.using(using).filter(alliance_id__in=ids).values_list(
-        "alliance_id", "label"
+    for pk, label in (
+        Result.objects.using(using).filter(alliance_id__in=ids).values_list("alliance_id", "label")
     ):
         out[pk].results.append(label)
-    for pk, title in Source.objects.using(using).filter(alliance_id__in=ids).values_list(
-        "alliance_id", "title"
+    for pk, title in (
+        Source.objects.using(using).filter(alliance_id__in=ids).values_list("alliance_id", "title")
     ):
         if title:
             out[pk].results.append(title)

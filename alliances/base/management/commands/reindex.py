@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from alliances.base.models import Alliance
 from alliances.base.search import index, semantic
-from alliances.common import embeddings
+from alliances.common import embeddings, reindexing
 
 
 class Command(BaseCommand):
@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 self._vectors(alias, quiet)
             elif verbosity > 1:
                 self.stdout.write("index de recherche : à jour")
+            self._collections(quiet, only_stale=True)
             return
         total = Alliance.objects.count()
         out = self.stderr._out
@@ -59,6 +60,23 @@ class Command(BaseCommand):
                 f"index de recherche : {count} alliance(s) indexée(s) ; recherche par le sens "
                 f"{state}"
             )
+        self._collections(quiet, only_stale=False)
+
+    def _collections(self, quiet: bool, only_stale: bool) -> None:
+        """The other parts' searchable collections (the library's resources)."""
+        for collection in reindexing.collections():
+            if only_stale and not collection.stale():
+                continue
+            with tqdm(
+                total=collection.total() if embeddings.enabled() else 0,
+                unit=" textes",
+                desc=collection.name,
+                disable=quiet or not embeddings.enabled(),
+                file=self.stderr._out,
+            ) as bar:
+                made = collection.rebuild(progress=bar.update)
+            if not quiet:
+                self.stdout.write(f"{collection.name} : {made} texte(s) vectorisé(s)")
 
     def _vectors(self, alias: str, quiet: bool) -> None:
         total = Alliance.objects.using(alias).count()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connections
 from pyroaring import BitMap
 
-from ..analysis import Term, fts5_expression
+from ..analysis import Item, Term, fts5_expression
 from ..filters import Condition
 from ..schema import tables
 from . import FACET_TABLE, Dialect, Document, RunOutput, RunPlan
@@ -42,9 +42,9 @@ def bm25() -> str:
     return f"bm25({FTS_TABLE}, {', '.join(str(w) for w in WEIGHTS)})"
 
 
-def text_expression(terms: Sequence[Term]) -> str:
-    """FTS5: the text terms, in the four text columns only."""
-    return f"{TEXT_COLUMNS} : ({fts5_expression(terms)})"
+def text_expression(terms: Sequence[Item], any_term: bool = False) -> str:
+    """FTS5: the text terms, in the text columns only."""
+    return f"{TEXT_COLUMNS} : ({fts5_expression(terms, any_term)})"
 
 
 def tags_expression(tags: Sequence[str]) -> str:
@@ -57,23 +57,25 @@ class SqliteDialect(Dialect):
     key_table = KEY_TABLE
 
     # -- searching -----------------------------------------------------------------------
-    def text_condition(self, terms: Sequence[Term]) -> Condition:
+    def text_condition(self, terms: Sequence[Item], any_term: bool = False) -> Condition:
+        expression = text_expression(terms, any_term)
         return Condition(
             f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            [text_expression(terms)],
+            [expression],
+            text=expression,
         )
 
     def match(self, compiled: CompiledQuery, exclude: set[str] | frozenset[str]) -> str:
         """The FTS5 MATCH expression of the text and of the tagged filters."""
         parts = []
         if "q" in compiled.conditions and "q" not in exclude:
-            parts.append(text_expression(compiled.terms))
+            parts.append(compiled.conditions["q"].text)
         for name, condition in compiled.conditions.items():
             if name != "q" and name not in exclude and condition.tags is not None:
                 parts.append(tags_expression(condition.tags))
         return " AND ".join(parts)
 
-    def ids_sql(
+    def lexical_ids_sql(
         self,
         compiled: CompiledQuery,
         exclude: set[str] | frozenset[str],
@@ -82,7 +84,7 @@ class SqliteDialect(Dialect):
     ) -> tuple[str, list]:
         match = self.match(compiled, exclude)
         if not match:
-            return super().ids_sql(compiled, exclude, extra, score)
+            return super().lexical_ids_sql(compiled, exclude, extra, score)
         in_match = [
             name
             for name, condition in compiled.conditions.items()
@@ -107,8 +109,10 @@ class SqliteDialect(Dialect):
             cursor.execute(f"DELETE FROM {temp}")
             sql, params = compiled.ids_sql(score=relevance)
             score = "score" if relevance else "NULL"
+            # OR IGNORE: a neighbour in meaning that also matches the text keeps its score.
             cursor.execute(
-                f"INSERT INTO {temp} (k, id, score) SELECT 0, id, {score} FROM ({sql})", params
+                f"INSERT OR IGNORE INTO {temp} (k, id, score) SELECT 0, id, {score} FROM ({sql})",
+                params,
             )
             cursor.execute(f"SELECT COUNT(*) FROM {temp} WHERE k = 0")
             output = RunOutput(total=int(cursor.fetchone()[0]), page=[])
@@ -130,9 +134,27 @@ class SqliteDialect(Dialect):
             cursor.execute(sql, params)
         return BitMap([row[0] for row in cursor.fetchall()])
 
+    def _fused_page(self, cursor: Any, plan: RunPlan, window: list) -> list[int]:
+        """Relevance with meaning: the text's rank (bm25) and the neighbour's rank, fused."""
+        temp = f"temp.{TEMP_IDS}"
+        values = ", ".join(["(%s, %s)"] * len(plan.semantic))
+        ranks = [x for rank, pk in enumerate(plan.semantic, start=1) for x in (pk, rank)]
+        order, order_params = self.fused_order(plan, "lex.r", "sem.r")
+        cursor.execute(
+            f"WITH sem(id, r) AS (VALUES {values}), lex AS (SELECT id, ROW_NUMBER() OVER "
+            f"(ORDER BY score, id) AS r FROM {temp} WHERE k = 0 AND score IS NOT NULL) "
+            f"SELECT t.id FROM {temp} t LEFT JOIN lex ON lex.id = t.id "
+            f"LEFT JOIN sem ON sem.id = t.id WHERE t.k = 0 ORDER BY {order}, t.id "
+            "LIMIT %s OFFSET %s",
+            [*ranks, *order_params, *window],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
     def _page(self, cursor: Any, plan: RunPlan) -> list[int]:
         temp = f"temp.{TEMP_IDS}"
         window = [-1 if plan.limit is None else plan.limit, plan.offset]
+        if plan.sort == "relevance" and plan.semantic:
+            return self._fused_page(cursor, plan, window)
         if plan.sort == "relevance":
             cursor.execute(
                 f"SELECT id FROM {temp} WHERE k = 0 ORDER BY score, id LIMIT %s OFFSET %s",
