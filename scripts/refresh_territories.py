@@ -9,20 +9,14 @@ users never need Node: the converted CSV files are shipped in the repository and
     python scripts/refresh_territories.py --version 6.0.0  # another version of the package
     python scripts/refresh_territories.py --from /path/to/unpacked/package
 
-The conversion keeps only the fields the platform needs, in small diffable CSV files:
-
-- regions.csv       code, name, zone, chef_lieu
-- departements.csv  code, name, region, zone, chef_lieu   (including the COM, zone "com")
-- epci.csv          code (= SIREN), name, type, population
-- communes.csv      code, type, name, departement, region, zone, siren, population,
-                    postcodes ("|"-separated), epci, current (the commune a delegated or
-                    associated commune or a municipal district belongs to)
+The conversion keeps only the fields the platform needs, in four small diffable CSV files
+(regions.csv, departements.csv, epci.csv, communes.csv) whose columns are declared once, in
+alliances/territories/schema.py, for this script and for the loader that reads them.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import subprocess
 import sys
@@ -36,31 +30,15 @@ PINNED_VERSION = "6.0.0"
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "alliances" / "data" / "territories"
 
+sys.path.insert(0, str(ROOT))
+from alliances.territories.schema import write_files  # noqa: E402  (Django-free, see its docstring)
+
 # Source types of communes.json and the level names of the platform.
 COMMUNE_TYPES = {
     "commune-actuelle": "commune",
     "commune-deleguee": "commune-deleguee",
     "commune-associee": "commune-associee",
     "arrondissement-municipal": "arrondissement",
-}
-
-COLUMNS = {
-    "regions.csv": ["code", "name", "zone", "chef_lieu"],
-    "departements.csv": ["code", "name", "region", "zone", "chef_lieu"],
-    "epci.csv": ["code", "name", "type", "population"],
-    "communes.csv": [
-        "code",
-        "type",
-        "name",
-        "departement",
-        "region",
-        "zone",
-        "siren",
-        "population",
-        "postcodes",
-        "epci",
-        "current",
-    ],
 }
 
 
@@ -140,15 +118,6 @@ def convert(package_dir: Path) -> dict[str, list[dict]]:
     }
 
 
-def write(rows_by_file: dict[str, list[dict]], target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for name, rows in rows_by_file.items():
-        with (target / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS[name], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-
-
 def write_version(target: Path, version: str) -> None:
     (target / "VERSION").write_text(
         f"{PACKAGE}@{version}\nconverted {datetime.now(UTC):%Y-%m-%d}\n", encoding="utf-8"
@@ -172,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             rows = convert(fetch(args.version, Path(tmp)))
         version = args.version
-    write(rows, args.target)
+    write_files(rows, args.target)
     write_version(args.target, version)
     for name, file_rows in rows.items():
         print(f"{name}: {len(file_rows)} rows")

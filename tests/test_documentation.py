@@ -33,3 +33,28 @@ def test_every_api_path_is_documented():
 def test_readme_gives_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make serve" in readme and "make test" in readme
+
+
+def test_every_search_parameter_and_facet_is_documented():
+    from alliances.base.search.filters import table
+
+    search_docs = (ROOT / "docs" / "base-search.md").read_text()
+    params = [p for f in table().filters for p in f.params]
+    missing = [p for p in [*params, *table().facet_names] if f"`{p}`" not in search_docs]
+    assert missing == [], f"search parameters or facets not in docs/base-search.md: {missing}"
+
+
+def test_the_architecture_page_names_files_that_exist():
+    """docs/architecture.md guides the next engineer: every path it names must exist."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`([a-z_/]+/[a-z_0-9]+\.(?:py|md|html|toml))", text))
+    assert len(named) > 15
+    roots = [
+        ROOT,
+        ROOT / "alliances",
+        ROOT / "alliances" / "base",
+        ROOT / "alliances" / "base" / "search",
+    ]
+    roots += [ROOT / "alliances" / "sheets" / "templates"]
+    missing = sorted(n for n in named if not any((root / n).exists() for root in roots))
+    assert missing == [], f"docs/architecture.md names files that do not exist: {missing}"

@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from pydantic import create_model
 
 from .payloads import alliance_payload, organisation_payload, search_payload
-from .search.filters import FACET_NAMES, FILTERS
+from .search.filters import table
 from .search.service import search_request
 from .search.similar import similar_alliances
 from .services import get_alliance, get_organisation, partners_of
@@ -40,7 +40,7 @@ def _filters_schema() -> type[Schema]:
             ),
         ),
     }
-    for search_filter in FILTERS:
+    for search_filter in table().filters:
         for api in search_filter.api_fields():
             kind = list[str] if api.many else str
             fields[api.param] = (kind, Field([] if api.many else "", description=api.description))
@@ -166,7 +166,7 @@ class AllianceListOut(Schema):
     page_size: int
     results: list[AllianceSummaryOut]
     facets: dict[str, list[FacetValueOut]] = Field(
-        description=f"Counts per value for {', '.join(FACET_NAMES)}: "
+        description=f"Counts per value for {', '.join(table().facet_names)}: "
         "each facet applies every other active filter."
     )
     notices: list[str] = Field(description="What was ignored in the request, and why.")

@@ -11,7 +11,8 @@ to stem and rank.
 import itertools
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -205,129 +206,173 @@ def _territories() -> dict[str, _Weighted]:
     return pools
 
 
-def generate(count: int, seed: int = 0, organisations: int | None = None) -> list[int]:
-    """Create `count` published synthetic alliances; returns their ids."""
-    rng = random.Random(seed)
+@dataclass
+class _Vocabulary:
+    """What the generator draws from: territories by level and the reference taxonomies."""
+
+    pools: dict[str, _Weighted]
+    levels: list[str]
+    level_weights: list[float]
+    profiles: dict[str, int]
+    types: list[int]
+    domains: dict[str, int]
+    stages: list[int]
+    goals: dict[int, int]
+    targets: dict[int, list[int]]
+    domain_keys: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.domain_keys = sorted(self.domains)
+
+
+def _vocabulary() -> _Vocabulary:
+    """Read the territories and taxonomies; says which loader to run when they are missing."""
     pools = _territories()
     levels = [lv for lv in LEVEL_WEIGHTS if lv in pools]
     if not levels:
         raise RuntimeError("territoires absents : lancez populate_territories")
-    level_weights = [LEVEL_WEIGHTS[lv] for lv in levels]
     terms = Term.objects.filter(obsolete=False)
-    profiles = {t.key: t.pk for t in terms.filter(taxonomy__key="actor_profiles", parent=None)}
-    types = list(terms.filter(taxonomy__key="partnership_types").values_list("pk", flat=True))
-    domains = dict(terms.filter(taxonomy__key="domains").values_list("key", "pk"))
-    stages = list(terms.filter(taxonomy__key="partnering_cycle").values_list("pk", flat=True))
-    goals = dict(SdgGoal.objects.values_list("number", "pk"))
     targets: dict[int, list[int]] = {}
     for pk, number in SdgTarget.objects.values_list("pk", "goal__number"):
         targets.setdefault(number, []).append(pk)
-    if not profiles or not domains:
+    vocabulary = _Vocabulary(
+        pools=pools,
+        levels=levels,
+        level_weights=[LEVEL_WEIGHTS[lv] for lv in levels],
+        profiles={t.key: t.pk for t in terms.filter(taxonomy__key="actor_profiles", parent=None)},
+        types=list(terms.filter(taxonomy__key="partnership_types").values_list("pk", flat=True)),
+        domains=dict(terms.filter(taxonomy__key="domains").values_list("key", "pk")),
+        stages=list(terms.filter(taxonomy__key="partnering_cycle").values_list("pk", flat=True)),
+        goals=dict(SdgGoal.objects.values_list("number", "pk")),
+        targets=targets,
+    )
+    if not vocabulary.profiles or not vocabulary.domains:
         raise RuntimeError("référentiels absents : lancez populate_referentials")
+    return vocabulary
+
+
+def generate(count: int, seed: int = 0, organisations: int | None = None) -> list[int]:
+    """Create `count` published synthetic alliances; returns their ids."""
+    rng = random.Random(seed)
+    vocabulary = _vocabulary()
     start = Alliance.objects.filter(synthetic=True).count()
     bulk.large_cache()
     now = timezone.now()
     organisation_ids = _organisation_pool(
-        rng, organisations or max(50, count // 4), profiles, pools
+        rng, organisations or max(50, count // 4), vocabulary.profiles, vocabulary.pools
     )
     created: list[int] = []
-    domain_keys = sorted(domains)
-    through = {
-        "types": Alliance.partnership_types.through,
-        "domains": Alliance.domains.through,
-        "goals": Alliance.sdg_goals.through,
-        "targets": Alliance.sdg_targets.through,
-    }
     for offset in range(0, count, CHUNK):
-        size = min(CHUNK, count - offset)
-        alliances, plans = [], []
-        for index in range(size):
-            number = start + offset + index
-            level = rng.choices(levels, weights=level_weights, k=1)[0]
-            territory_id, territory_level, place = pools[level].pick(rng)
-            chosen_domains = rng.sample(domain_keys, k=rng.choice((1, 1, 2, 2, 3)))
-            theme = rng.choice(THEMES.get(chosen_domains[0], ["solidaire"]))
-            kind = Alliance.Kind.CATALYST if rng.random() < 0.3 else Alliance.Kind.ALLIANCE
-            title = f"{rng.choice(STRUCTURES)} {theme} {_in_place(territory_level, place)}"
-            partner_count = rng.randint(2, 8)
-            summary = (
-                f"{title} {rng.choice(VERBS)} {partner_count} partenaires "
-                f"{rng.choice(ACTIONS)}. {rng.choice(OUTCOMES)}"
-            )
-            start_year = rng.randint(2000, 2025)
-            alliances.append(
-                {
-                    "kind": kind,
-                    "title": title[:300],
-                    "slug": f"{slugify(title)[:90]}-s{seed}-{number}",
-                    "summary": summary,
-                    "description": " ".join(rng.sample(OUTCOMES, k=2)),
-                    "territory_id": territory_id,
-                    "scale": scale_for(_LevelOnly(territory_level)),
-                    "start_year": start_year,
-                    "end_year": start_year + rng.randint(1, 6) if rng.random() < 0.2 else None,
-                    "stage_id": rng.choice(stages) if stages and rng.random() < 0.7 else None,
-                    "co_construction_id": None,
-                    "results_text": "",
-                    "status": Alliance.Status.PUBLISHED,
-                    "published_at": now,
-                    "synthetic": True,
-                    "origin": f"synthetic:{seed}:{number}",
-                    "source_digest": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            goal_numbers = {17} | set(rng.sample(range(1, 17), k=rng.randint(0, 2)))
-            plans.append(
-                {
-                    "types": rng.sample(types, k=rng.randint(1, min(2, len(types)))),
-                    "domains": [domains[k] for k in chosen_domains],
-                    "goals": [goals[g] for g in goal_numbers if g in goals],
-                    "targets": [rng.choice(targets[g]) for g in goal_numbers if targets.get(g)][:2],
-                    "partners": rng.sample(
-                        organisation_ids, k=min(partner_count, len(organisation_ids))
-                    ),
-                }
-            )
-        with transaction.atomic():
-            bulk.insert(Alliance, alliances)
-            ids = bulk.ids_by_slug(Alliance, [a["slug"] for a in alliances])
-            links: dict[str, list] = {k: [] for k in through}
-            partners, records = [], []
-            for alliance, plan in zip(alliances, plans, strict=True):
-                pk = ids[alliance["slug"]]
-                links["types"] += [{"alliance_id": pk, "term_id": t} for t in plan["types"]]
-                links["domains"] += [{"alliance_id": pk, "term_id": t} for t in plan["domains"]]
-                links["goals"] += [{"alliance_id": pk, "sdggoal_id": g} for g in plan["goals"]]
-                links["targets"] += [
-                    {"alliance_id": pk, "sdgtarget_id": t} for t in plan["targets"]
-                ]
-                partners += [
-                    {
-                        "alliance_id": pk,
-                        "organisation_id": org,
-                        "role": Partner.Role.LEADER if i == 0 else Partner.Role.PARTNER,
-                        "position": i,
-                    }
-                    for i, org in enumerate(plan["partners"])
-                ]
-                records.append(
-                    {
-                        "alliance_id": pk,
-                        "user_id": None,
-                        "actor": "synthetic",
-                        "at": now,
-                        "action": "created",
-                        "changes": {"origin": [None, alliance["origin"]]},
-                    }
-                )
-            for key, rows in links.items():
-                bulk.insert(through[key], rows)
-            bulk.insert(Partner, partners)
-            bulk.insert(ChangeRecord, records)
-            created += list(ids.values())
+        drawn = [
+            _draw_alliance(rng, vocabulary, organisation_ids, seed, start + offset + index, now)
+            for index in range(min(CHUNK, count - offset))
+        ]
+        created += _write(drawn, now)
     return created
+
+
+Drawn = tuple[dict, dict]  # the alliance's row, and what links to it (types, partners...)
+
+
+def _draw_alliance(
+    rng: random.Random,
+    vocabulary: _Vocabulary,
+    organisation_ids: list[int],
+    seed: int,
+    number: int,
+    now: datetime,
+) -> Drawn:
+    """One synthetic alliance (the order of the draws fixes what a seed gives)."""
+    level = rng.choices(vocabulary.levels, weights=vocabulary.level_weights, k=1)[0]
+    territory_id, territory_level, place = vocabulary.pools[level].pick(rng)
+    chosen_domains = rng.sample(vocabulary.domain_keys, k=rng.choice((1, 1, 2, 2, 3)))
+    theme = rng.choice(THEMES.get(chosen_domains[0], ["solidaire"]))
+    kind = Alliance.Kind.CATALYST if rng.random() < 0.3 else Alliance.Kind.ALLIANCE
+    title = f"{rng.choice(STRUCTURES)} {theme} {_in_place(territory_level, place)}"
+    partner_count = rng.randint(2, 8)
+    summary = (
+        f"{title} {rng.choice(VERBS)} {partner_count} partenaires "
+        f"{rng.choice(ACTIONS)}. {rng.choice(OUTCOMES)}"
+    )
+    start_year = rng.randint(2000, 2025)
+    stages = vocabulary.stages
+    alliance = {
+        "kind": kind,
+        "title": title[:300],
+        "slug": f"{slugify(title)[:90]}-s{seed}-{number}",
+        "summary": summary,
+        "description": " ".join(rng.sample(OUTCOMES, k=2)),
+        "territory_id": territory_id,
+        "scale": scale_for(_LevelOnly(territory_level)),
+        "start_year": start_year,
+        "end_year": start_year + rng.randint(1, 6) if rng.random() < 0.2 else None,
+        "stage_id": rng.choice(stages) if stages and rng.random() < 0.7 else None,
+        "co_construction_id": None,
+        "results_text": "",
+        "status": Alliance.Status.PUBLISHED,
+        "published_at": now,
+        "synthetic": True,
+        "origin": f"synthetic:{seed}:{number}",
+        "source_digest": "",
+        "created_at": now,
+        "updated_at": now,
+    }
+    goal_numbers = {17} | set(rng.sample(range(1, 17), k=rng.randint(0, 2)))
+    types, targets = vocabulary.types, vocabulary.targets
+    plan = {
+        "types": rng.sample(types, k=rng.randint(1, min(2, len(types)))),
+        "domains": [vocabulary.domains[k] for k in chosen_domains],
+        "goals": [vocabulary.goals[g] for g in goal_numbers if g in vocabulary.goals],
+        "targets": [rng.choice(targets[g]) for g in goal_numbers if targets.get(g)][:2],
+        "partners": rng.sample(organisation_ids, k=min(partner_count, len(organisation_ids))),
+    }
+    return alliance, plan
+
+
+_THROUGH = {
+    "types": (Alliance.partnership_types.through, "term_id"),
+    "domains": (Alliance.domains.through, "term_id"),
+    "goals": (Alliance.sdg_goals.through, "sdggoal_id"),
+    "targets": (Alliance.sdg_targets.through, "sdgtarget_id"),
+}
+
+
+def _write(drawn: list[Drawn], now: datetime) -> list[int]:
+    """Insert one chunk of alliances with their links, partners and history, at once."""
+    alliances = [alliance for alliance, _plan in drawn]
+    with transaction.atomic():
+        bulk.insert(Alliance, alliances)
+        ids = bulk.ids_by_slug(Alliance, [a["slug"] for a in alliances])
+        links: dict[str, list] = {k: [] for k in _THROUGH}
+        partners, records = [], []
+        for alliance, plan in drawn:
+            pk = ids[alliance["slug"]]
+            for key, (_model, column) in _THROUGH.items():
+                links[key] += [{"alliance_id": pk, column: value} for value in plan[key]]
+            partners += [
+                {
+                    "alliance_id": pk,
+                    "organisation_id": org,
+                    "role": Partner.Role.LEADER if i == 0 else Partner.Role.PARTNER,
+                    "position": i,
+                }
+                for i, org in enumerate(plan["partners"])
+            ]
+            records.append(
+                {
+                    "alliance_id": pk,
+                    "user_id": None,
+                    "actor": "synthetic",
+                    "at": now,
+                    "action": "created",
+                    "changes": {"origin": [None, alliance["origin"]]},
+                }
+            )
+        for key, rows in links.items():
+            bulk.insert(_THROUGH[key][0], rows)
+        bulk.insert(Partner, partners)
+        bulk.insert(ChangeRecord, records)
+    return list(ids.values())
 
 
 def _in_place(level: str, name: str) -> str:

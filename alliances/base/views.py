@@ -22,7 +22,7 @@ from .exports import export_response
 from .models import Alliance
 from .payloads import alliance_payload, organisation_payload, search_payload
 from .search.executor import SearchResult, search_ids
-from .search.filters import FACETS
+from .search.filters import table
 from .search.query import SORTS, SearchQuery, parse_query
 from .search.service import search_request
 from .search.similar import similar_alliances
@@ -62,7 +62,7 @@ def _region_map(result: SearchResult) -> Any:
 def _facet_groups(result: SearchResult) -> list[dict[str, Any]]:
     """The facets the page shows, in the order of the filter table, with their values."""
     groups = []
-    for search_filter in FACETS:
+    for search_filter in table().facets:
         facet = search_filter.facet
         values = result.facets.get(facet.name, []) if facet else []
         if facet and values:

@@ -112,8 +112,9 @@ def bar_chart(
     """Horizontal bars, one per category: the shape French labels read best in.
 
     Drawn once for given arguments, then kept in the shared cache under a digest of them
-    (building the spec with altair costs about 20 ms, drawing it more): a page rebuilt after
-    a change elsewhere reuses its charts."""
+    (building the spec and drawing it cost far more than a cache read; figures in
+    bench/RESULTS.md, "Costs behind design choices"): a page rebuilt after a change elsewhere
+    reuses its charts."""
     drawing = {
         "category": category,
         "value": value,

@@ -65,10 +65,6 @@ class ResourceQuery:
             or self.year_max is not None
         )
 
-    @property
-    def default_sort(self) -> str:
-        return default_sort(self.text)
-
     def with_page(self, page: int) -> "ResourceQuery":
         return replace(self, page=page)
 
@@ -83,7 +79,7 @@ class ResourceQuery:
             params.append(("year_min", str(self.year_min)))
         if self.year_max is not None:
             params.append(("year_max", str(self.year_max)))
-        if self.sort != self.default_sort:
+        if self.sort != default_sort(self.text):
             params.append(("sort", self.sort))
         if self.page_size != DEFAULT_PAGE_SIZE:
             params.append(("page_size", str(self.page_size)))
@@ -91,11 +87,6 @@ class ResourceQuery:
         if page != 1:
             params.append(("page", str(page)))
         return params
-
-
-def default_sort(text: str) -> str:
-    """Relevance when there is text to rank by, else by title."""
-    return "relevance" if text.strip() else DEFAULT_SORT
 
 
 def _split(values: Iterable[str]) -> list[str]:
@@ -113,90 +104,11 @@ def _int(value: str) -> int | None:
         return None
 
 
-Values = Callable[[str], list[str]]
-
-
-def _filter_value(name: str, raw: str, known: set[str], problems: list[Problem]) -> object:
-    """One filter value, or None (reported) when malformed or unknown."""
-    if name in INT_FILTERS:
-        number = _int(raw)
-        if number is None:
-            problems.append(Problem(name, raw, "not_a_number"))
-            return None
-        if str(number) not in known:
-            problems.append(Problem(name, raw, "unknown"))
-            return None
-        return number
-    if raw not in known:
-        problems.append(Problem(name, raw, "unknown"))
-        return None
-    return raw
-
-
-def _filters(
-    values_of: Values, allowed: Mapping[str, Iterable[object]], problems: list[Problem]
-) -> dict[str, tuple]:
-    chosen: dict[str, tuple] = {}
-    for name in FILTERS:
-        known = {str(v) for v in allowed.get(name, ())}
-        kept: list = []
-        for raw in _split(values_of(name)):
-            value = _filter_value(name, raw, known, problems)
-            if value is not None and value not in kept:
-                kept.append(value)
-        chosen[name] = tuple(kept)
-    return chosen
-
-
-def _years(values_of: Values, problems: list[Problem]) -> dict[str, int | None]:
-    years: dict[str, int | None] = {}
-    for name in ("year_min", "year_max"):
-        raw_values = values_of(name)
-        raw = raw_values[-1].strip() if raw_values else ""
-        years[name] = None
-        if not raw:
-            continue
-        number = _int(raw)
-        if number is None:
-            problems.append(Problem(name, raw, "not_a_number"))
-        elif not YEAR_BOUNDS[0] <= number <= YEAR_BOUNDS[1]:
-            problems.append(Problem(name, raw, "range"))
-        else:
-            years[name] = number
-    low, high = years["year_min"], years["year_max"]
-    if low is not None and high is not None and low > high:
-        # A reversed range is most likely a slip: swap rather than answer nothing.
-        years["year_min"], years["year_max"] = high, low
-    return years
-
-
-def _sort(values_of: Values, text: str, problems: list[Problem]) -> str:
-    sort_values = values_of("sort")
-    sort = sort_values[-1].strip() if sort_values else ""
-    if sort and sort not in SORTS:
-        problems.append(Problem("sort", sort, "unknown"))
-        sort = ""
-    return sort or default_sort(text)
-
-
-def _pages(values_of: Values, default_page_size: int, problems: list[Problem]) -> tuple[int, int]:
-    page_values = values_of("page")
-    page = _int(page_values[-1]) if page_values else 1
-    if page is None or page < 1:
-        if page_values and page_values[-1].strip():
-            problems.append(Problem("page", page_values[-1], "not_a_number"))
-        page = 1
-    size_values = values_of("page_size")
-    page_size = _int(size_values[-1]) if size_values else default_page_size
-    if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
-        if size_values and size_values[-1].strip():
-            problems.append(Problem("page_size", size_values[-1], "range"))
-        page_size = default_page_size
-    return page, page_size
+Getter = Callable[[str], list[str]] | Mapping[str, list[str]]
 
 
 def parse_query(
-    get: Callable[[str], list[str]] | Mapping[str, list[str]],
+    get: Getter,
     allowed: Mapping[str, Iterable[object]],
     default_page_size: int = DEFAULT_PAGE_SIZE,
 ) -> ResourceQuery:
@@ -214,22 +126,113 @@ def parse_query(
         return list(found or [])
 
     problems: list[Problem] = []
-    chosen = _filters(values_of, allowed, problems)
-    years = _years(values_of, problems)
+    chosen = {
+        name: _filter_values(name, values_of(name), allowed.get(name, ()), problems)
+        for name in FILTERS
+    }
+    # In this order, so that the problems are reported in the order of the form.
+    year_min, year_max = _years(values_of, problems)
     text_values = values_of("q")
     text = " ".join((text_values[-1] if text_values else "").split())[:MAX_TEXT]
-    sort = _sort(values_of, text, problems)
-    page, page_size = _pages(values_of, default_page_size, problems)
+    sort = _sort(values_of("sort"), text, problems)
+    page = _page(values_of("page"), problems)
+    page_size = _page_size(values_of("page_size"), default_page_size, problems)
     return ResourceQuery(
         text=text,
-        year_min=years["year_min"],
-        year_max=years["year_max"],
+        year_min=year_min,
+        year_max=year_max,
         sort=sort,
         page=page,
         page_size=page_size,
         problems=tuple(problems),
         **chosen,
     )
+
+
+def _filter_values(
+    name: str, raw_values: list[str], allowed: Iterable[object], problems: list[Problem]
+) -> tuple:
+    """The known values of one filter, once each, in the order given."""
+    known = {str(v) for v in allowed}
+    kept: list = []
+    for raw in _split(raw_values):
+        value = _filter_value(name, raw, known, problems)
+        if value is not None and value not in kept:
+            kept.append(value)
+    return tuple(kept)
+
+
+def _filter_value(name: str, raw: str, known: set[str], problems: list[Problem]) -> object:
+    """One value of a filter (an int for INT_FILTERS), or None when it is reported."""
+    if name not in INT_FILTERS:
+        if raw not in known:
+            problems.append(Problem(name, raw, "unknown"))
+            return None
+        return raw
+    number = _int(raw)
+    if number is None:
+        problems.append(Problem(name, raw, "not_a_number"))
+        return None
+    if str(number) not in known:
+        problems.append(Problem(name, raw, "unknown"))
+        return None
+    return number
+
+
+def _years(
+    values_of: Callable[[str], list[str]], problems: list[Problem]
+) -> tuple[int | None, int | None]:
+    """The year range; a reversed range is most likely a slip: swapped rather than empty."""
+    years = [_year(name, values_of(name), problems) for name in ("year_min", "year_max")]
+    low, high = years
+    if low is not None and high is not None and low > high:
+        return high, low
+    return low, high
+
+
+def _year(name: str, raw_values: list[str], problems: list[Problem]) -> int | None:
+    raw = raw_values[-1].strip() if raw_values else ""
+    if not raw:
+        return None
+    number = _int(raw)
+    if number is None:
+        problems.append(Problem(name, raw, "not_a_number"))
+        return None
+    if not YEAR_BOUNDS[0] <= number <= YEAR_BOUNDS[1]:
+        problems.append(Problem(name, raw, "range"))
+        return None
+    return number
+
+
+def default_sort(text: str) -> str:
+    """Relevance when there is text to rank by, else by title."""
+    return "relevance" if text.strip() else DEFAULT_SORT
+
+
+def _sort(raw_values: list[str], text: str, problems: list[Problem]) -> str:
+    sort = raw_values[-1].strip() if raw_values else ""
+    if sort and sort not in SORTS:
+        problems.append(Problem("sort", sort, "unknown"))
+        sort = ""
+    return sort or default_sort(text)
+
+
+def _page(raw_values: list[str], problems: list[Problem]) -> int:
+    page = _int(raw_values[-1]) if raw_values else 1
+    if page is None or page < 1:
+        if raw_values and raw_values[-1].strip():
+            problems.append(Problem("page", raw_values[-1], "not_a_number"))
+        page = 1
+    return page
+
+
+def _page_size(raw_values: list[str], default: int, problems: list[Problem]) -> int:
+    page_size = _int(raw_values[-1]) if raw_values else default
+    if page_size is None or not 1 <= page_size <= MAX_PAGE_SIZE:
+        if raw_values and raw_values[-1].strip():
+            problems.append(Problem("page_size", raw_values[-1], "range"))
+        page_size = default
+    return page_size
 
 
 def clamp_page(page: int, count: int, page_size: int) -> tuple[int, int]:

@@ -236,7 +236,8 @@ class ReferentialError(Exception):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-# libyaml's C parser when available: ten times faster, and its nodes carry the same lines.
+# libyaml's C parser when available: much faster (bench/RESULTS.md, "Costs behind design
+# choices"), and its nodes carry the same lines.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

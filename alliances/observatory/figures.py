@@ -9,8 +9,6 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from alliances.common.i18n import localized
-
 from .models import Figure, Indicator, Population, Study
 from .stats import compare_proportions, percent_interval
 
@@ -152,7 +150,3 @@ def latest_study() -> Study | None:
         .order_by("-year", "-count")
         .first()
     )
-
-
-def localized_label(obj: object, field: str) -> str:
-    return localized(obj, field)

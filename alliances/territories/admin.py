@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from alliances.common.text import normalize_name
 
-from .models import PostalCode, Territory
+from .models import SOURCE_FIELDS, PostalCode, Territory
 
 
 class PostalCodeInline(admin.TabularInline):
@@ -39,22 +39,7 @@ class TerritoryAdmin(admin.ModelAdmin):
         "epci",
         "source_digest",
     )
-    fields = (
-        "level",
-        "code",
-        "name",
-        "search_name",
-        "siren",
-        "population",
-        "zone",
-        "epci_type",
-        "parent",
-        "region",
-        "departement",
-        "epci",
-        "obsolete",
-        "source_digest",
-    )
+    fields = ("level", "code", *SOURCE_FIELDS)
     inlines = [PostalCodeInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -15,7 +15,7 @@ from alliances.common.text import normalize_name
 
 from .lookups import name_prefix
 from .models import Level, Territory
-from .views import territory_url
+from .paths import territory_url
 
 router = Router(tags=["territories"])
 LEVEL_VALUES = ", ".join(Level.values)

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from alliances.common.datasets import file_checksum, record_dataset, row_digest
 
-from .models import Level, PostalCode, Territory
+from .models import SOURCE_FIELDS, Level, PostalCode, Territory
 from .source import Key, Plan, PlannedTerritory, read_plan
 
 DATA_DIR = Path(settings.PACKAGE_DIR) / "data" / "territories"
@@ -31,20 +31,7 @@ LOAD_ORDER = [
     Level.ASSOCIATED_COMMUNE,
     Level.MUNICIPAL_DISTRICT,
 ]
-_FIELDS = [
-    "name",
-    "search_name",
-    "siren",
-    "population",
-    "zone",
-    "epci_type",
-    "parent",
-    "region",
-    "departement",
-    "epci",
-    "obsolete",
-    "source_digest",
-]
+_FIELDS = list(SOURCE_FIELDS)
 
 
 @dataclass
@@ -150,7 +137,8 @@ def _load_level(
 
     Plain `executemany` through Django's connection: the ORM's bulk_create spends most of
     its time building 39,000 model instances and small batched statements (SQLite allows
-    999 parameters), ten times slower for the same SQL on both backends.
+    999 parameters), much slower for the same SQL on both backends (bench/RESULTS.md,
+    "Costs behind design choices").
     """
     table = connection.ops.quote_name(Territory._meta.db_table)
     new: list[tuple[PlannedTerritory, str]] = []

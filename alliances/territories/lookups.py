@@ -245,6 +245,36 @@ def _within(inner: Territory, outer: Territory) -> bool:
     return False
 
 
+def _name_hits(folded: str) -> list[Territory]:
+    """Territories whose folded name is `folded`; "lyon 9e" also finds the 9th district."""
+    hits = list(
+        Territory.objects.filter(search_name=folded, obsolete=False)
+        .filter(Q(level__in=PLACE_LEVELS) | Q(level__in=SUB_COMMUNE_LEVELS))
+        .exclude(level=Level.COUNTRY)
+        .select_related("parent")
+    )
+    district = _DISTRICT.match(folded)
+    if not hits and district:
+        hits = list(
+            Territory.objects.filter(
+                level=Level.MUNICIPAL_DISTRICT,
+                search_name__startswith=f"{district['city']} {district['number']}",
+                obsolete=False,
+            ).select_related("parent")
+        )
+    return hits
+
+
+def _note_former_communes(name: str, hits: list[Territory], notes: list[str]) -> None:
+    """Say where a former commune or a district was read as its current commune."""
+    for hit in hits:
+        if hit.level in SUB_COMMUNE_LEVELS and hit.parent is not None:
+            notes.append(
+                _("« %(name)s » (%(level)s) mène à la commune %(current)s")
+                % {"name": name, "level": hit.get_level_display(), "current": hit.parent}
+            )
+
+
 class _Resolver:
     """One resolution: caches the queries it needs (France, EPCI cores, straddling EPCI)."""
 
@@ -293,30 +323,12 @@ class _Resolver:
             return []
         if folded in NATIONAL_WORDS:
             return [t for t in [self.france()] if t]
-        hits = list(
-            Territory.objects.filter(search_name=folded, obsolete=False)
-            .filter(Q(level__in=PLACE_LEVELS) | Q(level__in=SUB_COMMUNE_LEVELS))
-            .exclude(level=Level.COUNTRY)
-            .select_related("parent")
-        )
-        district = _DISTRICT.match(folded)
-        if not hits and district:
-            hits = list(
-                Territory.objects.filter(
-                    level=Level.MUNICIPAL_DISTRICT,
-                    search_name__startswith=f"{district['city']} {district['number']}",
-                    obsolete=False,
-                ).select_related("parent")
-            )
-        for hit in hits:
-            if hit.level in SUB_COMMUNE_LEVELS and hit.parent is not None:
-                notes.append(
-                    _("« %(name)s » (%(level)s) mène à la commune %(current)s")
-                    % {"name": name, "level": hit.get_level_display(), "current": hit.parent}
-                )
-        options = _current(hits)
-        if options:
-            return options
+        hits = _name_hits(folded)
+        _note_former_communes(name, hits, notes)
+        return _current(hits) or self.epci_options(name, notes)
+
+    def epci_options(self, name: str, notes: list[str]) -> list[Territory]:
+        """EPCI named without their legal prefix, exactly or by a shortened name."""
         core = epci_core(name)
         if not core:
             return []
@@ -409,6 +421,9 @@ def _consistent(groups: list[list[Territory]]) -> bool:
     return True
 
 
+Reading = tuple[list[Territory | None], Territory]  # the territory of each part, the answer
+
+
 def resolve_place_text(text: str) -> PlaceResolution:
     """Read a free text of places, most specific first ("Lyon, Rhône", "national").
 
@@ -421,50 +436,76 @@ def resolve_place_text(text: str) -> PlaceResolution:
     result = PlaceResolution(text=text)
     names, result.ignored = split_place_text(text)
     resolver = _Resolver()
+    result.parts = _read_parts(names, resolver, result)
+    if not result.parts:
+        return result
+    _read_broadest_part_as_area(result.parts)
+    readings = _best_readings(result.parts, resolver)
+    if not readings:
+        result.unresolved = [p.text for p in result.parts] or [text]
+        return result
+    _settle(result, readings)
+    return result
+
+
+def _read_parts(names: list[str], resolver: _Resolver, result: PlaceResolution) -> list[PartMatch]:
+    """The options of each part of the text (its notes go to the result's)."""
     parts = [PartMatch(text=name) for name in names]
     for part in parts:
         resolver.part_options(part)
         result.notes += part.notes
-    result.parts = parts
-    if not parts:
-        return result
-    # The broadest part of "Vienne, Bretagne" names an area: read it as one (the région, not
-    # the homonymous communes), so that the parts before it must lie inside it.
+    return parts
+
+
+def _read_broadest_part_as_area(parts: list[PartMatch]) -> None:
+    """The broadest part of "Vienne, Bretagne" names an area: read it as one (the région, not
+    the homonymous communes), so that the parts before it must lie inside it."""
     last = parts[-1]
     areas = [o for o in last.options if len(o) == 1 and LEVEL_RANK.get(o[0].level, 5) <= 2]
     if len(parts) > 1 and areas:
         last.options = areas
 
-    # Try every reading (one option per part, or none), keep the consistent ones that
-    # understand the most parts.
+
+def _best_readings(parts: list[PartMatch], resolver: _Resolver) -> list[Reading]:
+    """Try every reading (one option per part, or none), keep the consistent ones that
+    understand the most parts.
+
+    A reading that understands more parts wins; between equals, the one that keeps the
+    broader parts (the context given last) wins: "Vienne, Bretagne" is in Bretagne.
+    """
     choices = [[(o, _value(o, resolver)) for o in p.options] + [None] for p in parts]
-    # A reading that understands more parts wins; between equals, the one that keeps the
-    # broader parts (the context given last) wins: "Vienne, Bretagne" is in Bretagne.
     best_score: tuple = (0,)
-    readings: list[tuple[list[Territory | None], Territory]] = []
+    readings: list[Reading] = []
     for combination in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
         chosen = [c[1] if c else None for c in combination]
         resolved = sum(1 for c in chosen if c is not None)
         score = (resolved, tuple(c is not None for c in reversed(chosen)))
         if resolved == 0 or score < best_score:
             continue
-        groups = _groups(chosen)
-        if not _consistent(groups):
-            continue
-        answer = resolver.common(groups[0])
-        # Climb until the answer lies in every broader part (a straddling EPCI may not).
-        while answer is not None and not all(_within(answer, g) for grp in groups[1:] for g in grp):
-            parent = resolver.get(answer.parent_id)
-            answer = parent if parent is not None else None
+        answer = _answer_of(chosen, resolver)
         if answer is None:
             continue
         if score > best_score:
             best_score, readings = score, []
         readings.append((chosen, answer))
+    return readings
 
-    if not readings:
-        result.unresolved = [p.text for p in parts] or [text]
-        return result
+
+def _answer_of(chosen: list[Territory | None], resolver: _Resolver) -> Territory | None:
+    """The territory one reading gives, or None when its parts contradict each other."""
+    groups = _groups(chosen)
+    if not _consistent(groups):
+        return None
+    answer = resolver.common(groups[0])
+    broader = [g for group in groups[1:] for g in group]
+    # Climb until the answer lies in every broader part (a straddling EPCI may not).
+    while answer is not None and not all(_within(answer, g) for g in broader):
+        answer = resolver.get(answer.parent_id)
+    return answer
+
+
+def _settle(result: PlaceResolution, readings: list[Reading]) -> None:
+    """Choose between the answers of the best readings, or list them as candidates."""
     answers: dict[int, Territory] = {}
     for _chosen, answer in readings:
         answers.setdefault(answer.pk, answer)
@@ -474,29 +515,28 @@ def resolve_place_text(text: str) -> PlaceResolution:
     distinct.sort(key=lambda t: -LEVEL_RANK.get(t.level, 5))
     most_specific = distinct[0]
     if all(_within(most_specific, other) for other in distinct[1:]):
-        chosen, _answer = next(r for r in readings if r[1].pk == most_specific.pk)
-        result.territory = most_specific
-        for part, territory in zip(parts, chosen, strict=True):
-            part.chosen = territory
-            if territory is None:
-                result.unresolved.append(part.text)
-        return result
+        _take(result, readings, most_specific)
+        return
     # A département or région and a homonymous commune ("Aube, Grand Est", "La Réunion"):
     # the administrative area is read, as a commune is named with its département; the
     # commune stays visible in the notes.
     areas = [t for t in distinct if LEVEL_RANK.get(t.level, 5) <= LEVEL_RANK[Level.DEPARTEMENT]]
     if areas and all(_within(areas[0], other) for other in areas[1:]):
-        chosen, _answer = next(r for r in readings if r[1].pk == areas[0].pk)
-        result.territory = areas[0]
+        _take(result, readings, areas[0])
         others = [t for t in distinct if t not in areas]
         result.notes.append(
             _("« %(text)s » lu comme %(area)s ; homonyme écarté : %(others)s")
-            % {"text": text, "area": areas[0], "others": ", ".join(str(t) for t in others)}
+            % {"text": result.text, "area": areas[0], "others": ", ".join(str(t) for t in others)}
         )
-        for part, territory in zip(parts, chosen, strict=True):
-            part.chosen = territory
-            if territory is None:
-                result.unresolved.append(part.text)
-        return result
+        return
     result.candidates = sorted(distinct, key=lambda t: -(t.population or 0))[:10]
-    return result
+
+
+def _take(result: PlaceResolution, readings: list[Reading], territory: Territory) -> None:
+    """Answer `territory`, with the first reading that gives it for the parts."""
+    chosen, _answer = next(r for r in readings if r[1].pk == territory.pk)
+    result.territory = territory
+    for part, part_territory in zip(result.parts, chosen, strict=True):
+        part.chosen = part_territory
+        if part_territory is None:
+            result.unresolved.append(part.text)

@@ -24,6 +24,22 @@ class Level(models.TextChoices):
 # Levels whose territories can be the place of an alliance, an organisation or a figure.
 PLACE_LEVELS = (Level.COUNTRY, Level.REGION, Level.DEPARTEMENT, Level.EPCI, Level.COMMUNE)
 FRANCE_CODE = "FR"
+# What the loader writes from the source besides the identity (level, code), in the order of
+# its statements; the back office shows the same fields, read-only where the source owns them.
+SOURCE_FIELDS = (
+    "name",
+    "search_name",
+    "siren",
+    "population",
+    "zone",
+    "epci_type",
+    "parent",
+    "region",
+    "departement",
+    "epci",
+    "obsolete",
+    "source_digest",
+)
 
 
 class Territory(models.Model):

@@ -19,25 +19,8 @@ from alliances.common.errors import DataFileError
 from alliances.common.text import normalize_name
 
 from .models import FRANCE_CODE, Level
+from .schema import FILES
 
-FILES = {
-    "regions.csv": ["code", "name", "zone", "chef_lieu"],
-    "departements.csv": ["code", "name", "region", "zone", "chef_lieu"],
-    "epci.csv": ["code", "name", "type", "population"],
-    "communes.csv": [
-        "code",
-        "type",
-        "name",
-        "departement",
-        "region",
-        "zone",
-        "siren",
-        "population",
-        "postcodes",
-        "epci",
-        "current",
-    ],
-}
 ZONES = {"metro", "drom", "com"}
 SUB_COMMUNE_LEVELS = {
     Level.DELEGATED_COMMUNE.value,
@@ -165,184 +148,228 @@ def read_plan(data_dir: Path) -> Plan:
     """Read and check the four files of `data_dir`; raise DataFileError on the first fault."""
     data_dir = Path(data_dir)
     paths = {name: data_dir / name for name in FILES}
-    plan = Plan(files=list(paths.values()))
-    version_file = data_dir / "VERSION"
-    plan.version = (
-        version_file.read_text(encoding="utf-8").splitlines()[0].strip()
-        if version_file.exists()
-        else "unknown"
+    version = _version(data_dir)
+    reader = _PlanReader(paths)
+    reader.read_regions()
+    reader.read_departements()
+    reader.read_epcis()
+    reader.read_communes()
+    reader.place_epcis()
+    reader.attach_sub_communes()
+    reader.sum_populations()
+    return Plan(
+        territories=reader.territories(),
+        version=version,
+        files=list(paths.values()),
     )
-    france_key: Key = (Level.COUNTRY.value, FRANCE_CODE)
-    france = PlannedTerritory(level=Level.COUNTRY.value, code=FRANCE_CODE, name="France")
 
-    # Régions; the COM appear in both régions.csv and departements.csv: loaded once, as "com".
-    regions: dict[str, PlannedTerritory] = {}
-    coms: dict[str, PlannedTerritory] = {}
-    path = paths["regions.csv"]
-    for line, row in _read_rows(path):
-        _require(path, line, row, "code", "name", "zone")
-        if row["zone"] not in ZONES:
-            raise DataFileError(path, _("zone inconnue : « %s »") % row["zone"], line)
-        target = coms if row["zone"] == "com" else regions
-        if row["code"] in target:
-            raise DataFileError(path, _("code en double : %s") % row["code"], line)
-        level = Level.OVERSEAS_COLLECTIVITY if row["zone"] == "com" else Level.REGION
-        item = PlannedTerritory(
-            level=level.value, code=row["code"], name=row["name"], zone=row["zone"]
-        )
-        item.parent = france_key
-        if level == Level.REGION:
-            item.region = item.key
-        target[row["code"]] = item
 
-    departements: dict[str, PlannedTerritory] = {}
-    path = paths["departements.csv"]
-    for line, row in _read_rows(path):
-        _require(path, line, row, "code", "name", "region", "zone")
-        if row["zone"] == "com":
-            if row["code"] not in coms:
-                raise DataFileError(
-                    path,
-                    _("collectivité d'outre-mer absente de regions.csv : %s") % row["code"],
-                    line,
-                )
-            continue
-        region = regions.get(row["region"])
-        if region is None:
-            raise DataFileError(path, _("région inconnue : « %s »") % row["region"], line)
-        if row["code"] in departements:
-            raise DataFileError(path, _("code en double : %s") % row["code"], line)
-        item = PlannedTerritory(
-            level=Level.DEPARTEMENT.value,
-            code=row["code"],
-            name=row["name"],
-            zone=row["zone"],
-            parent=region.key,
-            region=region.key,
-        )
-        item.departement = item.key
-        departements[row["code"]] = item
+def _version(data_dir: Path) -> str:
+    """The first line of the VERSION file the refresh script writes."""
+    version_file = data_dir / "VERSION"
+    if not version_file.exists():
+        return "unknown"
+    return version_file.read_text(encoding="utf-8").splitlines()[0].strip()
 
-    epcis: dict[str, PlannedTerritory] = {}
-    path = paths["epci.csv"]
-    for line, row in _read_rows(path):
-        _require(path, line, row, "code", "name")
-        if not _SIREN.match(row["code"]):
-            raise DataFileError(path, _("SIREN invalide : « %s »") % row["code"], line)
-        if row["code"] in epcis:
-            raise DataFileError(path, _("code en double : %s") % row["code"], line)
-        epcis[row["code"]] = PlannedTerritory(
-            level=Level.EPCI.value,
-            code=row["code"],
-            name=row["name"],
-            siren=row["code"],
-            epci_type=row["type"],
-            population=_population(path, line, row["population"]),
-        )
 
-    communes: dict[str, PlannedTerritory] = {}
-    subs: list[tuple[int, PlannedTerritory, str]] = []
-    seen: set[Key] = set()
-    path = paths["communes.csv"]
-    # Population of each EPCI's members by département, to place the EPCI (see below).
-    epci_weight: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for line, row in _read_rows(path):
-        _require(path, line, row, "code", "type", "name", "departement")
-        level = row["type"]
-        if level not in COMMUNE_TYPES:
-            raise DataFileError(path, _("type de commune inconnu : « %s »") % level, line)
-        if not _COMMUNE_CODE.match(row["code"]):
-            raise DataFileError(path, _("code de commune invalide : « %s »") % row["code"], line)
-        if (level, row["code"]) in seen:
-            raise DataFileError(path, _("code en double : %s") % row["code"], line)
-        seen.add((level, row["code"]))
-        postcodes = tuple(p for p in row["postcodes"].split("|") if p)
-        for postcode in postcodes:
-            if not _POSTCODE.match(postcode):
-                raise DataFileError(path, _("code postal invalide : « %s »") % postcode, line)
-        if row["siren"] and not _SIREN.match(row["siren"]):
-            raise DataFileError(path, _("SIREN invalide : « %s »") % row["siren"], line)
-        item = PlannedTerritory(
-            level=level,
-            code=row["code"],
-            name=row["name"],
-            zone=row["zone"],
-            siren=row["siren"],
-            population=_population(path, line, row["population"]),
-            postcodes=postcodes,
-        )
-        if level != Level.COMMUNE:
-            if not row["current"]:
-                raise DataFileError(path, _("colonne « %s » vide") % "current", line)
-            subs.append((line, item, row["current"]))
-            continue
-        com = coms.get(row["departement"])
+class _PlanReader:
+    """The files read in order (containers first), each step checking what it reads."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+        self.france = PlannedTerritory(level=Level.COUNTRY.value, code=FRANCE_CODE, name="France")
+        self.regions: dict[str, PlannedTerritory] = {}
+        self.coms: dict[str, PlannedTerritory] = {}
+        self.departements: dict[str, PlannedTerritory] = {}
+        self.epcis: dict[str, PlannedTerritory] = {}
+        self.communes: dict[str, PlannedTerritory] = {}
+        self.sub_communes: list[PlannedTerritory] = []
+        # Delegated communes and districts, with the code of their commune, read after it.
+        self._subs: list[tuple[int, PlannedTerritory, str]] = []
+        # Population of each EPCI's members by département, to place the EPCI.
+        self._epci_weight: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def read_regions(self) -> None:
+        """Régions; the COM appear in both régions.csv and departements.csv: loaded once, as
+        "com"."""
+        path = self.paths["regions.csv"]
+        for line, row in _read_rows(path):
+            _require(path, line, row, "code", "name", "zone")
+            if row["zone"] not in ZONES:
+                raise DataFileError(path, _("zone inconnue : « %s »") % row["zone"], line)
+            target = self.coms if row["zone"] == "com" else self.regions
+            if row["code"] in target:
+                raise DataFileError(path, _("code en double : %s") % row["code"], line)
+            level = Level.OVERSEAS_COLLECTIVITY if row["zone"] == "com" else Level.REGION
+            item = PlannedTerritory(
+                level=level.value, code=row["code"], name=row["name"], zone=row["zone"]
+            )
+            item.parent = self.france.key
+            if level == Level.REGION:
+                item.region = item.key
+            target[row["code"]] = item
+
+    def read_departements(self) -> None:
+        path = self.paths["departements.csv"]
+        for line, row in _read_rows(path):
+            _require(path, line, row, "code", "name", "region", "zone")
+            if row["zone"] == "com":
+                if row["code"] not in self.coms:
+                    raise DataFileError(
+                        path,
+                        _("collectivité d'outre-mer absente de regions.csv : %s") % row["code"],
+                        line,
+                    )
+                continue
+            region = self.regions.get(row["region"])
+            if region is None:
+                raise DataFileError(path, _("région inconnue : « %s »") % row["region"], line)
+            if row["code"] in self.departements:
+                raise DataFileError(path, _("code en double : %s") % row["code"], line)
+            item = PlannedTerritory(
+                level=Level.DEPARTEMENT.value,
+                code=row["code"],
+                name=row["name"],
+                zone=row["zone"],
+                parent=region.key,
+                region=region.key,
+            )
+            item.departement = item.key
+            self.departements[row["code"]] = item
+
+    def read_epcis(self) -> None:
+        path = self.paths["epci.csv"]
+        for line, row in _read_rows(path):
+            _require(path, line, row, "code", "name")
+            if not _SIREN.match(row["code"]):
+                raise DataFileError(path, _("SIREN invalide : « %s »") % row["code"], line)
+            if row["code"] in self.epcis:
+                raise DataFileError(path, _("code en double : %s") % row["code"], line)
+            self.epcis[row["code"]] = PlannedTerritory(
+                level=Level.EPCI.value,
+                code=row["code"],
+                name=row["name"],
+                siren=row["code"],
+                epci_type=row["type"],
+                population=_population(path, line, row["population"]),
+            )
+
+    def read_communes(self) -> None:
+        path = self.paths["communes.csv"]
+        seen: set[Key] = set()
+        for line, row in _read_rows(path):
+            item = _commune(path, line, row, seen)
+            if item.level != Level.COMMUNE:
+                if not row["current"]:
+                    raise DataFileError(path, _("colonne « %s » vide") % "current", line)
+                self._subs.append((line, item, row["current"]))
+                continue
+            self._contain_commune(path, line, row, item)
+            self.communes[row["code"]] = item
+
+    def _contain_commune(
+        self, path: Path, line: int, row: dict[str, str], item: PlannedTerritory
+    ) -> None:
+        """Set the containers of a current commune from its row."""
+        com = self.coms.get(row["departement"])
         if com is not None:
             # Communes of an overseas collectivity: neither région nor département.
             item.parent = com.key
-        else:
-            departement = departements.get(row["departement"])
-            if departement is None:
+            return
+        departement = self.departements.get(row["departement"])
+        if departement is None:
+            raise DataFileError(path, _("département inconnu : « %s »") % row["departement"], line)
+        item.departement = departement.key
+        item.region = departement.region
+        if row["epci"]:
+            epci = self.epcis.get(row["epci"])
+            if epci is None:
+                raise DataFileError(path, _("EPCI inconnu : « %s »") % row["epci"], line)
+            item.epci = epci.key
+            self._epci_weight[epci.code][departement.code] += (item.population or 0) + 1
+        item.parent = item.epci or item.departement
+
+    def place_epcis(self) -> None:
+        """An EPCI may straddle départements: it is placed in the one holding most of its
+        population (members counted once each to break ties), a stable and explainable rule."""
+        for code, epci in self.epcis.items():
+            weights = self._epci_weight.get(code)
+            if not weights:
                 raise DataFileError(
-                    path, _("département inconnu : « %s »") % row["departement"], line
+                    self.paths["epci.csv"], _("EPCI sans commune membre : %s") % code, None
                 )
-            item.departement = departement.key
-            item.region = departement.region
-            if row["epci"]:
-                epci = epcis.get(row["epci"])
-                if epci is None:
-                    raise DataFileError(path, _("EPCI inconnu : « %s »") % row["epci"], line)
-                item.epci = epci.key
-                epci_weight[epci.code][departement.code] += (item.population or 0) + 1
-            item.parent = item.epci or item.departement
-        communes[row["code"]] = item
+            main = self.departements[max(sorted(weights), key=lambda d: weights[d])]
+            epci.parent = main.key
+            epci.departement = main.key
+            epci.region = main.region
+            epci.zone = main.zone
+            epci.epci = epci.key
 
-    # An EPCI may straddle départements: it is placed in the one holding most of its
-    # population (members counted once each to break ties), a stable and explainable rule.
-    for code, epci in epcis.items():
-        weights = epci_weight.get(code)
-        if not weights:
-            raise DataFileError(paths["epci.csv"], _("EPCI sans commune membre : %s") % code, None)
-        main = departements[max(sorted(weights), key=lambda d: weights[d])]
-        epci.parent = main.key
-        epci.departement = main.key
-        epci.region = main.region
-        epci.zone = main.zone
-        epci.epci = epci.key
+    def attach_sub_communes(self) -> None:
+        """Delegated and associated communes and districts lie where their commune lies."""
+        for line, item, current_code in self._subs:
+            current = self.communes.get(current_code)
+            if current is None:
+                raise DataFileError(
+                    self.paths["communes.csv"],
+                    _("commune de rattachement inconnue : « %s »") % current_code,
+                    line,
+                )
+            item.parent = current.key
+            item.region = current.region
+            item.departement = current.departement
+            item.epci = current.epci
+            self.sub_communes.append(item)
 
-    sub_items = []
-    for line, item, current_code in subs:
-        current = communes.get(current_code)
-        if current is None:
-            raise DataFileError(
-                paths["communes.csv"],
-                _("commune de rattachement inconnue : « %s »") % current_code,
-                line,
-            )
-        item.parent = current.key
-        item.region = current.region
-        item.departement = current.departement
-        item.epci = current.epci
-        sub_items.append(item)
+    def sum_populations(self) -> None:
+        """Populations of the larger territories: sums of their communes' populations
+        municipales, as INSEE computes them; France counts the régions (metropolitan and
+        DROM)."""
+        totals: dict[Key, int] = defaultdict(int)
+        for commune in self.communes.values():
+            for key in {commune.departement, commune.region, commune.parent}:
+                if key is not None and key[0] != Level.EPCI:
+                    totals[key] += commune.population or 0
+        for item in [*self.regions.values(), *self.departements.values(), *self.coms.values()]:
+            item.population = totals.get(item.key) or None
+        self.france.population = sum(r.population or 0 for r in self.regions.values()) or None
 
-    # Populations of the larger territories: sums of their communes' populations
-    # municipales, as INSEE computes them; France counts the régions (metropolitan and DROM).
-    totals: dict[Key, int] = defaultdict(int)
-    for commune in communes.values():
-        for key in {commune.departement, commune.region, commune.parent}:
-            if key is not None and key[0] != Level.EPCI:
-                totals[key] += commune.population or 0
-    for item in [*regions.values(), *departements.values(), *coms.values()]:
-        item.population = totals.get(item.key) or None
-    france.population = sum(r.population or 0 for r in regions.values()) or None
+    def territories(self) -> list[PlannedTerritory]:
+        """Every territory, containers before what they contain."""
+        return [
+            self.france,
+            *self.regions.values(),
+            *self.coms.values(),
+            *self.departements.values(),
+            *self.epcis.values(),
+            *self.communes.values(),
+            *self.sub_communes,
+        ]
 
-    plan.territories = [
-        france,
-        *regions.values(),
-        *coms.values(),
-        *departements.values(),
-        *epcis.values(),
-        *communes.values(),
-        *sub_items,
-    ]
-    return plan
+
+def _commune(path: Path, line: int, row: dict[str, str], seen: set[Key]) -> PlannedTerritory:
+    """One row of communes.csv checked, without its containers."""
+    _require(path, line, row, "code", "type", "name", "departement")
+    level = row["type"]
+    if level not in COMMUNE_TYPES:
+        raise DataFileError(path, _("type de commune inconnu : « %s »") % level, line)
+    if not _COMMUNE_CODE.match(row["code"]):
+        raise DataFileError(path, _("code de commune invalide : « %s »") % row["code"], line)
+    if (level, row["code"]) in seen:
+        raise DataFileError(path, _("code en double : %s") % row["code"], line)
+    seen.add((level, row["code"]))
+    postcodes = tuple(p for p in row["postcodes"].split("|") if p)
+    for postcode in postcodes:
+        if not _POSTCODE.match(postcode):
+            raise DataFileError(path, _("code postal invalide : « %s »") % postcode, line)
+    if row["siren"] and not _SIREN.match(row["siren"]):
+        raise DataFileError(path, _("SIREN invalide : « %s »") % row["siren"], line)
+    return PlannedTerritory(
+        level=level,
+        code=row["code"],
+        name=row["name"],
+        zone=row["zone"],
+        siren=row["siren"],
+        population=_population(path, line, row["population"]),
+        postcodes=postcodes,
+    )

@@ -6,22 +6,22 @@ also answers ?format=json and ?format=csv.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from alliances.common.i18n import current_language
+from alliances.common.models import LoadedDataset
 from alliances.common.twins import list_response
+from alliances.maps import choropleth, figure_html, known_codes
 from alliances.territories.points import point_of
 
 from .lookups import SUB_COMMUNE_LEVELS, search
 from .models import FRANCE_CODE, Level, Territory
+from .paths import territory_url
 
 COLUMNS = ["code", "name", "level", "level_label", "population", "siren", "departement", "url"]
 
@@ -32,16 +32,6 @@ def _point(row: dict) -> tuple[float, float] | None:
 
 COMMUNES_PER_PAGE = 100
 LEVEL_LABELS = dict(Level.choices)
-
-
-@lru_cache(maxsize=1)
-def _prefix() -> str:
-    return reverse("territories:index")
-
-
-def territory_url(level: str, code: str) -> str:
-    """The page of a territory, without a `reverse()` per row (lists have hundreds)."""
-    return f"{_prefix()}{level}/{code}/"
 
 
 # Lists are read as plain values (no model instances): a département page shows 100
@@ -129,12 +119,6 @@ def _population_map(
     The SVG depends only on the shipped data and the language: cached (shared cache) with
     the loaded dataset's checksum in the key, so a reload draws it again.
     """
-    try:
-        from alliances.maps import choropleth, figure_html, known_codes
-    except ImportError:  # the maps part is optional: the page shows its table anyway
-        return None
-    from alliances.common.models import LoadedDataset
-
     checksum = (
         LoadedDataset.objects.filter(name="territories").values_list("checksum", flat=True).first()
         or ""

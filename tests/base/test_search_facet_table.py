@@ -1,6 +1,6 @@
 """The SQLite facet table is derived from the filter tags of the full-text index."""
 
-from alliances.base.search.filters import FACETS, tag
+from alliances.base.search.filters import table, tag
 from alliances.base.search.index import facet_rows
 
 
@@ -36,4 +36,4 @@ def test_facet_rows_keep_facet_tags_only() -> None:
             (1, "r", "5"),
         ]
     )
-    assert {prefix for _pk, prefix, _value in rows} == {f.facet.prefix for f in FACETS}
+    assert {prefix for _pk, prefix, _value in rows} == set(table().by_prefix)

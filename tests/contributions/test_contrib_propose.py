@@ -131,14 +131,6 @@ def test_honeypot_stores_nothing(propose):
     assert response.status_code == 302 and not Proposal.objects.exists()
 
 
-def test_honeypot_is_hidden_by_a_class(contributor):
-    text = contributor.get("/contributions/proposer/").content.decode()
-    assert '<p class="contrib-trap"><label for="id_website">' in text
-    assert "style=" not in text
-    css = open("alliances/contributions/static/contributions/contributions.css").read()
-    assert ".contrib-trap { display: none; }" in css
-
-
 def test_curators_are_told_in_one_message_without_seeing_each_other(propose, people):
     from django.core import mail
 

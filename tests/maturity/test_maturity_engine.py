@@ -47,9 +47,8 @@ def test_shipped_resources_named_by_axes_exist_in_library_data(org_ref, terr_ref
     import json
 
     library = Path(engine.__file__).resolve().parents[1] / "data" / "library"
-    files = list(library.glob("*.jsonl")) if library.exists() else []
-    if not files:
-        pytest.skip("library data not shipped yet")
+    files = list(library.glob("*.jsonl"))
+    assert files, f"the library data is missing from {library}"
     slugs = {json.loads(line)["id"] for f in files for line in f.read_text().splitlines() if line}
     for ref in (org_ref, terr_ref):
         for axis in ref.axes:

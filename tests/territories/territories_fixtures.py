@@ -1,9 +1,8 @@
 """Small copies of the territory data files, for the loader tests."""
 
-import csv
 from pathlib import Path
 
-from alliances.territories.source import FILES
+from alliances.territories import schema
 
 ROWS = {
     "regions.csv": [
@@ -108,11 +107,6 @@ ROWS = {
 
 
 def write_files(folder: Path, rows: dict[str, list[dict]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, file_rows in rows.items():
-        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FILES[name], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(file_rows)
+    schema.write_files(rows, folder)
     (folder / "VERSION").write_text("fixture@1\n")
     return folder

@@ -1,7 +1,7 @@
 """Step 1 of a search: read the text (`understanding`), then compile the query into conditions
 on the alliance row `a`.
 
-Each filter of the table (`filters.FILTERS`) compiles its own values; the places read in the
+Each filter of the table (`filters.table()`) compiles its own values; the places read in the
 text compile as the territory filter does, under the name "place"; the text's condition
 comes from the database's dialect. Two decisions are taken here, so that every surface (page,
 API, exports, saved searches, alerts) finds the same alliances:
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..models import Alliance
 from .analysis import Term
 from .dialects import Dialect, dialect_for, fetch
-from .filters import BY_NAME, FILTERS, Condition, Context
+from .filters import Condition, Context, table
 from .query import SearchQuery
 from .semantic import closest
 from .understanding import Reading, read_query
@@ -74,12 +74,13 @@ class CompiledQuery:
 
 def _filters(query: SearchQuery, reading: Reading, context: Context) -> dict[str, Condition]:
     conditions: dict[str, Condition] = {}
-    for search_filter in FILTERS:
+    filters = table()
+    for search_filter in filters.filters:
         condition = search_filter.compile(query, context)
         if condition is not None:
             conditions[search_filter.name] = condition
     if reading.place_values:
-        territory = BY_NAME["territory"]
+        territory = filters.by_name["territory"]
         place = territory.compile_values(reading.place_values, context, "territory")  # type: ignore[attr-defined]
         if place is not None:
             conditions["place"] = place

@@ -30,7 +30,7 @@ from . import facets, index
 from .compiler import CURATOR_STATUSES, PUBLIC_STATUSES, CompiledQuery, compile_query
 from .dialects import RunOutput, RunPlan, fetch
 from .facets import FacetValue
-from .filters import FILTERS, Notice, filter_label
+from .filters import Notice, filter_label, table
 from .hits import Hit, load_hits
 from .query import SearchQuery
 from .tiers import PlaceChoice, label_covering, nearby_hits, place_chips, place_choices
@@ -115,7 +115,7 @@ class SearchResult:
         """The active filters, each value with its label and a link that removes it; the
         places read in the text first ("Lieu : Gers (32)")."""
         chips = [Chip(label, value, remove) for label, value, remove in place_chips(self)]
-        for search_filter in FILTERS:
+        for search_filter in table().filters:
             if search_filter.name == "years":
                 continue
             facet = search_filter.facet

@@ -13,7 +13,7 @@ from typing import Any
 from pyroaring import BitMap
 
 from . import index
-from .filters import FACETS, SearchFilter
+from .filters import SearchFilter, table
 from .query import SearchQuery
 
 
@@ -44,7 +44,7 @@ def sets_to_count(active: set[str], disjunctive: bool = True) -> dict[str, list[
     """Which id set each facet is counted on: "" (the results) for a facet whose filter is
     not in use, else the results without that filter."""
     plan: dict[str, list[SearchFilter]] = {}
-    for search_filter in FACETS:
+    for search_filter in table().facets:
         key = search_filter.name if disjunctive and search_filter.name in active else ""
         plan.setdefault(key, []).append(search_filter)
     return plan
@@ -62,7 +62,7 @@ def count(sets: dict[str, BitMap], plan: dict[str, list[SearchFilter]], using: s
 def labelled(counts: Counts, query: SearchQuery, using: str) -> dict[str, list[FacetValue]]:
     """Each facet's values with their labels, selection and order (as the page shows them)."""
     out: dict[str, list[FacetValue]] = {}
-    for search_filter in FACETS:
+    for search_filter in table().facets:
         facet = search_filter.facet
         assert facet is not None
         raw = counts.get(facet.name, {})

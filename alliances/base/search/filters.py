@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,8 +206,16 @@ class IndexRows:
 
     using: str
     ids: list[int]
-    alliances: list[tuple[int, str, int | None, int | None, str]]  # id, kind, stage, place, light
+    columns: dict[str, dict[int, Any]]  # column of the alliance -> {alliance id: value}
     _cache: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, name: str) -> dict[int, Any]:
+        """{alliance id: value} of a column of the alliance (read now if not read yet)."""
+        if name not in self.columns:
+            self.columns[name] = dict(
+                Alliance.objects.using(self.using).filter(pk__in=self.ids).values_list("id", name)
+            )
+        return self.columns[name]
 
     def once(self, name: str, read: Callable[[], Any]) -> Any:
         """What `read` returns, read once per batch (several filters share partner rows)."""
@@ -258,10 +267,9 @@ class ChoiceFilter(SearchFilter):
         )
 
     def index_tags(self, rows: IndexRows) -> Iterator[tuple[int, str]]:
-        position = {"kind": 1, "status_light": 4}[self.column]
-        for row in rows.alliances:
-            if row[position]:
-                yield row[0], tag(self.prefix, row[position])
+        for pk, value in rows.column(self.column).items():
+            if value:
+                yield pk, tag(self.prefix, value)
 
     def facet_labels(self, raw: Iterable[str], using: str) -> dict[str, tuple[str, str]]:
         return {key: (key, str(label)) for key, label in self.choices.choices}
@@ -356,9 +364,9 @@ class StageFilter(TermFilter):
         )
 
     def index_tags(self, rows: IndexRows) -> Iterator[tuple[int, str]]:
-        for row in rows.alliances:
-            if row[2]:
-                yield row[0], tag(self.prefix, row[2])
+        for pk, stage in rows.column("stage_id").items():
+            if stage:
+                yield pk, tag(self.prefix, stage)
 
 
 class ProfileFilter(TermFilter):
@@ -640,7 +648,7 @@ class TerritoryFilter(SearchFilter):
         )
 
     def index_tags(self, rows: IndexRows) -> Iterator[tuple[int, str]]:
-        territory_of = {row[0]: row[3] for row in rows.alliances if row[3]}
+        territory_of = {pk: place for pk, place in rows.column("territory_id").items() if place}
         places = {
             row[0]: row
             for row in Territory.objects.using(rows.using)
@@ -825,35 +833,68 @@ FILTERS: tuple[SearchFilter, ...] = (
     ),
 )
 
-BY_NAME: Mapping[str, SearchFilter] = {f.name: f for f in FILTERS}
-BY_PARAM: Mapping[str, SearchFilter] = {p: f for f in FILTERS for p in f.params}
-PARAMS: tuple[str, ...] = tuple(p for f in FILTERS for p in f.params)
-FACETS: tuple[SearchFilter, ...] = tuple(f for f in FILTERS if f.facet is not None)
-FACET_NAMES: tuple[str, ...] = tuple(f.facet.name for f in FACETS if f.facet)
+
+class FilterTable:
+    """The filters in use and the look-ups every part derives from them."""
+
+    def __init__(self, filters: Iterable[SearchFilter]) -> None:
+        self.filters = tuple(filters)
+        self.by_name: Mapping[str, SearchFilter] = {f.name: f for f in self.filters}
+        self.by_param: Mapping[str, SearchFilter] = {p: f for f in self.filters for p in f.params}
+        self.facets = tuple(f for f in self.filters if f.facet is not None)
+        self.facet_names = tuple(f.facet.name for f in self.facets if f.facet)
+        self.by_facet: Mapping[str, SearchFilter] = {
+            f.facet.name: f for f in self.facets if f.facet
+        }
+        self.by_prefix: Mapping[str, Facet] = {
+            f.facet.prefix: f.facet for f in self.facets if f.facet
+        }
+
+
+_table = FilterTable(FILTERS)
+
+
+def table() -> FilterTable:
+    """The table every part reads at call time (so that a registered filter counts at once)."""
+    return _table
+
+
+@contextmanager
+def registered(*extra: SearchFilter) -> Iterator[FilterTable]:
+    """The table with these filters added, for the duration of the block (tests, plug-ins)."""
+    global _table
+    before = _table
+    _table = FilterTable((*before.filters, *extra))
+    try:
+        yield _table
+    finally:
+        _table = before
 
 
 def facet_filter(facet_name: str) -> SearchFilter:
     """The filter whose facet is named so ("region" -> the territory filter)."""
-    return next(f for f in FACETS if f.facet and f.facet.name == facet_name)
+    return table().by_facet[facet_name]
 
 
 def facet_of_subject(sheet_kind: str) -> Facet | None:
     """The facet whose values are the subjects of this kind of sheet (None: a département)."""
-    return next((f.facet for f in FACETS if f.facet and f.facet.sheet_subject == sheet_kind), None)
+    return next(
+        (f.facet for f in table().facets if f.facet and f.facet.sheet_subject == sheet_kind), None
+    )
 
 
 def filter_label(name: str) -> str:
     """ "le domaine": the filter as a sentence names it ("q" is the text)."""
     if name == "q":
         return _("le texte")
-    found = BY_NAME.get(name)
+    found = table().by_name.get(name)
     return str(found.label) if found else name
 
 
 def index_tags(rows: IndexRows) -> dict[int, set[str]]:
     """Every filter's tags of a batch of alliances."""
     out: dict[int, set[str]] = {pk: set() for pk in rows.ids}
-    for search_filter in FILTERS:
+    for search_filter in table().filters:
         for pk, value in search_filter.index_tags(rows):
             out[pk].add(value)
     return out

@@ -6,7 +6,7 @@ What it holds, on both databases (tables created by the base app's migrations):
   the dialect's text index (SQLite FTS5, PostgreSQL tsvector);
 - the words of those texts (`common.vocabulary`: typo suggestions) and, semantic part on,
   a vector of each alliance's title and summary (`semantic`, `common.vectors`);
-- the alliance's filter values as tags (`filters.FILTERS[...].index_tags`), which SQLite also
+- the alliance's filter values as tags (each filter's `index_tags`), which SQLite also
   matches in the text index;
 - the facet table (alliance, facet prefix, value) and one roaring bitmap per facet value
   (docs/adr/0092), from which facets are counted;
@@ -37,15 +37,11 @@ from . import semantic
 from .analysis import analyse, fold, raw_words
 from .bitmaps import FacetBitmaps, Key
 from .dialects import BITMAP_TABLE, FACET_TABLE, STATE_TABLE, Document, dialect_for
-from .filters import FACETS, IndexRows, facet_filter, index_tags
+from .filters import IndexRows, facet_filter, index_tags, table
 from .texts import extras
 
 T = TypeVar("T")
 BATCH = 2000  # alliances analysed and written per batch
-
-# Facet prefix -> facet name, and the prefixes whose values are words (the others are ids).
-_FACET_OF_PREFIX = {f.facet.prefix: f.facet.name for f in FACETS if f.facet}
-_WORD_PREFIXES = tuple(f.facet.prefix for f in FACETS if f.facet and f.facet.words)
 
 
 def _alias(using: str | None) -> str:
@@ -141,35 +137,30 @@ def facet_rows(pk: int, tags: Iterable[str]) -> list[tuple[int, str, str]]:
     Kinds and status lights are words ("zkalliance", "zlgreen"); the other facet values are
     ids ("zd12", "zst3"), which keeps "zde12" (a département, not a facet) apart from "zd12"
     (a domain)."""
+    facets = table().by_prefix
+    words = [prefix for prefix, facet in facets.items() if facet.words]
     out = []
     for token in tags:
-        word_prefix = next((p for p in _WORD_PREFIXES if token.startswith("z" + p)), None)
+        word_prefix = next((p for p in words if token.startswith("z" + p)), None)
         if word_prefix is not None:
             out.append((pk, word_prefix, token[1 + len(word_prefix) :]))
             continue
         head = token[1:].rstrip("0123456789")
         value = token[1 + len(head) :]
-        if value and head in _FACET_OF_PREFIX:
+        if value and head in facets:
             out.append((pk, head, value))
     return out
 
 
-COLUMNS = (
-    "id",
-    "title",
-    "summary",
-    "description",
-    "kind",
-    "stage_id",
-    "territory_id",
-    "status_light",
-    "results_text",
-)
+# Read with the text, for the filters' tags (others are read by the filters that need them),
+# then the results' text (`texts`).
+TAG_COLUMNS = ("kind", "stage_id", "territory_id", "status_light")
+COLUMNS = ("id", "title", "summary", "description", *TAG_COLUMNS, "results_text")
 
 
 def _batches(ids: Iterable[int] | None, using: str) -> Iterator[list[tuple]]:
-    """(id, title, summary, description, kind, stage, territory, light, results text) of the
-    alliances, in batches: every alliance when `ids` is None."""
+    """(id, title, summary, description, *TAG_COLUMNS, results text) of the alliances, in
+    batches: every alliance when `ids` is None."""
     alliances = Alliance.objects.using(using).order_by("id")
     if ids is None:
         last = 0
@@ -205,7 +196,10 @@ def documents(
             continue
         pks = [row[0] for row in batch]
         names = _partner_names(pks, using)
-        rows = IndexRows(using, pks, [(r[0], r[4], r[5], r[6], r[7]) for r in batch])
+        columns = {
+            name: {row[0]: row[4 + i] for row in batch} for i, name in enumerate(TAG_COLUMNS)
+        }
+        rows = IndexRows(using, pks, columns)
         tags = index_tags(rows)
         more = extras(batch, using)
         for pk, title, summary, description, *_rest in batch:

@@ -3,8 +3,8 @@
 One query (text + filters + sort + page) serves the HTML list, the API, the exports and
 saved searches. It is parsed from a mapping of parameters (request.GET or the API's
 query parameters) and turned back into a query string, so the URL is the whole state. Which
-filters exist, and how each value is read, is the table of `filters.FILTERS`: this module
-knows none of them by name, and `query.<param>` reads any filter's values.
+filters exist, and how each value is read, is the table of `filters.table()`: this module knows
+none of them by name, and `query.<param>` reads any filter's values.
 
 Parsing never fails: malformed values are dropped with a notice the page shows; whether a
 well-formed value names a known term or territory is checked when the query is compiled,
@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .analysis import MAX_TERMS, Term, query_terms, raw_words
-from .filters import BY_NAME, BY_PARAM, FILTERS, MAX_VALUES, Notice, as_int, clean
+from .filters import MAX_VALUES, Notice, as_int, clean, table
 
 SORTS = ("relevance", "date", "title")
 DEFAULT_PAGE_SIZE = 20
@@ -56,7 +56,7 @@ class SearchQuery:
     words: tuple[str, ...] = field(default=(), compare=False)
 
     def __getattr__(self, name: str) -> Any:
-        search_filter = BY_PARAM.get(name) if not name.startswith("_") else None
+        search_filter = table().by_param.get(name) if not name.startswith("_") else None
         if search_filter is None:
             raise AttributeError(name)
         return search_filter.read(name, self.values(name))
@@ -83,7 +83,7 @@ class SearchQuery:
     def active_filters(self) -> list[str]:
         """The filters that restrict the results ("q" for the text), in the table's order."""
         active = ["q"] if self.terms else []
-        return active + [f.name for f in FILTERS if any(self.values(p) for p in f.params)]
+        return active + [f.name for f in table().filters if any(self.values(p) for p in f.params)]
 
     # -- building other queries (facet links, suggestions, pages) -----------------------
     def _with_values(self, changes: Mapping[str, tuple[str, ...]]) -> SearchQuery:
@@ -91,7 +91,7 @@ class SearchQuery:
         current.update(changes)
         ordered = tuple(
             (param, current[param])
-            for search_filter in FILTERS
+            for search_filter in table().filters
             for param in search_filter.params
             if current.get(param)
         )
@@ -102,8 +102,9 @@ class SearchQuery:
         of a parameter; back to page 1."""
         if name == "q":
             return replace(self, q="", words=(), page=1)
-        if name in BY_NAME and value is None:
-            return self._with_values({param: () for param in BY_NAME[name].params})
+        by_name = table().by_name
+        if name in by_name and value is None:
+            return self._with_values({param: () for param in by_name[name].params})
         kept = () if value is None else tuple(v for v in self.values(name) if v != value)
         return self._with_values({name: kept})
 
@@ -209,7 +210,7 @@ def parse_query(params: Mapping[str, Any]) -> tuple[SearchQuery, list[Notice]]:
     notices: list[Notice] = []
     text, words = _text(values, notices)
     selected: list[tuple[str, tuple[str, ...]]] = []
-    for search_filter in FILTERS:
+    for search_filter in table().filters:
         parsed = search_filter.parse(values, notices)
         selected += [(param, parsed[param]) for param in search_filter.params if param in parsed]
     sort = _sort(values, notices)

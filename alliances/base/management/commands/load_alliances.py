@@ -27,6 +27,7 @@ from alliances.base.reindex import deferred_indexing, has_index_signals, refresh
 from alliances.common.datasets import file_checksum, record_dataset, row_digest
 from alliances.common.errors import DataFileError
 from alliances.referentials.models import Term
+from alliances.territories.lookups import resolve_place_text
 
 DATA_DIR = Path(settings.BASE_DIR) / "alliances" / "data" / "alliances"
 DATA_FILE = DATA_DIR / "alliances_reelles.jsonl"
@@ -98,21 +99,14 @@ class Report:
 
 
 def resolve_territory(text: str) -> tuple[Any, list[str]]:
-    """The territory of a text and the parts that could not be resolved (reported).
-
-    The territories app's resolver is used (alliances.territories.lookups); ours
-    (alliances.base.places, same rules) only stands in where that module is absent.
-    """
-    try:
-        from alliances.territories.lookups import resolve_place_text
-    except ImportError:
-        from alliances.base.places import resolve_place_text
+    """The territory of a text and the parts that could not be resolved (reported), read by
+    the territories part's resolver (ADR 0041)."""
     resolution = resolve_place_text(text)
     problems = [f"non trouvé : « {p} »" for p in resolution.unresolved]
-    problems += [f"ambigu : « {p} »" for p in getattr(resolution, "ambiguous", [])]
-    candidates = getattr(resolution, "candidates", [])
-    if candidates:
-        problems.append("plusieurs territoires possibles : " + ", ".join(map(str, candidates)))
+    if resolution.candidates:
+        problems.append(
+            "plusieurs territoires possibles : " + ", ".join(map(str, resolution.candidates))
+        )
     return resolution.territory, problems
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.db import connections
 from pyroaring import BitMap
@@ -25,15 +25,31 @@ from ..analysis import Item, Term
 from ..filters import Condition
 from ..schema import tables
 
-if TYPE_CHECKING:
-    from ..compiler import CompiledQuery
-
 # The index tables common to both databases (see docs/adr/0047, 0092).
 FACET_TABLE = "base_alliance_facet"  # (alliance id, facet prefix, value)
 BITMAP_TABLE = "base_alliance_facet_bitmap"  # (facet prefix, value, serialised roaring bitmap)
 # One row: a random number drawn anew at every write to the index, so that what is computed
 # from the index can be cached under it, in every process.
 STATE_TABLE = "base_alliance_search_state"
+
+
+class CompiledQuery(Protocol):
+    """What a dialect reads of a compiled query (`compiler.CompiledQuery`)."""
+
+    using: str
+    conditions: dict[str, Condition]
+
+    @property
+    def terms(self) -> list[Term]: ...
+
+    def status_clause(self) -> tuple[str, list]: ...
+
+    def ids_sql(
+        self,
+        exclude: set[str] | frozenset[str] = frozenset(),
+        extra: tuple[str, list] | None = None,
+        score: bool = False,
+    ) -> tuple[str, list]: ...
 
 
 @dataclass(frozen=True)

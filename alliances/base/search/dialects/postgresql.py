@@ -13,17 +13,14 @@ use): it returns the total, the page and the ids of each set, decoded here into 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyroaring import BitMap
 
 from ..analysis import Item, Term, tsquery_expression
 from ..filters import Condition
 from ..schema import tables
-from . import FACET_TABLE, Dialect, Document, RunOutput, RunPlan, fetch
-
-if TYPE_CHECKING:
-    from ..compiler import CompiledQuery
+from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan, fetch
 
 SEARCH_TABLE = "base_alliance_search"
 CONFIG = "alliances_fr"

@@ -15,7 +15,7 @@ the same sets cost more than its parts run one by one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connections
 from pyroaring import BitMap
@@ -23,10 +23,7 @@ from pyroaring import BitMap
 from ..analysis import Item, Term, fts5_expression
 from ..filters import Condition
 from ..schema import tables
-from . import FACET_TABLE, Dialect, Document, RunOutput, RunPlan
-
-if TYPE_CHECKING:
-    from ..compiler import CompiledQuery
+from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan
 
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
