@@ -114,7 +114,7 @@ class SearchResult:
     def chips(self) -> list[Chip]:
         """The active filters, each value with its label and a link that removes it; the
         places read in the text first ("Lieu : Gers (32)")."""
-        chips = [Chip(label, value, remove) for label, value, remove in place_chips(self)]
+        chips = [Chip(*chip) for chip in place_chips(self.query, self.reading)]
         for search_filter in table().filters:
             if search_filter.name == "years":
                 continue
@@ -208,7 +208,8 @@ def run_search(
         result.suggestions = _suggestions(compiled)
     if compiled.context.covering_ids:
         _covering(result, compiled)
-    result.nearby = nearby_hits(result, compiled)
+    shown = {h.id for h in result.alliances} | {h.id for h in result.covering}
+    result.nearby = nearby_hits(compiled, result.count, shown)
     return result
 
 

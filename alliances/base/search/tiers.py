@@ -25,7 +25,6 @@ from .understanding import Reading, with_place, without_place
 
 if TYPE_CHECKING:
     from .compiler import CompiledQuery
-    from .executor import SearchResult
 
 NEARBY_WHEN = 5  # fewer results located in the place than this: show nearby ones
 NEARBY_LIMIT = 10
@@ -48,10 +47,10 @@ def scale_label(level: str) -> str:
     }.get(level, "")
 
 
-def place_chips(result: SearchResult) -> Iterator[tuple[str, str, str]]:
+def place_chips(query: SearchQuery, reading: Reading) -> Iterator[tuple[str, str, str]]:
     """(label, value, query without it) of each place read in the text."""
-    for match in result.reading.places:
-        remove = without_place(result.query, match).to_querystring()
+    for match in reading.places:
+        remove = without_place(query, match).to_querystring()
         yield str(_("Lieu")), match.label, remove
 
 
@@ -93,9 +92,10 @@ def _candidates(compiled: CompiledQuery, departements: list[int], shown: set[int
     return [r for r in rows if int(r[0]) not in shown]
 
 
-def nearby_hits(result: SearchResult, compiled: CompiledQuery) -> list[Hit]:
-    """Few results in a place: the alliances of the nearest départements, closest first."""
-    if result.count >= NEARBY_WHEN:
+def nearby_hits(compiled: CompiledQuery, count: int, shown: set[int]) -> list[Hit]:
+    """Few results in a place (`count`): the alliances of the nearest départements not
+    `shown` yet, closest first."""
+    if count >= NEARBY_WHEN:
         return []
     places = [p for p in _located_places(compiled) if p.point and p.kind != "pays"]
     if not places:
@@ -106,7 +106,6 @@ def nearby_hits(result: SearchResult, compiled: CompiledQuery) -> list[Hit]:
             departements.setdefault(departement.ids[0], _distance)
     if not departements:
         return []
-    shown = {h.id for h in result.alliances} | {h.id for h in result.covering}
     found = []
     for pk, level, code, name in _candidates(compiled, sorted(departements), shown):
         point = point_of(level, code)
