@@ -15,7 +15,7 @@ disjunctive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db import router
@@ -156,9 +156,7 @@ def _run(
     if counts is not None:
         return compiled.dialect.run(compiled, plan), counts
     to_count = facets.sets_to_count(set(compiled.conditions), disjunctive)
-    output = compiled.dialect.run(
-        compiled, RunPlan(plan.sort, plan.offset, plan.limit, tuple(to_count))
-    )
+    output = compiled.dialect.run(compiled, replace(plan, sets=tuple(to_count)))
     counts = facets.count(output.sets, to_count, compiled.using)
     if key:
         cache.set(key, counts, ALL_FACETS_SECONDS)

@@ -45,6 +45,7 @@ COMMON_WORDS = DATA / "lieux_mots_courants.txt"
 
 MAX_WORDS = 8  # the longest name looked up, in words
 CLEAR_FIRST = 5.0  # population ratio that makes the first of homonyms the reading
+SMALL_COMMUNE = 1000  # a commune smaller than this is read as a place only when marked
 MAX_CHOICES = 8
 REFRESH_SECONDS = 60  # how often a process checks whether the territories changed
 # Words that say "a place follows" (folded), consumed with the place.
@@ -83,10 +84,13 @@ class Place:
 
 @dataclass
 class Entry:
-    """A gazetteer key's places, and whether the name alone may be read as a place."""
+    """A gazetteer key's places; `marked_only` those read as places only when marked."""
 
     places: list[Place] = field(default_factory=list)
-    needs_marker: bool = False
+    marked_only: set[tuple[str, ...]] = field(default_factory=set)  # their values
+
+    def readable(self, marked: bool) -> list[Place]:
+        return [p for p in self.places if marked or p.values not in self.marked_only]
 
 
 @dataclass
@@ -158,16 +162,28 @@ def _add(names: dict[str, Entry], key: str, place: Place, needs_marker: bool = F
     entry = names.setdefault(key, Entry())
     if place.values not in [p.values for p in entry.places]:
         entry.places.append(place)
-    entry.needs_marker = entry.needs_marker or needs_marker
+        if needs_marker:
+            entry.marked_only.add(place.values)
+
+
+def _bare(key: str) -> str:
+    for article in ARTICLES:
+        if key.startswith(article):
+            return key[len(article) :]
+    return key
 
 
 def _guarded(key: str, place: Place) -> bool:
-    """A name alone stays a word: a common word (unless a big city), or too short."""
+    """A name alone stays a word: a common word, with or without its article ("Mer",
+    "Les Déserts"), unless a big city; a village's name (under `SMALL_COMMUNE` inhabitants:
+    its alliances are found by their text anyway); or too short."""
     if place.kind in ("region", "departement", "former"):
         return len(key) < 3
     if len(key) < 3:
         return True
-    return key in common_words() and place.population < 50_000
+    if place.population < SMALL_COMMUNE:
+        return True
+    return _bare(key) in common_words() and place.population < 50_000
 
 
 def _territory_rows(alias: str) -> list[dict]:
@@ -313,19 +329,17 @@ def forget() -> None:
 
 
 # -- reading a query ------------------------------------------------------------------------------
-def _candidates(gaz: Gazetteer, key: str) -> tuple[list[Place], bool]:
-    """(places, needs a marker) for a folded word sequence."""
+def _candidates(gaz: Gazetteer, key: str, marked: bool) -> list[Place]:
+    """The places a folded word sequence may name (marked as a place or not)."""
     words = key.split()
     if len(words) == 1:
         word = words[0]
         if word.isdigit() and len(word) == 5 and word in gaz.postcodes:
-            return gaz.postcodes[word], False
+            return gaz.postcodes[word]
         if word in gaz.numbers and (word.isdigit() or word in ("2a", "2b")):
-            return [gaz.numbers[word]], False
+            return [gaz.numbers[word]]
     entry = gaz.names.get(key)
-    if entry is None:
-        return [], False
-    return list(entry.places), entry.needs_marker
+    return entry.readable(marked) if entry is not None else []
 
 
 def _resolve(places: list[Place]) -> tuple[list[Place], list[Place]]:
@@ -363,12 +377,18 @@ def _marked(folded: list[str], start: int) -> int:
     return start
 
 
-def _match_at(gaz: Gazetteer, folded: list[str], start: int) -> tuple[int, list[Place], bool]:
-    """The longest place name starting at `start`: (end, places, needs a marker)."""
+def _match_at(
+    gaz: Gazetteer, folded: list[str], start: int, marked: bool
+) -> tuple[int, list[Place], bool]:
+    """The longest place name starting at `start`: (end, places, read only when marked)."""
     for end in range(min(len(folded), start + MAX_WORDS), start, -1):
-        places, needs_marker = _candidates(gaz, " ".join(folded[start:end]))
+        key = " ".join(folded[start:end])
+        places = _candidates(gaz, key, marked=False)
         if places:
-            return end, places, needs_marker
+            return end, places, False
+        places = _candidates(gaz, key, marked=True)
+        if places:
+            return end, places, True
     return start, [], False
 
 
@@ -393,7 +413,7 @@ def read_places(words: list[str], using: str | None = None) -> list[PlaceMatch]:
         if at > 0 and folded[at - 1] in NOT_PLACE_BEFORE:
             at += 1
             continue
-        end, places, needs_marker = _match_at(gaz, folded, at)
+        end, places, needs_marker = _match_at(gaz, folded, at, marked=True)
         if places:
             spans.append((at, end, places, needs_marker))
             at = end
