@@ -65,7 +65,9 @@ def test_a_former_region_stands_for_its_departements(world):
 
 def test_place_and_topic_together(world):
     result = search({"q": "ateliers Rennes"})
-    assert ids(result.alliances) == world.ids("numerique_titre", "numerique_desc")
+    first = {h.pk for h in result.alliances[:2]}  # neighbours in meaning may follow
+    assert first == world.ids("numerique_titre", "numerique_desc")
+    assert {h.territory["code"] for h in result.alliances} == {"35238"}
     assert [t.word for t in result.reading.terms] == ["ateliers"]
 
 
@@ -118,7 +120,7 @@ def test_a_misspelt_word_is_corrected_with_results(world):
     result = search({"q": "ateliesr"})
     [correction] = result.reading.corrections
     assert correction.typed == "ateliesr" and correction.corrected in ("atelier", "ateliers")
-    assert ids(result.alliances) == world.ids("numerique_titre", "numerique_desc")
+    assert {h.pk for h in result.alliances[:2]} == world.ids("numerique_titre", "numerique_desc")
     typed = search({"q": "ateliesr", "exact": "1"})
     assert typed.count == 0 and typed.reading.corrections == []
 
@@ -134,16 +136,19 @@ def test_no_alliance_with_every_word_gives_the_closest(world):
 def test_meaning_finds_an_alliance_that_shares_no_word(world, semantic):
     result = search({"q": "doctors' surgeries funded by charities"})
     assert result.reading.semantic is semantic
+    assert result.reading.corrections == []  # English is not "corrected" into French
     if semantic:
-        assert world.alliances["sante"].pk in ids(result.alliances[:3])
+        assert result.alliances[0].pk == world.alliances["sante"].pk
+    else:
+        assert result.count == 0
 
 
 # -- every surface reads the same -------------------------------------------------------------
 def test_saved_searches_and_alerts_read_places_and_synonyms(world):
     query, _notices = parse_query({"q": "ESS Doubs"})
-    expected = world.ids("pole")
-    assert set(search_queryset(query).values_list("pk", flat=True)) == expected
-    assert search_count(query) == len(expected)
+    found = set(search_queryset(query).values_list("pk", flat=True))
+    assert world.ids("pole") <= found <= world.ids("pole", "emploi", "mobilite")  # all in Doubs
+    assert search_count(query) == len(found)
 
 
 def test_the_api_says_how_it_read_the_text(world, client):

@@ -10,7 +10,8 @@ From the words of `q`, in this order:
 4. meaning (`common.embeddings`, semantic part on): the rest, acronyms spelt out, is embedded
    as one query vector.
 
-`exact` (the URL's `exact=1`) searches the words as typed: no place, no correction.
+`exact` (the URL's `exact=1`) searches the words as typed: no place, no correction, no
+neighbours in meaning.
 The `Reading` says what was understood; the page, the API, saved searches and alerts all go
 through it (they all compile through `compiler.compile_query`).
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alliances.common import embeddings
+from alliances.common.text import normalize_name
 from alliances.common.vocabulary import vocabulary
 from alliances.referentials import synonyms
 
@@ -39,6 +41,12 @@ from .query import SearchQuery
 from .semantic import OWNER
 
 MIN_MEANING_LETTERS = 3  # a query vector needs at least one word this long
+# Words that show a query is written in English: its words are not "corrected" into French
+# ones (the meaning part reads English as it is).
+ENGLISH_WORDS = frozenset(
+    "the of and for with by from to in on at is are how what who which people young older "
+    "elderly".split()
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,7 @@ def with_place(query: SearchQuery, match: PlaceMatch, values: tuple[str, ...]) -
 def _correct(words: list[str], positions: list[int], protected: set[int]) -> list[Correction]:
     """Replace, in `words`, the unknown words at `positions` by the closest known ones."""
     known = vocabulary(OWNER)
-    if not known.words:
+    if not known.words or any(w.casefold() in ENGLISH_WORDS for w in words):
         return []
     names = gazetteer().names
     corrections = []
@@ -128,7 +136,9 @@ def _correct(words: list[str], positions: list[int], protected: set[int]) -> lis
         if " ".join(word_tokens(word)[:1]) in names:
             continue
         suggestion = known.suggest(word)
-        if suggestion:
+        # A word becomes a place only when typed as a name ("Dubs" → Doubs, not
+        # "charities" → Chartres).
+        if suggestion and (word[:1].isupper() or normalize_name(suggestion) not in names):
             corrections.append(Correction(word, suggestion))
             words[position] = suggestion
     return corrections
@@ -210,6 +220,6 @@ def read_query(query: SearchQuery, using: str | None = None) -> Reading:
         reading.unsearchable = "common_words"
         return reading
     reading.meaning_text = _meaning(words, positions, found)
-    if any(len(w) >= MIN_MEANING_LETTERS for w in reading.meaning_text.split()):
+    if not query.exact and any(len(w) >= MIN_MEANING_LETTERS for w in reading.meaning_text.split()):
         reading.vector = embeddings.embed_query(reading.meaning_text)
     return reading
