@@ -887,6 +887,8 @@ def filter_label(name: str) -> str:
     """ "le domaine": the filter as a sentence names it ("q" is the text)."""
     if name == "q":
         return _("le texte")
+    if name == "place":  # the places read in the text (understanding)
+        return _("le lieu")
     found = table().by_name.get(name)
     return str(found.label) if found else name
 
