@@ -70,3 +70,13 @@ def test_a_bad_entry_names_the_file_and_the_entry(db, referentials_dir):
     path.write_text("groups:\n  - {key: seul, kind: acronym, terms: [SEUL], note: x}\n", "utf-8")
     with pytest.raises(DataFileError, match="entrée n° 1"):
         call_command("populate_referentials", data_dir=referentials_dir, verbosity=0)
+
+
+def test_curators_edit_them_in_the_admin(admin_client):
+    response = admin_client.get("/admin/referentials/searchsynonym/?q=PTCE")
+    assert response.status_code == 200
+    assert "PTCE" in response.content.decode()
+    row = SearchSynonym.objects.get(key="ptce")
+    assert (
+        admin_client.get(f"/admin/referentials/searchsynonym/{row.pk}/change/").status_code == 200
+    )
