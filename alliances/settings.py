@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "simple_history",
     "alliances.common",
     "alliances.referentials",
     "alliances.territories",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "alliances.charts",
     "alliances.maps",
     "alliances.base",
+    "alliances.sdg_coding",
     "alliances.observatory",
     "alliances.library",
     "alliances.maturity",
@@ -212,14 +214,6 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-
-# Default valuation of one volunteer hour in the socio-economic model, with its source.
-# The gross hourly minimum wage is the convention most French associations use.
-ALLIANCES_VOLUNTEER_HOURLY_RATE = os.environ.get("ALLIANCES_VOLUNTEER_HOURLY_RATE", "11.88")
-ALLIANCES_VOLUNTEER_RATE_SOURCE = os.environ.get(
-    "ALLIANCES_VOLUNTEER_RATE_SOURCE",
-    "SMIC horaire brut au 1er novembre 2024 (décret n° 2024-951 du 23 octobre 2024)",
-)
 
 # Who publishes the platform's data (DCAT catalogue, feeds).
 # The public address of the platform, for the links of e-mails sent by scheduled commands

@@ -376,7 +376,8 @@ def export_for_datasette(target: Path) -> None:
              JOIN base_organisation o ON o.id = p.organisation_id
              JOIN referentials_term pt ON pt.id = o.profile_id WHERE p.alliance_id = a.id),
           (SELECT json_group_array(tt.key) FROM {x.types.table} y
-             JOIN referentials_term tt ON tt.id = y.{x.types.other} WHERE y.{x.types.alliance} = a.id),
+             JOIN referentials_term tt ON tt.id = y.{x.types.other}
+             WHERE y.{x.types.alliance} = a.id),
           (SELECT json_group_array(dt.key) FROM {x.domains.table} d
              JOIN referentials_term dt ON dt.id = d.{x.domains.other}
              WHERE d.{x.domains.alliance} = a.id),

@@ -6,7 +6,8 @@ columns are those of the import format (docs/base-curation.md), plus the address
 alliance, so that an export can be edited in a spreadsheet and imported back.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -44,6 +45,28 @@ COLUMNS = [
     "url",
 ]
 FORMATS = ("csv", "xlsx", "json", "jsonl", "geojson")
+
+
+@dataclass(frozen=True)
+class ExtraColumn:
+    """A column a part above the base adds to the exports (e.g. the suggested SDG codes):
+    `values` gives {alliance id: cell} for a chunk of ids. The importer ignores it."""
+
+    name: str
+    values: Callable[[list[int]], dict[int, Any]]
+
+
+_EXTRA_COLUMNS: list[ExtraColumn] = []
+
+
+def register_column(column: ExtraColumn) -> None:
+    if column.name not in {c.name for c in _EXTRA_COLUMNS}:
+        _EXTRA_COLUMNS.append(column)
+
+
+def columns() -> list[str]:
+    """The export's columns: the import format's, then those registered by other parts."""
+    return [*COLUMNS, *(c.name for c in _EXTRA_COLUMNS)]
 CHUNK = 2000
 
 
@@ -131,6 +154,7 @@ def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> I
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         main = {r["pk"]: r for r in Alliance.objects.filter(pk__in=chunk).values(*_MAIN)}
+        extras = {column.name: column.values(chunk) for column in _EXTRA_COLUMNS}
         many: dict[str, dict[int, list[str]]] = {}
         for name, through, column in (
             ("partnership_types", Alliance.partnership_types.through, "term__key"),
@@ -168,7 +192,7 @@ def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> I
             source = sources.get(pk, ("", ""))
             goals = sorted(many["goals"].get(pk, []), key=int)
             level, code = r["territory__level"], r["territory__code"]
-            yield {
+            row = {
                 "slug": r["slug"],
                 "title": r["title"],
                 "kind": r["kind"],
@@ -193,6 +217,9 @@ def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> I
                 "url": pattern.replace(_SLUG, r["slug"]),
                 "_territory": (level, code, r["territory_id"]) if level else None,
             }
+            for name, values in extras.items():
+                row[name] = values.get(pk, "")
+            yield row
 
 
 def _point(row: dict[str, Any]) -> tuple[float, float] | None:
@@ -210,7 +237,7 @@ def table(
 ) -> exports.Table:
     ids = _ids_of(alliances)
     return exports.Table(
-        COLUMNS, rows(ids, base_url), filename, count=len(ids), point=_point, separator=sep
+        columns(), rows(ids, base_url), filename, count=len(ids), point=_point, separator=sep
     )
 
 

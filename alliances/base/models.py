@@ -245,6 +245,7 @@ class Partner(models.Model):
         LEADER = "leader", _("porteur")
         PARTNER = "partner", _("partenaire")
         FUNDER = "funder", _("financeur")
+        OPERATOR = "operator", _("opérateur")
         BENEFICIARY = "beneficiary", _("bénéficiaire")
         FACILITATOR = "facilitator", _("facilitateur")
 
@@ -253,6 +254,17 @@ class Partner(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="partnerships"
     )
     role = models.CharField(_("rôle"), max_length=12, choices=Role.choices, default=Role.PARTNER)
+    # The source's own wording when it differs from the organisation's canonical name
+    # ("Fondation FACE (fondation abritante)" for the organisation "Fondation Agir Contre
+    # l'Exclusion (FACE)"): shown beside the name, never used to match organisations.
+    as_named = models.CharField(
+        _("nom donné par la source"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",  # the bulk writers (import, synthetic data) insert rows without it
+        help_text=_("Le libellé de la source quand il diffère du nom de l'organisation."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -295,6 +307,9 @@ class Source(models.Model):
     url = models.URLField(_("adresse"), max_length=500)
     title = models.CharField(_("titre"), max_length=300, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
+    read_on = models.DateField(
+        _("lue le"), null=True, blank=True, help_text=_("Date à laquelle la source a été lue.")
+    )
 
     class Meta:
         verbose_name = _("source")

@@ -15,6 +15,14 @@ class Principle(models.Model):
     text_fr = models.TextField(_("texte (français)"), blank=True)
     text_en = models.TextField(_("texte (anglais)"), blank=True)
     published = models.BooleanField(_("publié"), default=False)
+    # A principle is published only from a public source that allows it, and credited.
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_credit = models.CharField(
+        _("crédit"),
+        max_length=300,
+        blank=True,
+        help_text=_("L'auteur du texte et la licence ou l'autorisation qui permet de le publier."),
+    )
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     # Set when the principle comes from alliances/data/charter/charter.yaml; empty when a
     # curator entered it in the admin (the loader never touches those).
@@ -27,6 +35,17 @@ class Principle(models.Model):
 
     def __str__(self) -> str:
         return self.title_fr
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.published and not (self.source_url and self.source_credit):
+            raise ValidationError(
+                _(
+                    "Un principe n'est publié qu'avec sa source et son crédit (auteur, licence "
+                    "ou autorisation de reproduire)."
+                )
+            )
 
     @property
     def title(self) -> str:

@@ -26,7 +26,10 @@ def _reference_resource() -> object:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    principles = Principle.objects.filter(published=True)
+    # Only a principle credited to a public source that allows it is shown.
+    principles = (
+        Principle.objects.filter(published=True).exclude(source_url="").exclude(source_credit="")
+    )
     accepted = Signature.objects.filter(status=SignatureStatus.ACCEPTED).count()
     return render(
         request,
@@ -43,7 +46,7 @@ def sign(request: HttpRequest) -> HttpResponse:
             return redirect("charter:thanks")
     else:
         form = SignatureForm()
-    return render(request, "charter/sign.html", {"form": form})
+    return render(request, "charter/sign.html", {"form": form, "reference": _reference_resource()})
 
 
 def thanks(request: HttpRequest) -> HttpResponse:

@@ -1,106 +1,176 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliances.charts.vega import bar_chart
 from alliances.workspaces import permissions
-from alliances.workspaces.views import get_workspace_for
+from alliances.workspaces.permissions import get_workspace_for
+from alliances.workspaces.status import workspace_status
 
 from . import model as engine
+from . import services
 from .forms import ContributionForm, OutcomeForm
-from .models import ContributionEntry, OutcomeEntry, default_volunteer_rate
+from .models import ContributionEntry, OutcomeEntry
+from .presentation import KIND_LABELS, assumption_rows, outcome_rows, sensitivity_rows
+from .rates import current_rates, default_volunteer_rate
 
 
-def compute_for(workspace: object, year: int | None = None) -> engine.ModelResult | None:
-    contributions = workspace.contributions.select_related("organisation")
-    outcomes = workspace.outcomes.all()
-    if year:
-        contributions, outcomes = contributions.filter(year=year), outcomes.filter(year=year)
-    if not contributions and not outcomes:
+def _partner_chart(result: engine.ModelResult) -> object:
+    if not result.by_partner:
         return None
-    return engine.compute(
-        [c.as_engine() for c in contributions],
-        [o.as_engine() for o in outcomes],
-        current_year=timezone.localdate().year,
+    return bar_chart(
+        # Whole euros: the chart's data table shows them as they are.
+        [{"partner": p, "value": round(float(v))} for p, v in result.by_partner.items()],
+        category="partner",
+        value="value",
+        title=_("Ressources mobilisées par partenaire (€)"),
+        description=_("Apports financiers et valorisation des apports non financiers."),
+        category_title=_("Partenaire"),
+        value_title=_("Euros"),
     )
+
+
+def model_context(request: HttpRequest, workspace: object) -> dict:
+    """What the model page and its PDF show."""
+    result = services.compute_for(workspace)
+    user = request.user
+    contributions = list(workspace.contributions.select_related("organisation"))
+    for entry in contributions:
+        entry.editable = services.can_edit_contribution(user, entry)
+    outcomes = list(workspace.outcomes.all())
+    for entry in outcomes:
+        entry.editable = services.can_edit_outcome(user, entry)
+    context = {
+        "workspace": workspace,
+        "status": workspace_status(workspace),
+        "result": result,
+        "contributions": contributions,
+        "outcomes": outcomes,
+        "outcome_rows": outcome_rows(outcomes),
+        "organisation_id": permissions.organisation_of(user, workspace),
+        "can_add_outcome": services.can_add_outcome(user, workspace),
+        "kinds": ContributionEntry.Kind.choices,
+        "rates": current_rates(),
+        "volunteer_default": default_volunteer_rate(timezone.localdate().year),
+        "generated_at": timezone.now(),
+    }
+    if result:
+        context.update(
+            chart=_partner_chart(result),
+            sensitivity=sensitivity_rows(result),
+            assumptions=assumption_rows(result),
+            by_kind=[(KIND_LABELS[k.value], v) for k, v in result.by_kind.items()],
+            leverage=[(p, v, result.leverage.get(p)) for p, v in result.by_partner.items()],
+            shift_points=int(engine.SENSITIVITY_SHIFT * 100),
+        )
+    return context
 
 
 @login_required
 def model_page(request: HttpRequest, pk: int) -> HttpResponse:
     workspace = get_workspace_for(request, pk)
+    return render(request, "economics/model.html", model_context(request, workspace))
+
+
+@login_required
+def model_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    workspace = get_workspace_for(request, pk)
+    html = render_to_string("economics/model_pdf.html", model_context(request, workspace), request)
+    document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="modele-{workspace.alliance.slug}.pdf"'
+    return response
+
+
+def _contribution(request: HttpRequest, pk: int, entry: int | None) -> tuple:
+    workspace = get_workspace_for(request, pk)
     organisation_id = permissions.organisation_of(request.user, workspace)
-    coordinator = permissions.can_coordinate(request.user, workspace)
-    contribution_form = outcome_form = None
-    status = 200
-    if organisation_id is not None:
-        contribution_form = ContributionForm(
-            request.POST if request.POST.get("form") == "contribution" else None
-        )
-    if coordinator:
-        outcome_form = OutcomeForm(request.POST if request.POST.get("form") == "outcome" else None)
+    if organisation_id is None:
+        raise PermissionDenied
+    if entry is None:
+        return workspace, organisation_id, None
+    contribution = get_object_or_404(ContributionEntry, pk=entry, workspace=workspace)
+    if not services.can_edit_contribution(request.user, contribution):
+        raise PermissionDenied
+    return workspace, organisation_id, contribution
+
+
+@login_required
+def contribution_form(
+    request: HttpRequest, pk: int, kind: str | None = None, entry: int | None = None
+) -> HttpResponse:
+    """Add a contribution of one kind, or change one of the organisation's own."""
+    workspace, organisation_id, contribution = _contribution(request, pk, entry)
+    kind = contribution.kind if contribution else kind
+    if kind not in ContributionEntry.Kind.values:
+        raise Http404(_("Nature d'apport inconnue."))
+    form = ContributionForm(request.POST or None, instance=contribution, kind=kind)
     if request.method == "POST":
-        form = {"contribution": contribution_form, "outcome": outcome_form}.get(
-            request.POST.get("form")
-        )
-        if form is None:
-            raise PermissionDenied
         if form.is_valid():
-            entry = form.save(commit=False)
-            entry.workspace = workspace
-            if isinstance(entry, ContributionEntry):
-                entry.organisation_id = organisation_id
-            entry.save()
-            messages.success(request, _("Enregistré."))
+            services.save_contribution(workspace, organisation_id, form.save(False), request.user)
+            messages.success(request, _("Apport enregistré."))
             return redirect("economics:model", pk=pk)
-        status = 400
         messages.error(request, _("Le formulaire contient des erreurs : rien n'a été enregistré."))
-    result = compute_for(workspace)
-    chart = None
-    if result and result.by_partner:
-        chart = bar_chart(
-            [{"partner": p, "value": float(v)} for p, v in result.by_partner.items()],
-            category="partner",
-            value="value",
-            title=_("Ressources mobilisées par partenaire (€)"),
-            description=_("Apports financiers et valorisation des apports non financiers."),
-            category_title=_("Partenaire"),
-            value_title=_("Euros"),
-        )
-    rate, rate_source = default_volunteer_rate()
+    year = form["year"].value() or timezone.localdate().year
+    try:
+        default = default_volunteer_rate(int(year))
+    except (TypeError, ValueError):
+        default = None
     return render(
         request,
-        "economics/model.html",
+        "economics/contribution_form.html",
         {
             "workspace": workspace,
-            "result": result,
-            "chart": chart,
-            "contributions": workspace.contributions.select_related("organisation"),
-            "outcomes": workspace.outcomes.all(),
-            "contribution_form": contribution_form,
-            "outcome_form": outcome_form,
-            "organisation_id": organisation_id,
-            "coordinator": coordinator,
-            "default_rate": rate,
-            "default_rate_source": rate_source,
+            "form": form,
+            "entry": contribution,
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "volunteer_default": default,
         },
-        status=status,
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def outcome_form(request: HttpRequest, pk: int, entry: int | None = None) -> HttpResponse:
+    workspace = get_workspace_for(request, pk)
+    outcome = None
+    if entry is None:
+        if not services.can_add_outcome(request.user, workspace):
+            raise PermissionDenied
+    else:
+        outcome = get_object_or_404(OutcomeEntry, pk=entry, workspace=workspace)
+        if not services.can_edit_outcome(request.user, outcome):
+            raise PermissionDenied
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_outcome(workspace, form.save(False), request.user)
+            messages.success(request, _("Résultat enregistré."))
+            return redirect("economics:model", pk=pk)
+        messages.error(request, _("Le formulaire contient des erreurs : rien n'a été enregistré."))
+    return render(
+        request,
+        "economics/outcome_form.html",
+        {"workspace": workspace, "form": form, "entry": outcome},
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 @require_POST
 def delete_contribution(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    workspace = get_workspace_for(request, pk)
-    contribution = get_object_or_404(ContributionEntry, pk=entry, workspace=workspace)
-    if contribution.organisation_id != permissions.organisation_of(request.user, workspace):
-        raise PermissionDenied
-    contribution.delete()
-    messages.success(request, _("Apport supprimé."))
+    _workspace, _organisation, contribution = _contribution(request, pk, entry)
+    services.delete_entry(contribution, request.user)
+    messages.success(request, _("Apport supprimé (il reste dans l'historique)."))
     return redirect("economics:model", pk=pk)
 
 
@@ -108,7 +178,19 @@ def delete_contribution(request: HttpRequest, pk: int, entry: int) -> HttpRespon
 @require_POST
 def delete_outcome(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     workspace = get_workspace_for(request, pk)
-    if not permissions.can_coordinate(request.user, workspace):
+    outcome = get_object_or_404(OutcomeEntry, pk=entry, workspace=workspace)
+    if not services.can_edit_outcome(request.user, outcome):
         raise PermissionDenied
-    get_object_or_404(OutcomeEntry, pk=entry, workspace=workspace).delete()
+    services.delete_entry(outcome, request.user)
+    messages.success(request, _("Résultat supprimé (il reste dans l'historique)."))
     return redirect("economics:model", pk=pk)
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    workspace = get_workspace_for(request, pk)
+    return render(
+        request,
+        "economics/history.html",
+        {"workspace": workspace, "changes": services.history(workspace)},
+    )

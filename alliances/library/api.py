@@ -138,6 +138,8 @@ class EventOut(Schema):
     online_url: str
     recurrence: str = Field(description="RFC 5545 RRULE of the event, empty when single.")
     replay: str | None = Field(description="Page of the replay resource, when there is one.")
+    all_day: bool = Field(description="The source gives the day only (start is midnight).")
+    source: str = Field(description="Public page that gives the event, when shipped.")
 
 
 class EventListOut(Schema):
@@ -151,7 +153,7 @@ class EventListOut(Schema):
     summary="Event occurrences",
     description="Occurrences of the published events, recurrence rules expanded: upcoming "
     f"ones (next {event_service.UPCOMING_DAYS} days, soonest first) by default, past ones "
-    f"(last {event_service.PAST_DAYS} days, latest first) with `past=1`. The whole calendar "
+    f"(the archive, latest first) with `past=1`. The whole calendar "
     "with its rules is the iCalendar feed /evenements/calendrier.ics.",
 )
 def list_events(

@@ -11,7 +11,6 @@ from .models import Event
 from .occurrences import occurrences
 
 UPCOMING_DAYS = 180
-PAST_DAYS = 365
 MAX_LISTED = 100
 
 
@@ -46,11 +45,15 @@ def upcoming(now: datetime | None = None, days: int = UPCOMING_DAYS) -> list[Eve
     return sorted(found, key=lambda o: (o.start, o.event.pk))[:MAX_LISTED]
 
 
-def past(now: datetime | None = None, days: int = PAST_DAYS) -> list[EventOccurrence]:
-    """Occurrences of the last `days` days, latest first."""
+def past(now: datetime | None = None, days: int | None = None) -> list[EventOccurrence]:
+    """The archive: occurrences before now (of the last `days` days when given), latest
+    first, at most MAX_LISTED of them."""
     now = now or timezone.now()
     events = list(Event.objects.filter(published=True, start__lt=now).select_related("replay"))
-    found = _expand(events, now - timedelta(days=days), now)
+    if not events:
+        return []
+    since = now - timedelta(days=days) if days else min(e.start for e in events)
+    found = _expand(events, since, now)
     return sorted(found, key=lambda o: (o.start, o.event.pk), reverse=True)[:MAX_LISTED]
 
 
@@ -74,6 +77,8 @@ def occurrence_row(occ: EventOccurrence, request: object = None) -> dict:
         "online_url": event.online_url,
         "recurrence": event.rrule,
         "replay": replay,
+        "all_day": event.all_day,
+        "source": event.source_url,
     }
 
 
@@ -88,6 +93,8 @@ ROW_COLUMNS = [
     "online_url",
     "recurrence",
     "replay",
+    "all_day",
+    "source",
     "description",
 ]
 
@@ -105,18 +112,21 @@ def calendar(host: str = "alliances") -> icalendar.Calendar:
         vevent = icalendar.Event()
         vevent.add("uid", f"{event.uid}@{host}")
         vevent.add("dtstamp", event.updated_at.astimezone(ZoneInfo("UTC")))
-        vevent.add("dtstart", event.start.astimezone(zone))
-        end = event_end(event)
-        if end is not None:
-            vevent.add("dtend", end.astimezone(zone))
+        if event.all_day:  # the source gives the day only: a DATE, no invented hour
+            vevent.add("dtstart", event.start.astimezone(zone).date())
+        else:
+            vevent.add("dtstart", event.start.astimezone(zone))
+            end = event_end(event)
+            if end is not None:
+                vevent.add("dtend", end.astimezone(zone))
         vevent.add("summary", event.title_fr)
         if event.description_fr:
             vevent.add("description", event.description_fr)
         location = event.location or event.online_url
         if location:
             vevent.add("location", location)
-        if event.online_url:
-            vevent.add("url", event.online_url)
+        if event.online_url or event.source_url:
+            vevent.add("url", event.online_url or event.source_url)
         if event.rrule:
             vevent.add("rrule", icalendar.vRecur.from_ical(event.rrule))
         cal.add_component(vevent)

@@ -183,8 +183,11 @@ def validate_rrule(value: str) -> None:
 
 
 class Event(models.Model):
-    """A webinar, a recurring Thursday session or another event; curators add them."""
+    """A webinar, a recurring Thursday session or another event: the dated events public
+    sources give are shipped (alliances/data/library/evenements.jsonl), curators add others."""
 
+    # Set for a shipped event (its id in the file); empty for an event entered in the admin.
+    key = models.SlugField(_("identifiant"), max_length=120, blank=True, db_index=True)
     title_fr = models.CharField(_("titre (français)"), max_length=300)
     title_en = models.CharField(_("titre (anglais)"), max_length=300, blank=True)
     kind = models.CharField(
@@ -193,6 +196,11 @@ class Event(models.Model):
     description_fr = models.TextField(_("description (français)"), blank=True)
     description_en = models.TextField(_("description (anglais)"), blank=True)
     start = models.DateTimeField(_("début (première séance)"))
+    all_day = models.BooleanField(
+        _("journée entière"),
+        default=False,
+        help_text=_("La source donne le jour, pas l'heure : seule la date est affichée."),
+    )
     end = models.DateTimeField(_("fin (première séance)"), null=True, blank=True)
     duration = models.DurationField(
         _("durée"), null=True, blank=True, help_text=_("Utilisée quand la fin n'est pas donnée.")
@@ -215,6 +223,9 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_title = models.CharField(_("titre de la source"), max_length=300, blank=True)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
     published = models.BooleanField(_("publié"), default=True)
     # Stable iCalendar UID: calendar clients update the event instead of duplicating it.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

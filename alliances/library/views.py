@@ -68,7 +68,6 @@ def events(request: HttpRequest) -> HttpResponse:
         "upcoming": upcoming,
         "past": past,
         "upcoming_days": event_service.UPCOMING_DAYS,
-        "past_days": event_service.PAST_DAYS,
     }
     return list_response(
         request,

@@ -20,14 +20,17 @@ class FigureOut(Schema):
     indicator: str
     population: str
     territory: str | None
+    scope: str
     year: int
     approximate_year: bool
     value: float
     n: int | None
     n_is_lower_bound: bool
+    sample_total: int | None
     ci_low: float | None
     ci_high: float | None
     source: str
+    sources: list[str]
     note: str
 
 
@@ -38,6 +41,8 @@ class FigureList(Schema):
 
 class IndicatorOut(Schema):
     key: str
+    label_fr: str
+    label_en: str
     statement_fr: str
     statement_en: str
     theme: str
@@ -119,6 +124,8 @@ def list_indicators(request: HttpRequest, page: int = 1, page_size: int = 50) ->
         "results": [
             {
                 "key": i.key,
+                "label_fr": i.label_fr,
+                "label_en": i.label_en,
                 "statement_fr": i.statement_fr,
                 "statement_en": i.statement_en,
                 "theme": i.theme,

@@ -34,7 +34,7 @@ def cached_chart(
 def _series_label(row: dict) -> str:
     if row["territory_level"] == "pays" or row["territory"] is None:
         return row["population_name"]
-    return f"{row['population_name']} ({row['territory_name']})"
+    return f"{row['population_name']} ({row['scope']})"
 
 
 def trend_chart(rows: list[dict], statement: str) -> vega.Chart | None:
@@ -137,7 +137,7 @@ def territories_chart(rows: list[dict]) -> vega.Chart | None:
         return None
     data = [
         {
-            "territory": r["territory_name"],
+            "territory": r["scope"],
             "population": r["population_name"],
             "year": r["year_label"],
             "value": r["value"],
@@ -186,9 +186,10 @@ def values_chart(rows: list[dict], title: str, description: str, slug: str) -> v
         return None
     data = [
         {
-            "label": _short(f"{r['population_name']} : {r['statement']}"),
+            "label": _short(f"{r['population_name']} : {r['label']}"),
             "statement": r["statement"],
             "population": r["population_name"],
+            "scope": r["scope"],
             "year": r["year_label"],
             "value": r["value"],
         }
@@ -206,6 +207,7 @@ def values_chart(rows: list[dict], title: str, description: str, slug: str) -> v
         columns=[
             ("population", _("Population")),
             ("statement", _("Indicateur")),
+            ("scope", _("Périmètre")),
             ("year", _("Année")),
             ("value", _("Valeur (%)")),
         ],

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from alliances.common.sources import is_copy_site
+
 from .models import Figure, Indicator, Population, Study
 from .stats import compare_proportions, percent_interval
 
@@ -20,6 +22,7 @@ FIGURE_COLUMNS = [
     "population_label",
     "territory",
     "territory_name",
+    "scope",
     "year",
     "approximate_year",
     "value",
@@ -29,13 +32,16 @@ FIGURE_COLUMNS = [
     "ci_high",
     "study",
     "source",
+    "sources",
     "note",
 ]
 
 
 def published_figures() -> QuerySet[Figure]:
-    return Figure.objects.filter(obsolete=False).select_related(
-        "indicator", "population", "territory", "study", "programme"
+    return (
+        Figure.objects.filter(obsolete=False)
+        .select_related("indicator", "population", "territory", "study", "programme")
+        .prefetch_related("sources")
     )
 
 
@@ -48,33 +54,52 @@ def figures_in(territory_id: int) -> QuerySet[Figure]:
     )
 
 
+def source_rows(figure: Figure) -> list[dict]:
+    """Every source reporting the figure, the first one first; a copy site is marked."""
+    sources = list(figure.sources.all())
+    if not sources:  # a figure imported by a curator has its one source only
+        return [{"url": figure.source_url, "copy": is_copy_site(figure.source_url), "note": ""}]
+    return [{"url": s.url, "copy": is_copy_site(s.url), "note": s.note_text} for s in sources]
+
+
 def figure_row(figure: Figure) -> dict:
     value = float(figure.value)
     interval = percent_interval(value, figure.n)
     territory = figure.territory
+    year_label = f"≈ {figure.year}" if figure.approximate_year else str(figure.year)
+    scope = figure.scope
+    sources = source_rows(figure)
     return {
         "key": figure.key,
         "indicator": figure.indicator.key,
+        "label": figure.indicator.label,
         "statement": figure.indicator.statement,
         "population": figure.population.key,
         "population_name": figure.population.label,
         "population_label": figure.population_label,
+        "subgroup": figure.population.subgroup_of_id is not None,
         "territory": territory.code if territory else None,
         "territory_name": territory.name if territory else figure.scope_label,
         "territory_level": territory.level if territory else None,
+        # What the figure measures and when, as every page shows it: "Occitanie, 2019".
+        "scope": scope,
+        "scope_year": f"{scope}, {year_label}",
         "year": figure.year,
         "approximate_year": figure.approximate_year,
-        "year_label": f"≈ {figure.year}" if figure.approximate_year else str(figure.year),
+        "year_label": year_label,
         "value": value,
         "n": figure.n,
         "n_is_lower_bound": figure.n_is_lower_bound,
+        "sample_total": figure.sample_total,
         "ci_low": interval[0] if interval else None,
         "ci_high": interval[1] if interval else None,
         "study": figure.study.title if figure.study else "",
         "programme": figure.programme.name if figure.programme else "",
         "source": figure.source_url,
+        "sources": [s["url"] for s in sources],
+        "source_list": sources,
         "source_statement": figure.source_statement,
-        "note": figure.note,
+        "note": figure.note_text,
     }
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from alliances.common.i18n import localized
+from alliances.common.i18n import current_language, localized
 from alliances.territories.models import Territory
 
 
@@ -60,6 +60,16 @@ class Population(models.Model):
     label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
     description_fr = models.TextField(_("description (français)"), blank=True)
     description_en = models.TextField(_("description (anglais)"), blank=True)
+    # A part of a broader population surveyed in the same study ("associations with a budget
+    # above 150 k€" among association leaders): its figures need the subgroup's own n.
+    subgroup_of = models.ForeignKey(
+        "self",
+        verbose_name=_("sous-groupe de"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subgroups",
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -96,11 +106,12 @@ class Study(models.Model):
     pollster = models.CharField(_("institut"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
     fieldwork = models.CharField(
-        _("terrain"),
+        _("terrain (anglais)"),
         max_length=300,
         blank=True,
         help_text=_("Dates du terrain, telles que publiées."),
     )
+    fieldwork_fr = models.CharField(_("terrain (français)"), max_length=300, blank=True)
     method = models.CharField(_("méthode"), max_length=300, blank=True)
     population_label = models.CharField(
         _("population (texte de la source)"), max_length=300, blank=True
@@ -115,7 +126,8 @@ class Study(models.Model):
         related_name="+",
     )
     publication_url = models.URLField(_("lien de publication"), max_length=500, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note (anglais)"), blank=True)
+    note_fr = models.TextField(_("note (français)"), blank=True)
     obsolete = models.BooleanField(_("obsolète"), default=False)
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -127,11 +139,18 @@ class Study(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def fieldwork_text(self) -> str:
+        """The fieldwork dates in the page's language (never English on a French page)."""
+        return self.fieldwork if current_language() == "en" else self.fieldwork_fr
+
 
 class Indicator(models.Model):
     """A survey statement with a stable key, followed across years and populations."""
 
     key = models.SlugField(_("clé"), max_length=80, unique=True)
+    label_fr = models.CharField(_("intitulé court (français)"), max_length=120, blank=True)
+    label_en = models.CharField(_("intitulé court (anglais)"), max_length=120, blank=True)
     statement_fr = models.CharField(_("énoncé (français)"), max_length=400)
     statement_en = models.CharField(_("énoncé (anglais)"), max_length=400, blank=True)
     theme = models.CharField(_("thème"), max_length=60, blank=True)
@@ -152,6 +171,11 @@ class Indicator(models.Model):
     @property
     def statement(self) -> str:
         return localized(self, "statement")
+
+    @property
+    def label(self) -> str:
+        """A short title, unique among indicators (the statement is the subtitle)."""
+        return localized(self, "label") or self.statement
 
 
 class Figure(models.Model):
@@ -182,6 +206,10 @@ class Figure(models.Model):
         Territory, verbose_name=_("autres territoires couverts"), blank=True, related_name="+"
     )
     scope_label = models.CharField(_("périmètre (texte de la source)"), max_length=200, blank=True)
+    # What the figure measures, as pages name it: "Occitanie", "PACA + Corse", "ancienne
+    # région Rhône-Alpes", "France entière" (alliances/data/observatory/perimetres.csv).
+    scope_fr = models.CharField(_("périmètre affiché (français)"), max_length=200, blank=True)
+    scope_en = models.CharField(_("périmètre affiché (anglais)"), max_length=200, blank=True)
     # The statement exactly as the source words it (the Indicator may group several wordings).
     source_statement = models.CharField(
         _("énoncé (texte de la source)"), max_length=400, blank=True
@@ -204,6 +232,15 @@ class Figure(models.Model):
         default=False,
         help_text=_("La source dit « plus de n répondants » : n est une borne inférieure."),
     )
+    sample_total = models.PositiveIntegerField(
+        _("échantillon complet de l'étude"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Pour un sous-groupe : la taille de tout l'échantillon, pour information. "
+            "Jamais utilisée pour la marge d'erreur, qui demande l'effectif du sous-groupe (n)."
+        ),
+    )
     study = models.ForeignKey(
         Study,
         verbose_name=_("étude"),
@@ -220,9 +257,12 @@ class Figure(models.Model):
         blank=True,
         related_name="figures",
     )
-    fieldwork = models.CharField(_("terrain"), max_length=300, blank=True)
+    fieldwork = models.CharField(_("terrain (anglais)"), max_length=300, blank=True)
+    fieldwork_fr = models.CharField(_("terrain (français)"), max_length=300, blank=True)
+    # The first source; every source reporting the figure is a FigureSource.
     source_url = models.URLField(_("source"), max_length=500)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note (anglais)"), blank=True)
+    note_fr = models.TextField(_("note (français)"), blank=True)
     obsolete = models.BooleanField(_("obsolète"), default=False)
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -236,6 +276,48 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.key} · {self.population.key} · {self.year} : {self.value} %"
+
+    @property
+    def scope(self) -> str:
+        """What the figure measures, in the page's language."""
+        shown = localized(self, "scope")
+        if shown:
+            return shown
+        return self.territory.name if self.territory_id else self.scope_label
+
+    @property
+    def note_text(self) -> str:
+        return self.note if current_language() == "en" else self.note_fr
+
+
+class FigureSource(models.Model):
+    """One source reporting a figure: the same measurement cited by several pages is one
+    Figure with several sources (the first is `Figure.source_url`)."""
+
+    figure = models.ForeignKey(
+        Figure, verbose_name=_("chiffre"), on_delete=models.CASCADE, related_name="sources"
+    )
+    key = models.SlugField(_("identifiant de la ligne source"), max_length=120, blank=True)
+    url = models.URLField(_("adresse"), max_length=500)
+    year = models.PositiveSmallIntegerField(
+        _("année donnée par cette source"), null=True, blank=True
+    )
+    n = models.PositiveIntegerField(_("effectif donné par cette source"), null=True, blank=True)
+    note = models.TextField(_("note (anglais)"), blank=True)
+    note_fr = models.TextField(_("note (français)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("source d'un chiffre")
+        verbose_name_plural = _("sources des chiffres")
+        ordering = ["figure", "position"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def note_text(self) -> str:
+        return self.note if current_language() == "en" else self.note_fr
 
 
 class Fragility(models.Model):
@@ -255,6 +337,8 @@ class Fragility(models.Model):
         related_name="+",
     )
     scope_label = models.CharField(_("territoire (texte de la source)"), max_length=200)
+    scope_fr = models.CharField(_("périmètre affiché (français)"), max_length=200, blank=True)
+    scope_en = models.CharField(_("périmètre affiché (anglais)"), max_length=200, blank=True)
     label = models.CharField(_("fragilité"), max_length=200)
     kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
     population_label = models.CharField(_("population"), max_length=200, blank=True)
@@ -263,7 +347,8 @@ class Fragility(models.Model):
     )
     rank_order = models.PositiveSmallIntegerField(_("ordre"), default=99)
     source_url = models.URLField(_("source"), max_length=500)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note (anglais)"), blank=True)
+    note_fr = models.TextField(_("note (français)"), blank=True)
     obsolete = models.BooleanField(_("obsolète"), default=False)
     source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -274,3 +359,11 @@ class Fragility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope_label} · {self.label}"
+
+    @property
+    def note_text(self) -> str:
+        return self.note if current_language() == "en" else self.note_fr
+
+    @property
+    def scope(self) -> str:
+        return localized(self, "scope") or self.scope_label

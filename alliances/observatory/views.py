@@ -147,6 +147,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "key": i.key,
+            "label": i.label,
             "statement": i.statement,
             "theme": i.theme,
             "figures": i.count,
@@ -162,7 +163,17 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "observatory/indicators.html",
         {},
         rows,
-        ["key", "statement", "theme", "figures", "populations", "first_year", "last_year", "url"],
+        [
+            "key",
+            "label",
+            "statement",
+            "theme",
+            "figures",
+            "populations",
+            "first_year",
+            "last_year",
+            "url",
+        ],
         "observatoire-indicateurs",
     )
 
@@ -399,14 +410,14 @@ def fragilities(request: HttpRequest) -> HttpResponse:
         {
             "territory": f.territory.code if f.territory else None,
             "territory_name": f.territory.name if f.territory else f.scope_label,
-            "scope_label": f.scope_label,
+            "scope_label": f.scope,
             "fragility": f.label,
             "kind": f.kind,
             "kind_label": str(f.get_kind_display()),
             "population": f.population_label,
             "rank": f.rank,
             "source": f.source_url,
-            "note": f.note,
+            "note": f.note_text,
         }
         for f in items
     ]

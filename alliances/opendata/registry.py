@@ -4,7 +4,9 @@ Two forms, from the same records:
 - IATI activity XML, version 2.03 (the International Aid Transparency Initiative standard that
   registries and portals such as the IATI Registry and d-portal read): one activity per
   alliance, with its SDG goals and targets as tags of the IATI "UN Sustainable Development
-  Goals" vocabularies (2: goals, 3: targets), its partners as participating organisations,
+  Goals" vocabularies (2: goals, 3: targets) — its verified codes and target 17.17, which
+  every alliance carries by definition; never a suggested code —, its partners as
+  participating organisations,
   its years, its page and its source as document links.
 - a flat CSV, one row per alliance, with the goals and target codes in their own columns.
 
@@ -23,6 +25,7 @@ from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
 from alliances.common.spreadsheet import as_text_cell
+from alliances.sdg_coding.rules import BY_DEFINITION_GOAL, BY_DEFINITION_TARGETS
 
 IATI_VERSION = "2.03"
 # IATI codelists (https://iatistandard.org/en/iati-standard/203/codelists/).
@@ -31,7 +34,7 @@ TAG_VOCABULARY_SDG_TARGETS = "3"
 TAG_VOCABULARY_OWN = "99"  # the reporting organisation's own vocabulary (the domains)
 # OrganisationRole: 1 funding, 2 accountable, 3 extending, 4 implementing. A beneficiary has
 # no IATI role: beneficiaries are not listed as participating organisations.
-ROLE_CODES = {"leader": "2", "funder": "1", "partner": "4", "facilitator": "4"}
+ROLE_CODES = {"leader": "2", "funder": "1", "partner": "4", "operator": "4", "facilitator": "4"}
 # OrganisationType of each actor profile of the platform's taxonomy.
 PROFILE_TYPES = {
     "association": "22",  # national NGO
@@ -80,7 +83,7 @@ CSV_COLUMNS = [
 @dataclass
 class RegistryPartner:
     name: str
-    role: str  # leader, partner, funder, beneficiary, facilitator
+    role: str  # leader, partner, funder, operator, beneficiary, facilitator
     profile: str = ""  # actor profile key
 
 
@@ -107,8 +110,8 @@ class RegistryActivity:
     updated: datetime | None = None
 
     def goals(self) -> list[int]:
-        """Its goals, with the goal of each of its targets."""
-        numbers = set(self.sdg_goals)
+        """Its goals, with the goal of each of its targets, and goal 17 by definition."""
+        numbers = set(self.sdg_goals) | {BY_DEFINITION_GOAL}
         for code in self.sdg_targets:
             match = _TARGET.match(code)
             if match:
@@ -116,7 +119,9 @@ class RegistryActivity:
         return sorted(numbers)
 
     def targets(self) -> list[str]:
+        """Its verified targets, and 17.17 by definition (docs/sdg.md)."""
         valid = {code for code in self.sdg_targets if _TARGET.match(code)}
+        valid |= set(BY_DEFINITION_TARGETS)
         return sorted(valid, key=_target_order)
 
     def status(self, today: date) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from alliances.common.twins import list_response
 
 from .models import SdgGoal, SdgTarget
+from .sections import render_sections
 
 GOAL_COLUMNS = ("number", "short", "title", "short_fr", "short_en", "title_fr", "title_en")
 GOAL_COLUMNS += ("targets", "url")
@@ -68,6 +69,8 @@ def goal(request: HttpRequest, number: str) -> HttpResponse:
         "goal": found,
         "previous_number": goal_number - 1 if goal_number > 1 else None,
         "next_number": goal_number + 1 if goal_number < 17 else None,
+        # Sections of other parts (the goal's examples) on the HTML page only, not its twins.
+        "extra_sections": [] if request.GET.get("format") else render_sections(request, found),
     }
     return list_response(
         request, "sdg/goal.html", context, rows, TARGET_COLUMNS, f"odd-{goal_number}"

@@ -28,6 +28,7 @@ from alliances.observatory.figures import figure_row, figures_in, published_figu
 from alliances.observatory.stats import compare_proportions
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal
+from alliances.sdg_coding.services import coding_version, sheet_coding
 from alliances.territories.models import FRANCE_CODE, Level, Territory
 
 from . import facts
@@ -67,7 +68,7 @@ def data_version() -> str:
     alliances = index.index_version()
     resources = Resource.objects.aggregate(n=Count("id"), m=Max("updated_at"))
     datasets = list(LoadedDataset.objects.values_list("name", "version"))
-    raw = repr((alliances, resources, datasets, observatory_version()))
+    raw = repr((alliances, resources, datasets, observatory_version(), coding_version()))
     return hashlib.sha1(raw.encode()).hexdigest()[:12]
 
 
@@ -513,4 +514,6 @@ def build_sheet(subject: Subject) -> dict:
         "data_version": data_version(),
         "generated_at": timezone.now(),
         "france": Territory.objects.filter(level=Level.COUNTRY, code=FRANCE_CODE).first(),
+        # SDG sheets: examples verified, suggested and (17) by definition, apart.
+        "sdg_coding": sheet_coding(subject.obj) if subject.kind == "odd" else None,
     }

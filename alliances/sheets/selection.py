@@ -1,8 +1,9 @@
 """Which examples a reference sheet highlights: a stated rule, in plain Python.
 
 The rule, as shown on every sheet:
-1. score each example: documented results with figures (+3), started in the last ten years
-   (+2), diversity of its partners (+0.5 per distinct actor profile, up to +2);
+1. score each example: documented results with figures (+3), started less than ten years
+   before the current year (+2: in 2026, from 2017 on), diversity of its partners (+0.5 per
+   distinct actor profile, up to +2);
 2. pick the best-scored examples one by one, skipping an example whose département is already
    represented while examples from other places remain (diversity of places);
 3. keep at least one territorial catalyst when the subject has one;
@@ -37,7 +38,8 @@ def score(candidate: Candidate, current_year: int) -> tuple[float, tuple[str, ..
     if candidate.has_results:
         points += 3
         reasons.append("results")
-    if candidate.start_year and candidate.start_year >= current_year - RECENT_YEARS:
+    # "Lancée il y a moins de dix ans": in 2026, 2017 is, 2016 (ten years ago) is not.
+    if candidate.start_year and candidate.start_year > current_year - RECENT_YEARS:
         points += 2
         reasons.append("recent")
     diversity = min(len(candidate.profiles), 4) * 0.5

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from alliances.base.models import Alliance
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal
+from alliances.sdg.rules import BY_DEFINITION_GOAL
 from alliances.territories.models import Level, Territory
 
 # URL segment -> label of the kind. French segments, the same in both languages.
@@ -43,7 +44,10 @@ class Subject:
             return Q(territory__in=Territory.objects.filter(region=self.obj).values("id"))
         if self.kind == "departement":
             return Q(territory__in=Territory.objects.filter(departement=self.obj).values("id"))
-        # A goal, or one of its targets (as the search and the facet counts understand it).
+        # A goal, or one of its targets (as the search and the facet counts understand it);
+        # goal 17 applies to every alliance by definition (alliances.sdg.rules).
+        if getattr(self.obj, "number", None) == BY_DEFINITION_GOAL:
+            return Q()
         goals = Alliance.sdg_goals.through.objects.filter(sdggoal=self.obj)
         targets = Alliance.sdg_targets.through.objects.filter(sdgtarget__goal=self.obj)
         return Q(id__in=goals.values("alliance_id")) | Q(id__in=targets.values("alliance_id"))

@@ -17,14 +17,21 @@ class AxisOut(Schema):
     axis: str
     convergence: int | None
     means: list[float | None]
+    dont_know: int
 
 
 class QuestionOut(Schema):
     key: str
     axis: str
     text: str
-    answers: list[int | None]
+    answers: list[int | str | None]  # a point of the scale, "dk" (don't know)
     convergence: float | None
+    dont_know: int
+
+
+class CommentOut(Schema):
+    organisation: str | None  # None when the partners chose unsigned comments
+    text: str
 
 
 class ResultsOut(Schema):
@@ -32,6 +39,30 @@ class ResultsOut(Schema):
     partners: list[str]
     axes: list[AxisOut]
     questions: list[QuestionOut]
+    comments: list[CommentOut]
+
+
+class AssumptionOut(Schema):
+    subject: str
+    year: int | None
+    kind: str | None
+    quantity: float
+    unit: str
+    value: float
+    low: float | None
+    high: float | None
+    source: str
+
+
+class OutcomeImpactOut(Schema):
+    label: str
+    gross: float
+    deadweight: float | None
+    displacement: float | None
+    attribution: float | None
+    drop_off: float | None
+    duration_years: int
+    value: float
 
 
 class ModelOut(Schema):
@@ -40,12 +71,17 @@ class ModelOut(Schema):
     total_high: float
     non_cash_share: float | None
     cost_per_beneficiary: float | None
+    value_created_gross: float
     value_created: float
+    value_created_low: float
+    value_created_high: float
     social_return: float | None
     social_return_low: float | None
     social_return_high: float | None
     leverage: dict[str, float | None]
-    assumptions: list[dict]
+    not_assessed: list[str]
+    outcomes: list[OutcomeImpactOut]
+    assumptions: list[AssumptionOut]
 
 
 def _workspace(request: HttpRequest, workspace_id: int) -> Workspace:
@@ -72,13 +108,18 @@ def evaluation_results(request: HttpRequest, workspace_id: int, year: int) -> di
         "year": year,
         "partners": results["partners"],
         "axes": [
-            {"axis": a["axis"], "convergence": a["convergence"], "means": a["means"]}
+            {k: a[k] for k in ("axis", "convergence", "means", "dont_know")}
             for a in results["axis_rows"]
         ],
         "questions": [
-            {k: r[k] for k in ("key", "axis", "text", "answers", "convergence")}
-            for r in results["rows"]
+            {
+                **{k: r[k] for k in ("key", "text", "answers", "convergence", "dont_know")},
+                "axis": a["axis"],
+            }
+            for a in results["axis_rows"]
+            for r in a["questions"]
         ],
+        "comments": results["comments"],
     }
 
 
@@ -88,7 +129,7 @@ def evaluation_results(request: HttpRequest, workspace_id: int, year: int) -> di
     summary="Socio-economic model of the alliance (members and granted curators)",
 )
 def economic_model(request: HttpRequest, workspace_id: int) -> dict:
-    from alliances.economics.views import compute_for
+    from alliances.economics.services import compute_for
 
     workspace = _workspace(request, workspace_id)
     result = compute_for(workspace)
@@ -104,12 +145,40 @@ def economic_model(request: HttpRequest, workspace_id: int) -> dict:
         "total_high": f(result.total_high),
         "non_cash_share": f(result.non_cash_share),
         "cost_per_beneficiary": f(result.cost_per_beneficiary),
+        "value_created_gross": f(result.value_created_gross),
         "value_created": f(result.value_created),
+        "value_created_low": f(result.value_created_low),
+        "value_created_high": f(result.value_created_high),
         "social_return": f(result.social_return),
         "social_return_low": f(result.social_return_low),
         "social_return_high": f(result.social_return_high),
         "leverage": {k: f(v) for k, v in result.leverage.items()},
+        "not_assessed": result.not_assessed,
+        "outcomes": [
+            {
+                "label": i.outcome.label,
+                "gross": f(i.gross),
+                **{
+                    name: f(getattr(i.outcome.adjustments, name))
+                    for name in ("deadweight", "displacement", "attribution", "drop_off")
+                },
+                "duration_years": i.outcome.adjustments.duration_years,
+                "value": f(i.total),
+            }
+            for i in result.impacts
+        ],
         "assumptions": [
-            {"label": a.label, "value": a.value, "source": a.source} for a in result.assumptions
+            {
+                "subject": a.subject,
+                "year": a.year,
+                "kind": a.kind.value if a.kind else None,
+                "quantity": f(a.quantity),
+                "unit": a.unit,
+                "value": f(a.value),
+                "low": f(a.low),
+                "high": f(a.high),
+                "source": a.source,
+            }
+            for a in result.assumptions
         ],
     }

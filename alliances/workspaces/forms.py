@@ -1,8 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from alliances.base.models import Organisation
+from alliances.base.models import Alliance, Organisation
 
 from .models import Invitation, Membership, Workspace
 
@@ -10,7 +11,10 @@ from .models import Invitation, Membership, Workspace
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["email", "organisation", "role"]
+        fields = ["email", "organisation", "role", "language"]
+        help_texts = {
+            "language": _("La langue de l'e-mail d'invitation et des messages suivants."),
+        }
 
     def __init__(self, *args: object, workspace: Workspace, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +53,88 @@ class AcceptInvitationForm(forms.Form):
         return password
 
 
-class PublishingForm(forms.ModelForm):
+class CuratorsForm(forms.ModelForm):
     class Meta:
         model = Workspace
-        fields = ["publish_evaluation", "publish_model", "publish_reports", "curators_granted"]
+        fields = ["curators_granted"]
+        help_texts = {
+            "curators_granted": _(
+                "Les curateurs de la plateforme peuvent alors lire l'espace (sans rien modifier), "
+                "par exemple pour vous aider."
+            )
+        }
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["language"]
+
+
+class WorkspaceCreationForm(forms.Form):
+    """The back office's form: an alliance, then one of its partners as coordinator."""
+
+    alliance = forms.ModelChoiceField(
+        label=_("Alliance"),
+        queryset=Alliance.objects.filter(workspace__isnull=True).order_by("title"),
+        help_text=_("Les alliances qui ont déjà un espace ne sont pas proposées."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation du coordinateur"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Parmi les partenaires de l'alliance choisie."),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique du coordinateur"),
+        required=False,
+        help_text=_(
+            "Un compte existant devient membre aussitôt et en est prévenu ; sinon une invitation "
+            "est envoyée, à votre nom."
+        ),
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.COORDINATOR
+    )
+    language = forms.ChoiceField(
+        label=_("Langue des e-mails"), choices=settings.LANGUAGES, initial="fr"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("role"):
+            # The first step posts the alliance alone: the second offers the defaults.
+            self.data = self.data.copy()
+            self.data["role"] = Membership.Role.COORDINATOR
+            self.data.setdefault("language", "fr")
+        alliance_id = self.data.get("alliance") if self.is_bound else None
+        if alliance_id and str(alliance_id).isdigit():
+            self.fields["organisation"].queryset = (
+                Organisation.objects.filter(partnerships__alliance_id=int(alliance_id))
+                .distinct()
+                .order_by("name")
+            )
+
+    @property
+    def second_step(self) -> bool:
+        """True once the alliance is chosen: its partners are then offered."""
+        return self.fields["organisation"].queryset.exists()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or self.data.get("step") != "create":
+            return data
+        if not self.second_step:
+            self.add_error(
+                "alliance",
+                _(
+                    "Cette alliance n'a aucun partenaire enregistré : "
+                    "ajoutez-en d'abord dans la base."
+                ),
+            )
+            return data
+        if not data.get("organisation"):
+            self.add_error("organisation", _("Choisissez l'organisation du coordinateur."))
+        if not data.get("email"):
+            self.add_error("email", _("Indiquez l'adresse du coordinateur."))
+        return data

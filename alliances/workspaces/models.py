@@ -30,6 +30,15 @@ class Workspace(models.Model):
     last_reminder_at = models.DateTimeField(
         _("dernier rappel envoyé le"), null=True, blank=True, editable=False
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("espace partenaires")
@@ -58,6 +67,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("arrivé le"), auto_now_add=True)
+    # The language of the e-mails this person receives about the workspace.
+    language = models.CharField(
+        _("langue des e-mails"), max_length=5, choices=settings.LANGUAGES, default="fr"
+    )
 
     class Meta:
         verbose_name = _("membre")
@@ -83,6 +96,9 @@ class Invitation(models.Model):
     role = models.CharField(
         _("rôle"), max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
+    language = models.CharField(
+        _("langue de l'invitation"), max_length=5, choices=settings.LANGUAGES, default="fr"
+    )
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -100,3 +116,83 @@ class Invitation(models.Model):
     @property
     def expired(self) -> bool:
         return timezone.now() > self.created_at + timedelta(days=self.VALID_DAYS)
+
+
+class Part(models.TextChoices):
+    """What a workspace may show on the alliance's public page, each part on its own."""
+
+    EVALUATION = "evaluation", _("la synthèse de l'évaluation partenariale")
+    MODEL = "model", _("le modèle socio-économique")
+    REPORTS = "reports", _("les rapports d'avancement")
+
+
+PUBLISH_FLAGS = {
+    Part.EVALUATION: "publish_evaluation",
+    Part.MODEL: "publish_model",
+    Part.REPORTS: "publish_reports",
+}
+
+
+class PublicationRequest(models.Model):
+    """A proposal to publish a part: published only once every partner organisation agreed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente des accords")
+        PUBLISHED = "published", _("publiée")
+        REFUSED = "refused", _("refusée")
+        WITHDRAWN = "withdrawn", _("retirée")
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="publication_requests"
+    )
+    part = models.CharField(_("partie"), max_length=12, choices=Part.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de publication")
+        verbose_name_plural = _("demandes de publication")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} · {self.get_part_display()} ({self.get_status_display()})"
+
+
+class Consent(models.Model):
+    """One partner organisation's answer to a publication request."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pas encore répondu")
+        AGREED = "agreed", _("d'accord")
+        REFUSED = "refused", _("pas d'accord")
+
+    request = models.ForeignKey(
+        PublicationRequest, on_delete=models.CASCADE, related_name="consents"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    decision = models.CharField(
+        _("réponse"), max_length=8, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accord de publication")
+        verbose_name_plural = _("accords de publication")
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "organisation"], name="consent_unique_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.organisation} : {self.get_decision_display()}"

@@ -6,6 +6,9 @@
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import Membership, Workspace
 
@@ -37,3 +40,11 @@ def organisation_of(user: User, workspace: Workspace) -> int | None:
     """The organisation a member writes for; None for curators and strangers."""
     member = membership(user, workspace)
     return member.organisation_id if member else None
+
+
+def get_workspace_for(request: HttpRequest, pk: int) -> Workspace:
+    """The workspace if the user may see it; a 404 otherwise, so strangers learn nothing."""
+    workspace = get_object_or_404(Workspace.objects.select_related("alliance"), pk=pk)
+    if not can_view(request.user, workspace):
+        raise Http404(_("Espace introuvable."))
+    return workspace

@@ -1,15 +1,65 @@
-"""What an alliance chose to show on its public page, item by item."""
+"""What the partners agreed to show on the alliance's public page, part by part.
+
+A part appears only once every partner organisation represented in the workspace agreed
+(workspaces.services.request_publication). Every published figure comes with what it rests
+on: the assumptions, the adjustments and the sources of the model; the number of partners and
+of "don't know" answers of the evaluation; the indicators of the reports.
+"""
 
 from django.utils import timezone
-
-from alliances.evaluation.models import Campaign
 
 from .models import Workspace
 from .status import last_report_date, workspace_status
 
 
+def _evaluation(workspace: Workspace) -> dict | None:
+    from alliances.evaluation.models import Campaign
+    from alliances.evaluation.results import campaign_results
+
+    campaign = workspace.campaigns.filter(status=Campaign.Status.CLOSED).order_by("-year").first()
+    if campaign is None:
+        return None
+    results = campaign_results(campaign)
+    return {
+        "year": campaign.year,
+        "partners": len(results["partners"]),
+        "axes": results["axis_rows"],
+        "chart": results["chart"],
+        "dont_know": results["dont_know_total"],
+        "questions": len(results["rows"]),
+    }
+
+
+def _model(workspace: Workspace) -> dict | None:
+    from alliances.economics.presentation import assumption_rows, outcome_rows
+    from alliances.economics.services import compute_for
+
+    result = compute_for(workspace)
+    if result is None:
+        return None
+    years = sorted(
+        set(workspace.contributions.values_list("year", flat=True))
+        | set(workspace.outcomes.values_list("year", flat=True))
+    )
+    return {
+        "result": result,
+        "years": years,
+        "outcomes": outcome_rows(list(workspace.outcomes.all())),
+        "assumptions": assumption_rows(result),
+    }
+
+
+def _reports(workspace: Workspace) -> list[dict]:
+    from alliances.evaluation.services import indicator_rows
+
+    return [
+        {"report": report, "rows": indicator_rows(report)}
+        for report in workspace.reports.filter(status="submitted").order_by("-year")
+    ]
+
+
 def public_summary(alliance: object) -> dict | None:
-    """None when the alliance has no workspace; else its status light and published items."""
+    """None when the alliance has no workspace; else its status light and published parts."""
     workspace = Workspace.objects.filter(alliance=alliance).first()
     if workspace is None:
         return None
@@ -17,33 +67,19 @@ def public_summary(alliance: object) -> dict | None:
         "status": workspace_status(workspace),
         "last_report": last_report_date(workspace),
         "opened": timezone.localdate(workspace.created_at),
+        "today": timezone.localdate(),
+        # The base's own record of results, shown above this section: said plainly when empty.
+        "record_has_results": bool(alliance.results_text) or alliance.results.exists(),
     }
-    if workspace.publish_evaluation:
-        campaign = (
-            workspace.campaigns.filter(status=Campaign.Status.CLOSED).order_by("-year").first()
-        )
-        if campaign:
-            from alliances.evaluation.results import campaign_results
-
-            results = campaign_results(campaign)
-            summary["evaluation"] = {
-                "year": campaign.year,
-                "partners": len(results["partners"]),
-                "axes": [
-                    {"axis": a["axis"], "convergence": a["convergence"]}
-                    for a in results["axis_rows"]
-                ],
-                "chart": results["chart"],
-            }
-    if workspace.publish_model:
-        from alliances.economics.views import compute_for
-
-        result = compute_for(workspace)
-        if result:
-            summary["model"] = result
+    if workspace.publish_evaluation and (evaluation := _evaluation(workspace)):
+        summary["evaluation"] = evaluation
+    if workspace.publish_model and (model := _model(workspace)):
+        summary["model"] = model["result"]
+        summary["model_years"] = model["years"]
+        summary["model_outcomes"] = model["outcomes"]
+        summary["model_assumptions"] = model["assumptions"]
     if workspace.publish_reports:
-        summary["reports"] = list(workspace.reports.all())
-    summary["today"] = timezone.localdate()
+        summary["reports"] = _reports(workspace)
     return summary
 
 

@@ -2,7 +2,7 @@
 
 The light is also kept on the alliance itself (`Alliance.status_light`) so that the search of
 the base filters and counts it like any other column: `refresh_status_lights` writes it when
-a report is filed or removed, when a workspace opens or closes, and daily (the light changes
+a report is submitted or removed, when a workspace opens or closes, and daily (the light changes
 with time alone), from `send_report_reminders`.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from alliances.base.models import Alliance
@@ -21,7 +21,11 @@ from .models import Workspace
 
 
 def last_report_date(workspace: Workspace) -> date | None:
-    latest = workspace.reports.order_by("-submitted_at").values_list("submitted_at", flat=True)
+    latest = (
+        workspace.reports.filter(status="submitted", submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .values_list("submitted_at", flat=True)
+    )
     stamp = latest.first()
     return timezone.localdate(stamp) if stamp else None
 
@@ -55,7 +59,7 @@ def refresh_status_lights(
     wanted = dict.fromkeys(current, "")
     workspaces = (
         Workspace.objects.filter(alliance_id__in=list(current))
-        .annotate(last=Max("reports__submitted_at"))
+        .annotate(last=Max("reports__submitted_at", filter=Q(reports__status="submitted")))
         .values_list("alliance_id", "created_at", "last")
     )
     for alliance_id, opened, last in workspaces:

@@ -23,7 +23,7 @@ def test_csv_parses_back_with_bom_and_separator():
     data = exports.write(real(), "csv")
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert len(rows) == 66
+    assert len(rows) == real().count() >= 66
     assert rows[0].keys() >= {"slug", "title", "partners", "territory", "url"}
     colombelles = next(r for r in rows if r["slug"] == "tzcld-colombelles")
     assert colombelles["territory"] == "commune:14167"
@@ -46,21 +46,22 @@ def test_xlsx_opens_with_openpyxl():
     workbook = load_workbook(io.BytesIO(exports.write(real(), "xlsx")), read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[0][:3] == ("slug", "title", "kind")
-    assert len(rows) == 67
+    assert len(rows) == real().count() + 1
 
 
 def test_json_and_jsonl():
     document = json.loads(exports.write(real(), "json"))
-    assert document["count"] == 66 and len(document["results"]) == 66
+    shipped = real().count()
+    assert document["count"] == shipped and len(document["results"]) == shipped
     assert isinstance(document["results"][0]["partners"], list)
     lines = exports.write(real(), "jsonl").decode().splitlines()
-    assert len(lines) == 66 and json.loads(lines[0])["slug"] == document["results"][0]["slug"]
+    assert len(lines) == shipped and json.loads(lines[0])["slug"] == document["results"][0]["slug"]
 
 
 def test_geojson_is_a_feature_collection_of_points():
     document = json.loads(exports.write(real(), "geojson"))
     assert document["type"] == "FeatureCollection"
-    assert len(document["features"]) == 66
+    assert len(document["features"]) == real().count()
     for feature in document["features"]:
         assert feature["type"] == "Feature"
         lon, lat = feature["geometry"]["coordinates"]

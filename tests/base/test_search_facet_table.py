@@ -16,6 +16,8 @@ def test_facet_rows_keep_facet_tags_only() -> None:
         tag("t", 7),
         tag("g", 17),
         tag("c", 170),  # SDG target: not a facet
+        tag("gs", 8),  # a suggested goal (the SDG coding's facet)
+        tag("cs", 85),  # a suggested target: not a facet
         tag("r", 5),
         tag("e", 8),
         tag("m", 11),
@@ -33,6 +35,7 @@ def test_facet_rows_keep_facet_tags_only() -> None:
             (1, "st", "3"),
             (1, "t", "7"),
             (1, "g", "17"),
+            (1, "gs", "8"),
             (1, "r", "5"),
         ]
     )

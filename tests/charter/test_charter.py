@@ -36,15 +36,43 @@ def accepted(name, profile, territory):
     )
 
 
-def test_charter_page_fr_en_says_curators_keep_the_text(client_fr, client_en, places):
+def test_charter_page_says_where_the_text_is_and_whose_register_this_is(
+    client_fr, client_en, places
+):
     page = client_fr.get("/charte/").content.decode()
-    assert "tenu à jour par les curateurs" in page
-    assert "Charte du faire alliance" in page
-    assert client_en.get("/charte/").status_code == 200
-    Principle.objects.create(order=1, title_fr="Principe saisi", text_fr="Texte", published=True)
-    Principle.objects.create(order=2, title_fr="Principe caché", published=False)
+    assert "n'est pas publiée sur cette plateforme" in page
+    assert "celui de la plateforme Alliances" in page
+    assert "Fondation des Territoires" in page  # the publisher of the text, linked
+    assert "associations.gouv.fr/la-charte-du-faire-alliance" in page
+    assert "register" in client_en.get("/charte/").content.decode()
+    Principle.objects.create(
+        order=1,
+        title_fr="Principe crédité",
+        text_fr="Texte",
+        published=True,
+        source_url="https://exemple.org/charte",
+        source_credit="Auteur, licence CC BY",
+    )
+    Principle.objects.create(order=2, title_fr="Principe sans source", published=True)
+    Principle.objects.create(order=3, title_fr="Principe caché", published=False)
     page = client_fr.get("/charte/").content.decode()
-    assert "Principe saisi" in page and "Principe caché" not in page
+    assert "Principe crédité" in page and "Auteur, licence CC BY" in page
+    assert "Principe sans source" not in page and "Principe caché" not in page
+
+
+def test_the_sign_page_says_it_before_the_form(client_fr, places):
+    page = client_fr.get("/charte/signer/").content.decode()
+    notice = page.index("celui de la plateforme Alliances")
+    assert notice < page.index('action="/charte/signer/"')
+    assert "associations.gouv.fr/la-charte-du-faire-alliance" in page[:notice]
+
+
+def test_a_principle_is_published_only_with_its_source_and_credit(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="source"):
+        Principle(order=9, title_fr="Sans source", published=True).full_clean()
+    Principle(order=9, title_fr="Brouillon", published=False).full_clean()
 
 
 def test_signature_is_pending_and_not_shown(client_fr, places):
@@ -140,8 +168,9 @@ def test_load_charter_is_idempotent_and_keeps_admin_principles(tmp_path, db):
     data = tmp_path / "charter.yaml"
     data.write_text(
         "reference_resource: x\nprinciples:\n"
-        "  - {order: 1, title_fr: Depuis le fichier}\n"
-        "  - {order: 2, title_fr: Deuxième, text_fr: Texte}\n"
+        "  - {order: 1, title_fr: Depuis le fichier,"
+        "     source_url: 'https://x.org', source_credit: X}\n"
+        "  - {order: 2, title_fr: Deuxième, text_fr: Texte, published: false}\n"
     )
     call_command("load_charter", file=data, verbosity=0)
     call_command("load_charter", file=data, verbosity=0)
@@ -159,6 +188,9 @@ def test_load_charter_refuses_a_bad_file(tmp_path, db):
     bad = tmp_path / "charter.yaml"
     bad.write_text("principles:\n  - {title_fr: sans ordre}\n")
     with pytest.raises(DataFileError, match="order"):
+        call_command("load_charter", file=bad, verbosity=0)
+    bad.write_text("principles:\n  - {order: 1, title_fr: Sans source}\n")
+    with pytest.raises(DataFileError, match="source_url"):
         call_command("load_charter", file=bad, verbosity=0)
 
 

@@ -12,16 +12,16 @@ pytestmark = pytest.mark.usefixtures("library")
 def test_list_page_in_french_and_english(client_fr, client_en):
     fr = client_fr.get("/ressources/")
     assert fr.status_code == 200
-    assert "70 ressources" in fr.content.decode()
+    assert "72 ressources" in fr.content.decode()
     assert "appréciation raisonnée" in fr.content.decode()
     en = client_en.get("/ressources/")
     assert en.status_code == 200
-    assert "70 resources" in en.content.decode()
+    assert "72 resources" in en.content.decode()
 
 
 def test_list_page_shows_facet_counts_and_notice_for_unknown_values(client_fr):
     page = client_fr.get("/ressources/?kind=methode&kind=potion").content.decode()
-    assert "18 ressources" in page
+    assert "19 ressources" in page
     assert "potion" in page and "ignorée" in page
     assert 'value="methode" checked' in page
 
@@ -37,7 +37,7 @@ def test_twins_answer_json_and_csv(client_fr):
     assert all(4 in r["maturity_levels"] for r in data["results"])
     response = client_fr.get("/ressources/?format=csv&kind=donnee&page_size=50")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == 15
+    assert len(rows) == 16
     assert {r["kind"] for r in rows} == {"donnee"}
 
 
@@ -79,8 +79,8 @@ def test_api_shape(client_fr):
 
 def test_api_comma_lists_and_page_past_end(client_fr):
     data = json.loads(client_fr.get("/api/v1/resources?kind=methode,outil&page=99").content)
-    assert data["count"] == 30
-    assert len(data["results"]) == 10
+    assert data["count"] == 31
+    assert len(data["results"]) == 11  # the last page of 20
 
 
 def test_hostile_strings_are_escaped(client_fr):

@@ -20,7 +20,7 @@ def admin_client(client):
 
 
 def test_upload_with_error_shows_line_and_keeps_active_version(admin_client):
-    text = shipped_text("territoire").replace("version: 1", "version: 2", 1)
+    text = shipped_text("territoire").replace("version: 2", "version: 3", 1)
     text = text.replace(
         'points: 3, label: {fr: "Un diagnostic construit',
         'points: 9, label: {fr: "Un diagnostic construit',
@@ -31,18 +31,18 @@ def test_upload_with_error_shows_line_and_keeps_active_version(admin_client):
     page = response.content.decode()
     assert f"Ligne {line}, questions.0.options.3.points" in page
     assert "hors des bornes déclarées [0, 3]" in page
-    assert ReferentialVersion.objects.get(key="territoire", active=True).version == 1
-    assert not ReferentialVersion.objects.filter(key="territoire", version=2).exists()
+    assert ReferentialVersion.objects.get(key="territoire", active=True).version == 2
+    assert not ReferentialVersion.objects.filter(key="territoire", version=3).exists()
 
 
 def test_upload_valid_file_creates_active_version(admin_client):
-    text = shipped_text("territoire").replace("version: 1", "version: 2", 1)
+    text = shipped_text("territoire").replace("version: 2", "version: 3", 1)
     upload = SimpleUploadedFile("territoire.yaml", text.encode(), content_type="application/x-yaml")
     response = admin_client.post(ADD_URL, {"yaml_file": upload, "source_text": ""})
     assert response.status_code == 302
     active = ReferentialVersion.objects.get(key="territoire", active=True)
-    assert active.version == 2 and active.source.startswith("admin:")
-    assert ReferentialVersion.objects.filter(key="territoire", version=1, active=False).exists()
+    assert active.version == 3 and active.source.startswith("admin:")
+    assert ReferentialVersion.objects.filter(key="territoire", version=2, active=False).exists()
 
 
 def test_changed_version_in_use_is_refused_in_admin(admin_client):

@@ -18,7 +18,7 @@ def test_get_referential(client_fr):
     response = client_fr.get("/api/v1/referentials/territoire")
     assert response.status_code == 200
     data = response.json()
-    assert data["key"] == "territoire" and data["version"] == 1 and data["target"] == "territory"
+    assert data["key"] == "territoire" and data["version"] == 2 and data["target"] == "territory"
     assert len(data["content"]["axes"]) == 5
     assert data["content"]["thresholds"] == [20, 50, 80]
 
@@ -37,7 +37,7 @@ def test_post_diagnosis_scores_levels_and_path(client_fr):
     )
     assert response.status_code == 200, response.content
     data = response.json()
-    assert data["version"] == 1 and data["profile"] == "entreprise"
+    assert data["version"] == 2 and data["profile"] == "entreprise"
     assert 0 <= data["score"] <= 100 and data["level"] in (1, 2, 3, 4)
     assert [a["axis"] for a in data["axes"]] == [a.key for a in version.referential.axes]
     assert "strat_collectivite" in data["axes"][0]["not_applicable"]

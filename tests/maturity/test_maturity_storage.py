@@ -18,7 +18,7 @@ def test_setup_loaded_both_referentials_active():
     assert {v.key for v in active} == {"organisation", "territoire"}
     assert {v.target for v in active} == {"organisation", "territory"}
     dataset = LoadedDataset.objects.get(name="maturity")
-    assert "organisation v1" in dataset.version and dataset.rows == 61
+    assert "organisation v2" in dataset.version and dataset.rows == 61
 
 
 def test_load_is_idempotent():
@@ -29,18 +29,18 @@ def test_load_is_idempotent():
 
 
 def test_new_version_becomes_active_and_old_one_is_kept():
-    text = shipped_text("organisation").replace("version: 1", "version: 2", 1)
+    text = shipped_text("organisation").replace("version: 2", "version: 3", 1)
     installed = install_referential(text, source="test")
     assert installed.status == "created"
     versions = ReferentialVersion.objects.filter(key="organisation")
-    assert [(v.version, v.active) for v in versions] == [(2, True), (1, False)]
+    assert [(v.version, v.active) for v in versions] == [(3, True), (2, False)]
 
 
 def test_referential_with_error_is_refused_and_previous_stays_active():
     previous = ReferentialVersion.objects.get(key="organisation", active=True)
     text = (
         shipped_text("organisation")
-        .replace("version: 1", "version: 2", 1)
+        .replace("version: 2", "version: 3", 1)
         .replace("thresholds: [20, 50, 80]", "thresholds: [20, 80, 50]")
     )
     with pytest.raises(engine.ReferentialError) as error:
@@ -49,15 +49,15 @@ def test_referential_with_error_is_refused_and_previous_stays_active():
     assert error.value.problems[0].line == line
     assert "croître strictement" in str(error.value)
     assert ReferentialVersion.objects.get(key="organisation", active=True) == previous
-    assert not ReferentialVersion.objects.filter(key="organisation", version=2).exists()
+    assert not ReferentialVersion.objects.filter(key="organisation", version=3).exists()
 
 
 def test_broken_shipped_file_stops_the_load_with_line(tmp_path):
     previous = list(ReferentialVersion.objects.values_list("pk", "version", "active"))
     (tmp_path / "organisation.yaml").write_text(
-        shipped_text("organisation").replace("version: 1", "version: 3", 1)
+        shipped_text("organisation").replace("version: 2", "version: 4", 1)
     )
-    broken = shipped_text("territoire").replace("version: 1", "version: 3", 1)
+    broken = shipped_text("territoire").replace("version: 2", "version: 4", 1)
     broken = broken.replace("axis: evaluation\n", "axis: evalution\n", 1)
     (tmp_path / "territoire.yaml").write_text(broken)
     with pytest.raises(DataFileError) as error:

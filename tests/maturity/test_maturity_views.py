@@ -217,11 +217,11 @@ def test_diagnosis_keeps_its_version_when_a_new_one_is_published(client_fr):
     from alliances.maturity.services import install_referential
 
     diagnosis, _ = start(client_fr)
-    install_referential(shipped_text("organisation").replace("version: 1", "version: 2", 1))
-    assert ReferentialVersion.objects.get(key="organisation", active=True).version == 2
+    install_referential(shipped_text("organisation").replace("version: 2", "version: 3", 1))
+    assert ReferentialVersion.objects.get(key="organisation", active=True).version == 3
     complete(client_fr, diagnosis)
     diagnosis.refresh_from_db()
-    assert diagnosis.referential.version == 1 and diagnosis.completed
+    assert diagnosis.referential.version == 2 and diagnosis.completed
 
 
 def test_changing_an_answer_after_completion_rescores_and_asks_follow_up(client_fr):

@@ -12,6 +12,13 @@ def test_score_adds_results_recency_and_partner_diversity():
     assert score(c(2, year=2010, profiles="a"), current_year=2026) == (0.5, ())
 
 
+def test_recent_means_less_than_ten_years_ago():
+    """Issue 15 item 9: started in 2016, an example is ten years old in 2026, not "less"."""
+    assert "recent" not in score(c(1, year=2016), current_year=2026)[1]
+    assert "recent" in score(c(2, year=2017), current_year=2026)[1]
+    assert "recent" in score(c(3, year=2026), current_year=2026)[1]
+
+
 def test_documented_recent_examples_come_first():
     picks = select_examples(
         [c(1, year=2005), c(2, results=True, year=2022, place="25"), c(3, results=True)], 2026

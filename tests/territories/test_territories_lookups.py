@@ -129,11 +129,12 @@ def test_resolver_never_guesses_between_homonyms():
 
 
 def test_resolver_on_every_shipped_example():
-    """All 66 example texts: only five name places that are not in the official code."""
+    """All 66 example texts name places of the official code (a former région or a
+    historical area is written as its départements, the remark kept in parentheses)."""
     path = Path(__file__).resolve().parents[2] / "alliances/data/alliances/alliances_reelles.jsonl"
     assert path.exists(), f"the shipped examples are missing: {path}"
     texts = [json.loads(line)["territory"] for line in path.read_text().splitlines() if line]
     results = [resolve_place_text(t) for t in texts]
     assert all(r.territory is not None for r in results)
     incomplete = sorted({u for r in results for u in r.unresolved})
-    assert incomplete == ["Alsace", "Basse-Normandie", "Caux vallée de Seine", "Nord de France"]
+    assert incomplete == []

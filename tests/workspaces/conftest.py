@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from alliances.base.models import Alliance, Organisation, Partner
 from alliances.referentials.models import Taxonomy, Term
@@ -64,3 +65,38 @@ def as_user(db):
         return client
 
     return login
+
+
+@pytest.fixture
+def file_report(db):
+    return submitted_report
+
+
+def submitted_report(workspace, year: int, **fields):
+    """A progress report filed by a coordinator (a draft does not count for the light)."""
+    from alliances.evaluation.models import ProgressReport
+
+    fields.setdefault("achievements", "Bilan")
+    return ProgressReport.objects.create(
+        workspace=workspace,
+        year=year,
+        status=ProgressReport.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        **fields,
+    )
+
+
+@pytest.fixture
+def complete_answers():
+    return answers
+
+
+def answers(value: int, dont_know: tuple = (), action: str = "send") -> dict:
+    """A complete answer form: every question at `value`, some "don't know", then sent."""
+    from alliances.evaluation.questionnaire import load_questionnaire
+
+    data = {q["key"]: str(value) for q in load_questionnaire()["questions"]}
+    for key in dont_know:
+        data[key] = "dk"
+    data["action"] = action
+    return data

@@ -27,7 +27,8 @@ def closed(workspace):
     Response.objects.create(
         campaign=campaign,
         organisation=workspace.org_b,
-        answers={k: 3 for k in keys},
+        answers={k: 3 for k in keys} | {keys[0]: "dk"},
+        comment="La charge de travail pèse sur l'association.",
         submitted=True,
     )
     ContributionEntry.objects.create(
@@ -47,7 +48,16 @@ def test_api_follows_the_page_permissions(as_user, people, closed, client):
     payload = response.json()
     assert payload["partners"] == ["Association A", "Entreprise B"]
     assert {a["convergence"] for a in payload["axes"]} == {50}  # 5 vs 3 on a 1-5 scale
-    assert as_user(people["member_a"]).get(model).json()["total"] == 1000.0
+    first = payload["questions"][0]
+    assert (
+        first["answers"] == [5, "dk"] and first["dont_know"] == 1 and first["convergence"] is None
+    )
+    assert payload["comments"] == [
+        {"organisation": None, "text": "La charge de travail pèse sur l'association."}
+    ]
+    model_payload = as_user(people["member_a"]).get(model).json()
+    assert model_payload["total"] == 1000.0
+    assert model_payload["not_assessed"] == [] and model_payload["outcomes"] == []
 
 
 def _opened_long_ago(workspace, days: int = 800) -> None:
@@ -58,7 +68,7 @@ def _opened_long_ago(workspace, days: int = 800) -> None:
     workspace.refresh_from_db()
 
 
-def test_public_summary_shows_only_what_the_coordinator_published(closed):
+def test_public_summary_shows_only_what_the_coordinator_published(closed, file_report):
     _opened_long_ago(closed)
     summary = public_summary(closed.alliance)
     assert summary["status"] == "red"  # never reported in over two years
@@ -66,7 +76,7 @@ def test_public_summary_shows_only_what_the_coordinator_published(closed):
     closed.publish_evaluation = True
     closed.publish_model = True
     closed.save()
-    ProgressReport.objects.create(workspace=closed, year=2025, achievements="Bilan")
+    file_report(closed, 2025)
     summary = public_summary(closed.alliance)
     assert summary["status"] == "green"
     assert summary["evaluation"]["year"] == 2024
@@ -74,7 +84,7 @@ def test_public_summary_shows_only_what_the_coordinator_published(closed):
     assert "reports" not in summary
 
 
-def test_reminders_go_to_coordinators_once_a_month(closed, people):
+def test_reminders_go_to_coordinators_once_a_month(closed, people, file_report):
     call_command("send_report_reminders", verbosity=0)
     assert mail.outbox == []  # a workspace opened today has a year for its first report
     _opened_long_ago(closed, days=340)
@@ -82,7 +92,7 @@ def test_reminders_go_to_coordinators_once_a_month(closed, people):
     assert [m.to for m in mail.outbox] == [[people["coordinator"].email]]
     call_command("send_report_reminders", verbosity=0)
     assert len(mail.outbox) == 1  # not again within 30 days
-    report = ProgressReport.objects.create(workspace=closed, year=2025, achievements="Bilan")
+    report = file_report(closed, 2025)
     closed.last_reminder_at = timezone.now() - timedelta(days=40)
     closed.save()
     call_command("send_report_reminders", verbosity=0)
@@ -94,7 +104,9 @@ def test_reminders_go_to_coordinators_once_a_month(closed, people):
     assert len(mail.outbox) == 2
 
 
-def test_the_public_alliance_page_shows_the_light_and_what_was_published(client, closed):
+def test_the_public_alliance_page_shows_the_light_and_what_was_published(
+    client, closed, file_report
+):
     url = closed.alliance.get_absolute_url()
     html = client.get(url).content.decode()
     assert "Suivi de l" in html and "premier rapport d" in html  # opened today: green
@@ -104,7 +116,7 @@ def test_the_public_alliance_page_shows_the_light_and_what_was_published(client,
     assert "Modèle socio-économique" not in html
     closed.publish_model = True
     closed.save()
-    ProgressReport.objects.create(workspace=closed, year=2025, achievements="Bilan")
+    file_report(closed, 2025)
     html = client.get(url).content.decode()
     assert "Active : rapport d" in html
     assert "Modèle socio-économique" in html and "Ressources mobilisées" in html
@@ -114,7 +126,9 @@ def _search(client, **params):
     return client.get("/api/v1/alliances", params).json()
 
 
-def test_the_status_light_is_kept_on_the_alliance_and_is_a_search_facet(client, workspace):
+def test_the_status_light_is_kept_on_the_alliance_and_is_a_search_facet(
+    client, workspace, file_report
+):
     from alliances.base.models import Alliance
 
     alliance = Alliance.objects.get(pk=workspace.alliance_id)
@@ -136,12 +150,12 @@ def test_the_status_light_is_kept_on_the_alliance_and_is_a_search_facet(client, 
     assert _search(client, light="green")["count"] == 0
 
     # A report filed turns it green at once; removed, red again.
-    report = ProgressReport.objects.create(workspace=workspace, year=2026, achievements="Bilan")
+    report = file_report(workspace, 2026)
     assert Alliance.objects.get(pk=alliance.pk).status_light == "green"
     report.delete()
     assert Alliance.objects.get(pk=alliance.pk).status_light == "red"
     # An old report: amber between 12 and 24 months.
-    ProgressReport.objects.create(workspace=workspace, year=2025, achievements="Bilan")
+    file_report(workspace, 2025)
     ProgressReport.objects.filter(workspace=workspace).update(
         submitted_at=timezone.now() - timedelta(days=500)
     )

@@ -6,7 +6,17 @@ from alliances.economics.models import ContributionEntry
 from alliances.evaluation.models import Campaign
 from alliances.evaluation.questionnaire import load_questionnaire
 
-READ_PAGES = ["detail", "model", "reports", "campaign_closed", "report", "report_pdf"]
+READ_PAGES = [
+    "detail",
+    "model",
+    "model_pdf",
+    "history",
+    "reports",
+    "campaign_closed",
+    "report",
+    "report_pdf",
+    "publication",
+]
 
 
 def _urls(space, closed_year=2024, open_year=2025):
@@ -14,6 +24,8 @@ def _urls(space, closed_year=2024, open_year=2025):
     return {
         "detail": f"{base}/",
         "model": f"{base}/modele/",
+        "model_pdf": f"{base}/modele.pdf",
+        "history": f"{base}/modele/historique/",
         "reports": f"{base}/rapports/",
         "campaign_closed": f"{base}/evaluations/{closed_year}/",
         "campaign_open": f"{base}/evaluations/{open_year}/",
@@ -21,7 +33,9 @@ def _urls(space, closed_year=2024, open_year=2025):
         "report_pdf": f"{base}/evaluations/{closed_year}/rapport.pdf",
         "close": f"{base}/evaluations/{open_year}/cloture/",
         "invite": f"{base}/invitations/",
-        "publishing": f"{base}/publication/",
+        "publication": f"{base}/publication/",
+        "open": f"{base}/evaluations/",
+        "curators": f"{base}/curateurs/",
     }
 
 
@@ -61,24 +75,31 @@ def test_curators_see_a_workspace_once_granted_but_change_nothing(as_user, peopl
     client = as_user(people["curator"])
     assert client.get(_urls(campaigns)[page]).status_code == 200
     assert client.post(_urls(campaigns)["close"]).status_code == 403
-    assert client.post(_urls(campaigns)["publishing"], {}).status_code == 403
+    assert client.post(_urls(campaigns)["publication"], {}).status_code == 403
 
 
-@pytest.mark.parametrize("action", ["close", "invite", "publishing"])
+@pytest.mark.parametrize("action", ["close", "invite", "open", "curators"])
 def test_only_the_coordinator_manages(as_user, people, campaigns, action):
     url = _urls(campaigns)[action]
     assert as_user(people["member_b"]).post(url, {"email": "x@example.org"}).status_code == 403
     assert as_user(people["stranger"]).post(url, {}).status_code == 404
 
 
-def test_a_partner_cannot_delete_another_partners_contribution(as_user, people, workspace):
+def test_a_partner_cannot_change_or_delete_another_partners_contribution(
+    as_user, people, workspace
+):
     entry = ContributionEntry.objects.create(
         workspace=workspace, organisation=workspace.org_a, year=2025, kind="money", amount=100
     )
-    url = f"/espaces/{workspace.pk}/modele/apports/{entry.pk}/supprimer/"
-    assert as_user(people["member_b"]).post(url).status_code == 403
-    assert ContributionEntry.objects.filter(pk=entry.pk).exists()
-    assert as_user(people["member_a"]).post(url).status_code == 302
+    edit = f"/espaces/{workspace.pk}/modele/apports/{entry.pk}/modifier/"
+    delete = f"/espaces/{workspace.pk}/modele/apports/{entry.pk}/supprimer/"
+    member_b = as_user(people["member_b"])
+    assert member_b.get(edit).status_code == 403
+    changed = {"year": 2025, "origin": "private", "amount": "1"}
+    assert member_b.post(edit, changed).status_code == 403
+    assert member_b.post(delete).status_code == 403
+    assert ContributionEntry.objects.get(pk=entry.pk).amount == 100
+    assert as_user(people["member_a"]).post(delete).status_code == 302
     assert not ContributionEntry.objects.filter(pk=entry.pk).exists()
 
 
@@ -87,16 +108,32 @@ def test_a_contribution_is_always_saved_for_the_members_own_organisation(
 ):
     client = as_user(people["member_b"])
     response = client.post(
-        f"/espaces/{workspace.pk}/modele/",
+        f"/espaces/{workspace.pk}/modele/apports/ajouter/money/",
         {
-            "form": "contribution",
             "year": 2025,
-            "kind": "money",
             "origin": "private",
             "amount": "500",
-            "people": 1,
             "organisation": workspace.org_a.pk,
         },
     )
     assert response.status_code == 302
     assert ContributionEntry.objects.get().organisation == workspace.org_b
+
+
+def test_an_outcome_is_changed_only_by_its_author(as_user, people, workspace):
+    from alliances.economics.models import OutcomeEntry
+
+    entry = OutcomeEntry.objects.create(
+        workspace=workspace,
+        year=2025,
+        label="Repas",
+        quantity=10,
+        unit="repas",
+        author=people["member_a"],
+    )
+    edit = f"/espaces/{workspace.pk}/modele/resultats/{entry.pk}/modifier/"
+    assert as_user(people["coordinator"]).get(edit).status_code == 403
+    assert as_user(people["member_b"]).get(edit).status_code == 403
+    assert as_user(people["member_a"]).get(edit).status_code == 200
+    add = f"/espaces/{workspace.pk}/modele/resultats/ajouter/"
+    assert as_user(people["member_b"]).get(add).status_code == 403  # coordinators add outcomes

@@ -92,7 +92,7 @@ COLUMNS = [
 ]
 REQUIRED = ("title", "kind")
 # Columns of our own exports that an import does not need: accepted and ignored.
-IGNORED = {"territory_name", "scale", "url", "error"}
+IGNORED = {"territory_name", "scale", "url", "error", "sdg_suggested"}
 TAXONOMY_COLUMNS = {
     "partnership_types": "partnership_types",
     "domains": "domains",
@@ -123,6 +123,8 @@ ROLE_WORDS = {
     "partenaire": Partner.Role.PARTNER,
     "funder": Partner.Role.FUNDER,
     "financeur": Partner.Role.FUNDER,
+    "operator": Partner.Role.OPERATOR,
+    "operateur": Partner.Role.OPERATOR,
     "beneficiary": Partner.Role.BENEFICIARY,
     "beneficiaire": Partner.Role.BENEFICIARY,
     "facilitator": Partner.Role.FACILITATOR,

@@ -6,146 +6,429 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('referentials', '0001_initial'),
-        ('sdg', '0001_initial'),
-        ('territories', '0001_initial'),
+        ("referentials", "0001_initial"),
+        ("sdg", "0001_initial"),
+        ("territories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alliance',
+            name="Alliance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('alliance', 'alliance'), ('catalyst', 'catalyseur territorial')], max_length=10, verbose_name='nature')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name="identifiant d'adresse")),
-                ('summary', models.TextField(blank=True, verbose_name='résumé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('scale', models.CharField(blank=True, choices=[('local', 'locale'), ('departemental', 'départementale'), ('regional', 'régionale'), ('national', 'nationale')], max_length=15, verbose_name='échelle')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année de début')),
-                ('end_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année de fin')),
-                ('results_text', models.TextField(blank=True, verbose_name='résultats (texte de la source)')),
-                ('status', models.CharField(choices=[('draft', 'brouillon'), ('review', 'en relecture'), ('published', 'publiée'), ('archived', 'archivée')], db_index=True, default='draft', max_length=10, verbose_name='statut')),
-                ('origin', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='origine')),
-                ('synthetic', models.BooleanField(default=False, help_text='Exemple généré pour les tests et mesures de performance, jamais publié.', verbose_name='donnée synthétique')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='modifiée le')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='publiée le')),
-                ('catalyst_trades', models.ManyToManyField(blank=True, limit_choices_to={'taxonomy__key': 'catalyst_trades'}, related_name='+', to='referentials.term', verbose_name='métiers du catalyseur')),
-                ('co_construction', models.ForeignKey(blank=True, limit_choices_to={'taxonomy__key': 'co_construction_forms'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referentials.term', verbose_name='forme de co-construction')),
-                ('domains', models.ManyToManyField(blank=True, limit_choices_to={'taxonomy__key': 'domains'}, related_name='+', to='referentials.term', verbose_name='domaines')),
-                ('partnership_types', models.ManyToManyField(blank=True, limit_choices_to={'taxonomy__key': 'partnership_types'}, related_name='+', to='referentials.term', verbose_name='types de partenariat')),
-                ('sdg_goals', models.ManyToManyField(blank=True, to='sdg.sdggoal', verbose_name='objectifs de développement durable')),
-                ('sdg_targets', models.ManyToManyField(blank=True, to='sdg.sdgtarget', verbose_name='cibles ODD')),
-                ('stage', models.ForeignKey(blank=True, limit_choices_to={'taxonomy__key': 'partnering_cycle'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referentials.term', verbose_name='étape du cycle de vie')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("alliance", "alliance"), ("catalyst", "catalyseur territorial")],
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=120, unique=True, verbose_name="identifiant d'adresse"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="résumé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "scale",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("local", "locale"),
+                            ("departemental", "départementale"),
+                            ("regional", "régionale"),
+                            ("national", "nationale"),
+                        ],
+                        max_length=15,
+                        verbose_name="échelle",
+                    ),
+                ),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="année de début"
+                    ),
+                ),
+                (
+                    "end_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="année de fin"
+                    ),
+                ),
+                (
+                    "results_text",
+                    models.TextField(blank=True, verbose_name="résultats (texte de la source)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "brouillon"),
+                            ("review", "en relecture"),
+                            ("published", "publiée"),
+                            ("archived", "archivée"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=200, verbose_name="origine"
+                    ),
+                ),
+                (
+                    "synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Exemple généré pour les tests et mesures de performance, jamais publié.",
+                        verbose_name="donnée synthétique",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, db_index=True, verbose_name="modifiée le"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="publiée le"
+                    ),
+                ),
+                (
+                    "catalyst_trades",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "catalyst_trades"},
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="métiers du catalyseur",
+                    ),
+                ),
+                (
+                    "co_construction",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "co_construction_forms"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="forme de co-construction",
+                    ),
+                ),
+                (
+                    "domains",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "domains"},
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="domaines",
+                    ),
+                ),
+                (
+                    "partnership_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "partnership_types"},
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="types de partenariat",
+                    ),
+                ),
+                (
+                    "sdg_goals",
+                    models.ManyToManyField(
+                        blank=True,
+                        to="sdg.sdggoal",
+                        verbose_name="objectifs de développement durable",
+                    ),
+                ),
+                (
+                    "sdg_targets",
+                    models.ManyToManyField(
+                        blank=True, to="sdg.sdgtarget", verbose_name="cibles ODD"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "partnering_cycle"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="étape du cycle de vie",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alliance',
-                'verbose_name_plural': 'alliances',
-                'ordering': ['title'],
+                "verbose_name": "alliance",
+                "verbose_name_plural": "alliances",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRecord',
+            name="ChangeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor', models.CharField(blank=True, max_length=150, verbose_name='auteur')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='date')),
-                ('action', models.CharField(max_length=30, verbose_name='action')),
-                ('changes', models.JSONField(default=dict, verbose_name='modifications')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='base.alliance')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actor", models.CharField(blank=True, max_length=150, verbose_name="auteur")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="date")),
+                ("action", models.CharField(max_length=30, verbose_name="action")),
+                ("changes", models.JSONField(default=dict, verbose_name="modifications")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="base.alliance",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'modification',
-                'verbose_name_plural': 'historique des modifications',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "modification",
+                "verbose_name_plural": "historique des modifications",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='nom')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('siren', models.CharField(blank=True, db_index=True, max_length=9, verbose_name='SIREN')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
-                ('rna', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='numéro RNA')),
-                ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('profile', models.ForeignKey(limit_choices_to={'parent__isnull': True, 'taxonomy__key': 'actor_profiles'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referentials.term', verbose_name="profil d'acteur")),
-                ('subtype', models.ForeignKey(blank=True, limit_choices_to={'parent__isnull': False, 'taxonomy__key': 'actor_profiles'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referentials.term', verbose_name='sous-type')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.territory', verbose_name='territoire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="nom")),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=300)),
+                (
+                    "siren",
+                    models.CharField(blank=True, db_index=True, max_length=9, verbose_name="SIREN"),
+                ),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
+                (
+                    "rna",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=10, verbose_name="numéro RNA"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site web")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        limit_choices_to={
+                            "parent__isnull": True,
+                            "taxonomy__key": "actor_profiles",
+                        },
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="profil d'acteur",
+                    ),
+                ),
+                (
+                    "subtype",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={
+                            "parent__isnull": False,
+                            "taxonomy__key": "actor_profiles",
+                        },
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referentials.term",
+                        verbose_name="sous-type",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="territoire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', 'porteur'), ('partner', 'partenaire'), ('funder', 'financeur'), ('beneficiary', 'bénéficiaire'), ('facilitator', 'facilitateur')], default='partner', max_length=12, verbose_name='rôle')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='base.alliance')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='base.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "porteur"),
+                            ("partner", "partenaire"),
+                            ("funder", "financeur"),
+                            ("beneficiary", "bénéficiaire"),
+                            ("facilitator", "facilitateur"),
+                        ],
+                        default="partner",
+                        max_length=12,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partners",
+                        to="base.alliance",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="base.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partenaire',
-                'verbose_name_plural': 'partenaires',
-                'ordering': ['alliance', 'position'],
+                "verbose_name": "partenaire",
+                "verbose_name_plural": "partenaires",
+                "ordering": ["alliance", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Result',
+            name="Result",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=300, verbose_name='libellé')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, null=True, verbose_name='valeur')),
-                ('unit', models.CharField(blank=True, max_length=60, verbose_name='unité')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='base.alliance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=300, verbose_name="libellé")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=16, null=True, verbose_name="valeur"
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=60, verbose_name="unité")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="année"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="base.alliance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'résultat',
-                'verbose_name_plural': 'résultats',
-                'ordering': ['alliance', 'position'],
+                "verbose_name": "résultat",
+                "verbose_name_plural": "résultats",
+                "ordering": ["alliance", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='adresse')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='titre')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='base.alliance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="adresse")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="titre")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "alliance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="base.alliance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
             },
         ),
         migrations.AddIndex(
-            model_name='alliance',
-            index=models.Index(fields=['status', 'kind'], name='base_allian_status_b36369_idx'),
+            model_name="alliance",
+            index=models.Index(fields=["status", "kind"], name="base_allian_status_b36369_idx"),
         ),
         migrations.AddIndex(
-            model_name='alliance',
-            index=models.Index(fields=['start_year'], name='base_allian_start_y_2f4309_idx'),
+            model_name="alliance",
+            index=models.Index(fields=["start_year"], name="base_allian_start_y_2f4309_idx"),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('alliance', 'organisation'), name='partner_unique_organisation'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(
+                fields=("alliance", "organisation"), name="partner_unique_organisation"
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('base', '0001_initial'),
+        ("base", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alliance',
-            name='source_digest',
+            model_name="alliance",
+            name="source_digest",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='synthetic',
-            field=models.BooleanField(default=False, verbose_name='donnée synthétique'),
+            model_name="organisation",
+            name="synthetic",
+            field=models.BooleanField(default=False, verbose_name="donnée synthétique"),
         ),
     ]

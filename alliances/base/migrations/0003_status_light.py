@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('base', '0002_alliance_source_digest_organisation_synthetic'),
+        ("base", "0002_alliance_source_digest_organisation_synthetic"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alliance',
-            name='status_light',
-            field=models.CharField(blank=True, choices=[('green', "Active : rapport d'avancement de moins de 12 mois"), ('amber', "À suivre : dernier rapport d'avancement entre 12 et 24 mois"), ('red', "Inactive : pas de rapport d'avancement depuis plus de 24 mois")], db_index=True, default='', max_length=5, verbose_name='voyant de suivi'),
+            model_name="alliance",
+            name="status_light",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("green", "Active : rapport d'avancement de moins de 12 mois"),
+                    ("amber", "À suivre : dernier rapport d'avancement entre 12 et 24 mois"),
+                    ("red", "Inactive : pas de rapport d'avancement depuis plus de 24 mois"),
+                ],
+                db_index=True,
+                default="",
+                max_length=5,
+                verbose_name="voyant de suivi",
+            ),
         ),
     ]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from alliances.common.i18n import current_language
 from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal, SdgTarget
+from alliances.sdg.rules import BY_DEFINITION_GOAL, BY_DEFINITION_TARGET
 from alliances.territories.models import Territory
 
 from ..models import Alliance, Organisation, Partner
@@ -452,7 +453,8 @@ class OrganisationFilter(SearchFilter):
 
 class SdgFilter(SearchFilter):
     """SDG goals ("8") and targets ("8.5"); a goal also finds alliances tagged only with one
-    of its targets."""
+    of its targets. Every alliance carries goal 17 and target 17.17 by definition
+    (`sdg.rules`): the index tags them, and the facet says "by definition"."""
 
     prefix = "g"
     target_prefix = "c"
@@ -529,7 +531,22 @@ class SdgFilter(SearchFilter):
             + [tag(self.target_prefix, i) for i in target_ids],
         )
 
+    def by_definition(self, using: str) -> tuple[int, int] | None:
+        """(goal id, target id) of the codes every alliance carries by definition."""
+        found = (
+            SdgTarget.objects.using(using)
+            .filter(code=BY_DEFINITION_TARGET)
+            .values_list("goal_id", "id")
+            .first()
+        )
+        return tuple(found) if found else None  # type: ignore[return-value]
+
     def index_tags(self, rows: IndexRows) -> Iterator[tuple[int, str]]:
+        rule = rows.once("sdg-by-definition", lambda: self.by_definition(rows.using))
+        if rule is not None:
+            for pk in rows.ids:
+                yield pk, tag(self.prefix, rule[0])
+                yield pk, tag(self.target_prefix, rule[1])
         goals = Alliance.sdg_goals.through
         for pk, goal_id in (
             goals.objects.using(rows.using)
@@ -548,10 +565,13 @@ class SdgFilter(SearchFilter):
 
     def facet_labels(self, raw: Iterable[str], using: str) -> dict[str, tuple[str, str]]:
         goals = SdgGoal.objects.using(using).filter(pk__in=[int(v) for v in raw])
-        return {
-            str(pk): (str(number), f"{number}. {label_of(fr, en)}")
-            for pk, number, fr, en in goals.values_list("id", "number", "short_fr", "short_en")
-        }
+        out = {}
+        for pk, number, fr, en in goals.values_list("id", "number", "short_fr", "short_en"):
+            label = f"{number}. {label_of(fr, en)}"
+            if number == BY_DEFINITION_GOAL:
+                label = _("%(goal)s (par définition)") % {"goal": label}
+            out[str(pk)] = (str(number), label)
+        return out
 
     def facet_order(self, value: str, label: str, count: int) -> tuple:
         return (int(value),)
@@ -857,6 +877,14 @@ _table = FilterTable(FILTERS)
 def table() -> FilterTable:
     """The table every part reads at call time (so that a registered filter counts at once)."""
     return _table
+
+
+def register(search_filter: SearchFilter) -> None:
+    """Add a filter to the table for good (an app's `ready()`: a part above the base adds the
+    filters on what it knows of alliances, e.g. the SDG coding's suggested codes)."""
+    global _table
+    if search_filter.name not in _table.by_name:
+        _table = FilterTable((*_table.filters, search_filter))
 
 
 @contextmanager

@@ -7,89 +7,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('referentials', '0001_initial'),
-        ('sdg', '0001_initial'),
+        ("referentials", "0001_initial"),
+        ("sdg", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('methode', 'Méthodes'), ('exemple', 'Exemples'), ('donnee', 'Données'), ('outil', 'Outils'), ('competence', 'Compétences')], max_length=12, verbose_name='type M.E.D.O.C.')),
-                ('title', models.CharField(max_length=300, verbose_name='titre (tel que publié)')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='identifiant')),
-                ('summary_fr', models.TextField(verbose_name='résumé (français)')),
-                ('summary_en', models.TextField(blank=True, verbose_name='résumé (anglais)')),
-                ('publisher', models.CharField(max_length=300, verbose_name='éditeur')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année')),
-                ('format', models.CharField(choices=[('guide', 'guide'), ('report', 'rapport, étude'), ('tool', 'outil'), ('training', 'formation'), ('video', 'vidéo'), ('webinar', 'replay de webinaire'), ('dataset', 'jeu de données'), ('platform', 'plateforme'), ('article', 'article'), ('charter', 'charte')], max_length=12, verbose_name='format')),
-                ('url', models.URLField(max_length=500, verbose_name='lien')),
-                ('licence', models.CharField(default='non précisée', help_text="« non précisée » quand l'éditeur ne la donne pas : ne jamais la deviner.", max_length=200, verbose_name='licence')),
-                ('language', models.CharField(default='fr', max_length=8, verbose_name='langue')),
-                ('duration', models.DurationField(blank=True, null=True, verbose_name='durée')),
-                ('level_1', models.BooleanField(default=False, verbose_name='niveau 1')),
-                ('level_2', models.BooleanField(default=False, verbose_name='niveau 2')),
-                ('level_3', models.BooleanField(default=False, verbose_name='niveau 3')),
-                ('level_4', models.BooleanField(default=False, verbose_name='niveau 4')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('status', models.CharField(choices=[('draft', 'brouillon'), ('published', 'publiée')], default='published', max_length=10, verbose_name='statut')),
-                ('obsolete', models.BooleanField(default=False, help_text='Absente du dernier fichier livré ; conservée mais plus affichée.', verbose_name='obsolète')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('source_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('audience', models.ManyToManyField(blank=True, limit_choices_to={'taxonomy__key': 'actor_profiles'}, related_name='resources_for_audience', to='referentials.term', verbose_name="publics (profils d'acteurs)")),
-                ('domains', models.ManyToManyField(blank=True, limit_choices_to={'taxonomy__key': 'domains'}, related_name='resources_for_domain', to='referentials.term', verbose_name='domaines')),
-                ('sdg_goals', models.ManyToManyField(blank=True, related_name='resources', to='sdg.sdggoal', verbose_name='ODD')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("methode", "Méthodes"),
+                            ("exemple", "Exemples"),
+                            ("donnee", "Données"),
+                            ("outil", "Outils"),
+                            ("competence", "Compétences"),
+                        ],
+                        max_length=12,
+                        verbose_name="type M.E.D.O.C.",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre (tel que publié)")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="identifiant")),
+                ("summary_fr", models.TextField(verbose_name="résumé (français)")),
+                ("summary_en", models.TextField(blank=True, verbose_name="résumé (anglais)")),
+                ("publisher", models.CharField(max_length=300, verbose_name="éditeur")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="année"),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("guide", "guide"),
+                            ("report", "rapport, étude"),
+                            ("tool", "outil"),
+                            ("training", "formation"),
+                            ("video", "vidéo"),
+                            ("webinar", "replay de webinaire"),
+                            ("dataset", "jeu de données"),
+                            ("platform", "plateforme"),
+                            ("article", "article"),
+                            ("charter", "charte"),
+                        ],
+                        max_length=12,
+                        verbose_name="format",
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="lien")),
+                (
+                    "licence",
+                    models.CharField(
+                        default="non précisée",
+                        help_text="« non précisée » quand l'éditeur ne la donne pas : ne jamais la deviner.",
+                        max_length=200,
+                        verbose_name="licence",
+                    ),
+                ),
+                ("language", models.CharField(default="fr", max_length=8, verbose_name="langue")),
+                ("duration", models.DurationField(blank=True, null=True, verbose_name="durée")),
+                ("level_1", models.BooleanField(default=False, verbose_name="niveau 1")),
+                ("level_2", models.BooleanField(default=False, verbose_name="niveau 2")),
+                ("level_3", models.BooleanField(default=False, verbose_name="niveau 3")),
+                ("level_4", models.BooleanField(default=False, verbose_name="niveau 4")),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "brouillon"), ("published", "publiée")],
+                        default="published",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "obsolete",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Absente du dernier fichier livré ; conservée mais plus affichée.",
+                        verbose_name="obsolète",
+                    ),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("source_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "audience",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "actor_profiles"},
+                        related_name="resources_for_audience",
+                        to="referentials.term",
+                        verbose_name="publics (profils d'acteurs)",
+                    ),
+                ),
+                (
+                    "domains",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"taxonomy__key": "domains"},
+                        related_name="resources_for_domain",
+                        to="referentials.term",
+                        verbose_name="domaines",
+                    ),
+                ),
+                (
+                    "sdg_goals",
+                    models.ManyToManyField(
+                        blank=True, related_name="resources", to="sdg.sdggoal", verbose_name="ODD"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ressource',
-                'verbose_name_plural': 'ressources',
-                'ordering': ['title'],
+                "verbose_name": "ressource",
+                "verbose_name_plural": "ressources",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title_fr', models.CharField(max_length=300, verbose_name='titre (français)')),
-                ('title_en', models.CharField(blank=True, max_length=300, verbose_name='titre (anglais)')),
-                ('kind', models.CharField(choices=[('webinar', 'webinaire'), ('jeudi', "Jeudi de l'ODD 17 (séance récurrente)"), ('other', 'autre')], default='webinar', max_length=10, verbose_name='type')),
-                ('description_fr', models.TextField(blank=True, verbose_name='description (français)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (anglais)')),
-                ('start', models.DateTimeField(verbose_name='début (première séance)')),
-                ('end', models.DateTimeField(blank=True, null=True, verbose_name='fin (première séance)')),
-                ('duration', models.DurationField(blank=True, help_text="Utilisée quand la fin n'est pas donnée.", null=True, verbose_name='durée')),
-                ('timezone', models.CharField(default='Europe/Paris', max_length=60, verbose_name='fuseau horaire')),
-                ('location', models.CharField(blank=True, max_length=300, verbose_name='lieu')),
-                ('online_url', models.URLField(blank=True, max_length=500, verbose_name='lien de connexion')),
-                ('rrule', models.CharField(blank=True, help_text='Par exemple FREQ=WEEKLY;BYDAY=TH pour chaque jeudi. Vide : séance unique.', max_length=300, validators=[alliances.library.models.validate_rrule], verbose_name='règle de récurrence (RFC 5545)')),
-                ('published', models.BooleanField(default=True, verbose_name='publié')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('replay', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='library.resource', verbose_name='replay (ressource)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title_fr", models.CharField(max_length=300, verbose_name="titre (français)")),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="titre (anglais)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("webinar", "webinaire"),
+                            ("jeudi", "Jeudi de l'ODD 17 (séance récurrente)"),
+                            ("other", "autre"),
+                        ],
+                        default="webinar",
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "description_fr",
+                    models.TextField(blank=True, verbose_name="description (français)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (anglais)"),
+                ),
+                ("start", models.DateTimeField(verbose_name="début (première séance)")),
+                (
+                    "end",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="fin (première séance)"
+                    ),
+                ),
+                (
+                    "duration",
+                    models.DurationField(
+                        blank=True,
+                        help_text="Utilisée quand la fin n'est pas donnée.",
+                        null=True,
+                        verbose_name="durée",
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Europe/Paris", max_length=60, verbose_name="fuseau horaire"
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=300, verbose_name="lieu")),
+                (
+                    "online_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="lien de connexion"),
+                ),
+                (
+                    "rrule",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple FREQ=WEEKLY;BYDAY=TH pour chaque jeudi. Vide : séance unique.",
+                        max_length=300,
+                        validators=[alliances.library.models.validate_rrule],
+                        verbose_name="règle de récurrence (RFC 5545)",
+                    ),
+                ),
+                ("published", models.BooleanField(default=True, verbose_name="publié")),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "replay",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="library.resource",
+                        verbose_name="replay (ressource)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'événement',
-                'verbose_name_plural': 'événements',
-                'ordering': ['start'],
+                "verbose_name": "événement",
+                "verbose_name_plural": "événements",
+                "ordering": ["start"],
             },
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['kind'], name='library_res_kind_83d0d1_idx'),
+            model_name="resource",
+            index=models.Index(fields=["kind"], name="library_res_kind_83d0d1_idx"),
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['format'], name='library_res_format_5f7cbf_idx'),
+            model_name="resource",
+            index=models.Index(fields=["format"], name="library_res_format_5f7cbf_idx"),
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['year'], name='library_res_year_5c1313_idx'),
+            model_name="resource",
+            index=models.Index(fields=["year"], name="library_res_year_5c1313_idx"),
         ),
     ]

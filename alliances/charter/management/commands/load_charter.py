@@ -17,7 +17,7 @@ from alliances.common.datasets import file_checksum, record_dataset, row_digest
 from alliances.common.errors import DataFileError
 
 DATA_FILE = Path(settings.BASE_DIR) / "alliances" / "data" / "charter" / "charter.yaml"
-FIELDS = ("title_fr", "title_en", "text_fr", "text_en")
+FIELDS = ("title_fr", "title_en", "text_fr", "text_en", "source_url", "source_credit")
 
 
 def read_charter(path: Path) -> dict:
@@ -43,6 +43,14 @@ def read_charter(path: Path) -> dict:
             )
         if not isinstance(item["order"], int) or item["order"] in orders:
             raise DataFileError(path, f"principe n° {index} : « order » entier et unique attendu")
+        if item.get("published", True) and not (
+            item.get("source_url") and item.get("source_credit")
+        ):
+            raise DataFileError(
+                path,
+                f"principe n° {index} : publié seulement avec « source_url » et « source_credit »"
+                " (auteur, licence ou autorisation de reproduire)",
+            )
         orders.add(item["order"])
     return {"reference_resource": data.get("reference_resource") or "", "principles": principles}
 

@@ -14,9 +14,11 @@ REFERENCE_LOADERS = [
     "populate_referentials",
     "populate_sdg",
     "populate_territories",
+    "update_reference_rates",
 ]
 CONTENT_LOADERS = [
     "load_alliances",
+    "suggest_sdg",  # SDG suggestions of the examples just loaded
     "load_observatory",
     "load_library",
     "load_maturity",

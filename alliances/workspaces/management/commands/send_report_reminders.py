@@ -8,14 +8,11 @@ is reminded at most once every 30 days; `--dry-run` lists who would be reminded.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandParser
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from alliances.workspaces.models import Membership, Workspace
+from alliances.workspaces import notifications
+from alliances.workspaces.models import Workspace
 from alliances.workspaces.status import clock_start, last_report_date, refresh_status_lights
 
 REMIND_AFTER_DAYS = 335  # about 11 months: before the light turns amber at 12
@@ -23,7 +20,7 @@ REMIND_EVERY_DAYS = 30
 
 
 class Command(BaseCommand):
-    help = "E-mail coordinators of alliances whose yearly progress report is due."
+    help = "E-mail coordinators (in their language) of alliances whose yearly report is due."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true")
@@ -50,37 +47,14 @@ class Command(BaseCommand):
             )
             if not due or recently:
                 continue
-            emails = list(
-                workspace.members.filter(role=Membership.Role.COORDINATOR).values_list(
-                    "user__email", flat=True
-                )
-            )
-            if not emails:
+            recipients = notifications.coordinators(workspace)
+            if not recipients:
                 continue
-            link = options["base_url"].rstrip("/") + reverse(
-                "evaluation:reports", args=[workspace.pk]
-            )
             if options["dry_run"]:
-                self.stdout.write(f"{workspace.alliance.slug}: {', '.join(emails)}")
+                emails = ", ".join(r.email for r in recipients)
+                self.stdout.write(f"{workspace.alliance.slug}: {emails}")
                 continue
-            with override(settings.LANGUAGE_CODE):
-                send_mail(
-                    _("Rapport d'avancement attendu : %(alliance)s")
-                    % {"alliance": workspace.alliance.title},
-                    _(
-                        "Bonjour,\n\nLe dernier rapport d'avancement de l'alliance "
-                        "« %(alliance)s » date de %(last)s. Sans rapport depuis plus de 12 mois, "
-                        "son voyant passe à l'orange, puis au rouge après 24 mois.\n\n"
-                        "Déposer le rapport de l'année : %(link)s\n"
-                    )
-                    % {
-                        "alliance": workspace.alliance.title,
-                        "last": last.isoformat() if last else _("jamais"),
-                        "link": link,
-                    },
-                    None,
-                    emails,
-                )
+            notifications.report_due(workspace, last, options["base_url"])
             workspace.last_reminder_at = now
             workspace.save(update_fields=["last_reminder_at"])
             sent += 1

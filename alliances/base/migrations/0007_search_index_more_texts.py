@@ -50,6 +50,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("base", "0005_search_index_tables")]
+    dependencies = [("base", "0006_partner_as_named_operator_role_source_read_on")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
