@@ -4,7 +4,7 @@ on the alliance row `a`.
 Each filter of the table (`filters.table()`) compiles its own values; the places read in the
 text compile as the territory filter does, under the name "place"; the text's condition
 comes from the database's dialect. Two decisions are taken here, so that every surface (page,
-API, exports, saved searches, alerts) finds the same alliances:
+API, exports, saved searches and their notices) finds the same alliances:
 - relaxation: when no alliance has every word of the text (with the filters), any word will
   do, best partial matches first (`Reading.relaxed`);
 - meaning (semantic part on): the alliances closest to the query's vector, among those the

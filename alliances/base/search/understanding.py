@@ -12,8 +12,8 @@ From the words of `q`, in this order:
 
 `exact` (the URL's `exact=1`) searches the words as typed: no place, no correction, no
 neighbours in meaning.
-The `Reading` says what was understood; the page, the API, saved searches and alerts all go
-through it (they all compile through `compiler.compile_query`).
+The `Reading` says what was understood; the page, the API and saved searches all go through
+it (they all compile through `compiler.compile_query`).
 """
 
 from __future__ import annotations
