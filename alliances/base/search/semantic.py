@@ -1,8 +1,9 @@
 """The meaning of the alliances: one vector per alliance, and the alliances closest to a query
 (docs/adr/0130, 0131).
 
-What is embedded is what carries an alliance's meaning: its title, summary and the start of
-its description (`embeddings.MAX_PASSAGE_WORDS` words). A text already embedded (same digest)
+What is embedded is what carries an alliance's meaning: its title and summary, and the start
+of its description when they are short (`embeddings.MAX_PASSAGE_WORDS` words at most: the
+model's cost grows with the length). A text already embedded (same digest)
 is never embedded again: a re-index embeds only what changed. With the semantic part off
 (`ALLIANCES_SEARCH_SEMANTIC`), nothing here runs and the lexical search answers alone.
 """
@@ -21,8 +22,14 @@ OWNER = "alliance"
 BATCH = 512  # alliances read (and embedded, when changed) at a time
 
 
+SHORT = 30  # words of title and summary under which the description is added
+
+
 def passage(title: str, summary: str, description: str) -> str:
-    return embeddings.passage_text(title, summary, description)
+    text = embeddings.passage_text(title, summary)
+    if len(text.split()) < SHORT:
+        text = embeddings.passage_text(title, summary, description)
+    return text
 
 
 def _rows(ids: list[int] | None, using: str) -> Iterator[list[tuple[int, str, str, str]]]:
