@@ -294,19 +294,20 @@ def _covering(result: SearchResult, compiled: CompiledQuery) -> None:
     sql, params = compiled.ids_sql(
         exclude={"territory", "place"}, extra=(f"a.territory_id IN ({marks})", ids)
     )
-    # The closest scale first (intercommunalité, département, région, nation), then newest.
+    # The closest scale first (intercommunalité, département, région, nation), then newest;
+    # counted apart, so that only the first ones are read.
+    total = fetch(compiled.using, f"SELECT COUNT(*) FROM ({sql}) c", params)
     rows = fetch(
         compiled.using,
         f"SELECT a.id FROM {Alliance._meta.db_table} a JOIN {Territory._meta.db_table} tr "
         f"ON tr.id = a.territory_id WHERE a.id IN ({sql}) ORDER BY CASE tr.level "
         "WHEN 'epci' THEN 0 WHEN 'departement' THEN 1 WHEN 'region' THEN 2 ELSE 3 END, "
-        "CASE WHEN a.start_year IS NULL THEN 1 ELSE 0 END, a.start_year DESC, a.id",
+        "CASE WHEN a.start_year IS NULL THEN 1 ELSE 0 END, a.start_year DESC, a.id "
+        f"LIMIT {COVERING_LIMIT}",
         params,
     )
-    result.covering_count = len(rows)
-    result.covering = load_hits(
-        [int(r[0]) for r in rows[:COVERING_LIMIT]], compiled.terms, compiled.using
-    )
+    result.covering_count = int(total[0][0])
+    result.covering = load_hits([int(r[0]) for r in rows], compiled.terms, compiled.using)
     label_covering(result.covering)
 
 

@@ -132,17 +132,19 @@ class SqliteDialect(Dialect):
         return BitMap([row[0] for row in cursor.fetchall()])
 
     def _fused_page(self, cursor: Any, plan: RunPlan, window: list) -> list[int]:
-        """Relevance with meaning: the text's rank (bm25) and the neighbour's rank, fused."""
+        """Relevance with meaning: the text's rank (bm25; neighbours without a text match
+        rank after every match and count nothing) fused with the neighbour's rank. One
+        window over the results and a join on the few neighbours: no self-join."""
         temp = f"temp.{TEMP_IDS}"
         values = ", ".join(["(%s, %s)"] * len(plan.semantic))
         ranks = [x for rank, pk in enumerate(plan.semantic, start=1) for x in (pk, rank)]
-        order, order_params = self.fused_order(plan, "lex.r", "sem.r")
+        lexical = "CASE WHEN t.score IS NULL THEN NULL ELSE t.r END"
+        order, order_params = self.fused_order(plan, lexical, "sem.r")
         cursor.execute(
-            f"WITH sem(id, r) AS (VALUES {values}), lex AS (SELECT id, ROW_NUMBER() OVER "
-            f"(ORDER BY score, id) AS r FROM {temp} WHERE k = 0 AND score IS NOT NULL) "
-            f"SELECT t.id FROM {temp} t LEFT JOIN lex ON lex.id = t.id "
-            f"LEFT JOIN sem ON sem.id = t.id WHERE t.k = 0 ORDER BY {order}, t.id "
-            "LIMIT %s OFFSET %s",
+            f"WITH sem(id, r) AS (VALUES {values}) "
+            "SELECT t.id FROM (SELECT id, score, ROW_NUMBER() OVER (ORDER BY score IS NULL, "
+            f"score, id) AS r FROM {temp} WHERE k = 0) t LEFT JOIN sem ON sem.id = t.id "
+            f"ORDER BY {order}, t.id LIMIT %s OFFSET %s",
             [*ranks, *order_params, *window],
         )
         return [int(row[0]) for row in cursor.fetchall()]
