@@ -252,6 +252,9 @@ ALLIANCES_IATI_ORG_TYPE = os.environ.get("ALLIANCES_IATI_ORG_TYPE", "90")  # IAT
 
 # API rate limit per client address (requests per minute; 0 disables); keys have their own.
 ALLIANCES_API_RATE_PER_MINUTE = int(os.environ.get("ALLIANCES_API_RATE_PER_MINUTE", "300"))
+# The semantic part of the searches (multilingual embeddings fused with the lexical ranking,
+# docs/base-search.md); off, the lexical engines answer alone and nothing is embedded.
+ALLIANCES_SEARCH_SEMANTIC = env_flag("ALLIANCES_SEARCH_SEMANTIC", True)
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
 ALLIANCES_TRUST_X_FORWARDED_FOR = env_flag("ALLIANCES_TRUST_X_FORWARDED_FOR", False)
 

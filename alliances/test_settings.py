@@ -13,3 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, te
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 ALLIANCES_API_RATE_PER_MINUTE = 0  # tests that check limits turn them on
+# The search's semantic part is off unless asked for (ALLIANCES_SEARCH_SEMANTIC=1): the
+# search tests that depend on it turn it on themselves, and run both ways.
+ALLIANCES_SEARCH_SEMANTIC = env_flag("ALLIANCES_SEARCH_SEMANTIC", False)  # noqa: F405

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import sqlite3
 import statistics
@@ -44,6 +45,17 @@ PARSER.add_argument("--data-dir", help="reuse this data directory (keeps the gen
 PARSER.add_argument("--runs", type=int, default=60)
 PARSER.add_argument("--skip-datasette", action="store_true")
 PARSER.add_argument("--venv", default="/tmp/bench-datasette-venv")
+PARSER.add_argument(
+    "--no-semantic", action="store_true", help="leave the semantic part (vectors) out"
+)
+PARSER.add_argument(
+    "--embed-sample",
+    type=int,
+    default=0,
+    help="embed only this many alliances for real (throughput measured and extrapolated); "
+    "the others get the vector of their title's pattern (structure and theme, place left "
+    "out), said in the results, so that the search runs over every vector",
+)
 ARGS = PARSER.parse_args()
 
 DATA_DIR = ARGS.data_dir or tempfile.mkdtemp(prefix="alliances-bench-search-")
@@ -58,12 +70,13 @@ setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 
 from alliances.base.models import Alliance  # noqa: E402
-from alliances.base.search import index  # noqa: E402
+from alliances.base.search import index, places, semantic  # noqa: E402
 from alliances.base.search.executor import run_search  # noqa: E402
 from alliances.base.search.query import parse_query  # noqa: E402
+from alliances.common import embeddings, vectors  # noqa: E402
 from alliances.territories.models import Territory  # noqa: E402
 
 # Text + 2 filters, words taken from the generator's French vocabulary.
@@ -103,11 +116,138 @@ def prepare(size: int) -> dict[str, float]:
             ),
         )
     if "generate" in " ".join(times) or index.indexed_count() != Alliance.objects.count():
-        times["rebuild the full-text index"] = timed("index", index.rebuild_index)
+        with override_settings(ALLIANCES_SEARCH_SEMANTIC=False):
+            times["rebuild the full-text index"] = timed("index", index.rebuild_index)
+    if not ARGS.no_semantic and ARGS.embed_sample:
+        times.update(embedding_throughput(ARGS.embed_sample))
+    if not ARGS.no_semantic and semantic.missing("default"):
+        if ARGS.embed_sample:
+            times.update(vectors_from_patterns())
+        else:
+            label = f"embed {semantic.missing('default'):,} alliances (vectors, 2 processes)"
+            times[label] = timed("vectors", embed_with_progress)
+    elif not ARGS.no_semantic:
+        times[f"vectors already stored ({vectors.count('alliance'):,})"] = 0.0
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("PRAGMA optimize")
     return times
+
+
+def embed_with_progress() -> None:
+    from tqdm import tqdm
+
+    with tqdm(total=Alliance.objects.count(), unit=" alliances", desc="vectors") as bar:
+        semantic.embed_alliances(None, "default", bar.update)
+
+
+PLACE_PHRASE = re.compile(r" (?:à |en |dans le département |sur le territoire de ).*$")
+
+
+def embedding_throughput(sample: int) -> dict[str, float]:
+    """Embed the texts of `sample` alliances as the index does (title, summary, start of the
+    description; one worker process per core), timed: the indexing throughput."""
+    rows = Alliance.objects.order_by("id").values_list("title", "summary", "description")
+    texts = [semantic.passage(*row) for row in rows[:sample]]
+    started = time.perf_counter()
+    embeddings.embed_passages(texts)
+    seconds = time.perf_counter() - started
+    embeddings.close_workers()
+    rate = len(texts) / seconds
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    label = (
+        f"embed {len(texts):,} alliances' texts ({words:.0f} words each, "
+        f"{embeddings.processes()} processes): {rate:.1f}/s, so 100,000 in "
+        f"{100_000 / rate / 60:.0f} min (extrapolated)"
+    )
+    print(label, flush=True)
+    return {label: seconds}
+
+
+def vectors_from_patterns() -> dict[str, float]:
+    """Give every alliance without a vector the vector of its title's pattern (structure and
+    theme, place left out), embedded once per pattern: not a real indexing, said so."""
+    started = time.perf_counter()
+    stored = set(vectors.digests_of_all("alliance"))
+    rows = [r for r in Alliance.objects.values_list("id", "title") if r[0] not in stored]
+    patterns = sorted({PLACE_PHRASE.sub("", title) for _id, title in rows})
+    made_patterns = embeddings.embed_passages(patterns)
+    by_pattern = dict(zip(patterns, made_patterns, strict=True))
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        vectors.write(
+            "alliance",
+            [(pk, "pattern", by_pattern[PLACE_PHRASE.sub("", title)]) for pk, title in chunk],
+        )
+    vectors.train("alliance")
+    embeddings.close_workers()
+    label = (
+        f"vectors of {len(rows):,} alliances from their {len(patterns):,} title patterns "
+        "(not a real indexing), lists trained"
+    )
+    print(label, flush=True)
+    return {label: time.perf_counter() - started}
+
+
+def bench_understanding(runs: int) -> dict[str, dict[str, float]]:
+    """Query embedding (distinct texts, no cache) and place recognition, in milliseconds."""
+    texts = [f"{text} {i}" for i in range(max(3, runs // len(SEARCHES))) for text, _f in SEARCHES]
+    out = {}
+    if embeddings.enabled():
+        embeddings.embed_query("échauffement")
+        times = []
+        for text in texts:
+            started = time.perf_counter()
+            embeddings.embed_query(text)
+            times.append((time.perf_counter() - started) * 1000)
+        out["query embedding (distinct texts)"] = _stats(times)
+    samples = [
+        "insertion Lille",
+        "Gers",
+        "59",
+        "Occitanie",
+        "Alsace",
+        "st etienne",
+        "75011",
+        "aider les seniors à rester chez eux dans le Gers",
+        "Saint-Denis",
+        "jardins",
+    ]
+    places.gazetteer()
+    times = []
+    for _ in range(max(5, runs // 2)):
+        for sample in samples:
+            started = time.perf_counter()
+            places.read_places(sample.split())
+            times.append((time.perf_counter() - started) * 1000)
+    out["place recognition"] = _stats(times)
+    return out
+
+
+WORKER = """
+import os, resource, sys, time
+sys.path.insert(0, {here!r})
+from common import setup_django
+setup_django()
+from alliances.base.search.executor import run_search
+from alliances.base.search.query import parse_query
+for text, filters in {searches!r}:
+    run_search(parse_query({{"q": text, **filters}})[0])
+rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS"))
+print(rss // 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def worker_memory() -> str:
+    """Resident memory of a fresh process after the searches (model and vectors loaded)."""
+    code = WORKER.format(here=str(HERE), searches=SEARCHES)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=False
+    )
+    if done.returncode != 0:
+        return f"failed: {done.stderr.strip()[-300:]}"
+    rss, peak = done.stdout.split()[-2:]
+    return f"{rss} MB resident after the searches (peak {peak} MB)"
 
 
 def params_of(text: str, filters: dict[str, str]) -> dict[str, str]:
@@ -337,7 +477,11 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     prep = prepare(size)
     total = Alliance.objects.filter(status="published").count()
+    with override_settings(ALLIANCES_SEARCH_SEMANTIC=False):
+        api_lex, _p, _e, _c, _r, counts_lex = bench_django(ARGS.runs)
     api, page, executor, conjunctive, recorded, counts = bench_django(ARGS.runs)
+    understanding = bench_understanding(ARGS.runs)
+    memory = worker_memory()
     bare = bench_bare_sql(connection.settings_dict["NAME"], recorded, ARGS.runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     datasette = None if ARGS.skip_datasette else bench_datasette(ARGS.runs)
@@ -359,8 +503,11 @@ def main() -> None:
         "",
         "| measure | median ms | p95 ms | runs | target |",
         "|---|---:|---:|---:|---|",
-        f"| API /api/v1/alliances (JSON) | {api['median']:.1f} | {api['p95']:.1f} | "
+        f"| API /api/v1/alliances (JSON), semantic part "
+        f"{'on' if embeddings.enabled() else 'off'} | {api['median']:.1f} | {api['p95']:.1f} | "
         f"{api['runs']} | median < 30, p95 < 80 |",
+        f"| API, semantic part off (lexical alone) | {api_lex['median']:.1f} | "
+        f"{api_lex['p95']:.1f} | {api_lex['runs']} | |",
         f"| HTML page /alliances/ (with map) | {page['median']:.1f} | {page['p95']:.1f} | "
         f"{page['runs']} | |",
         f"| executor alone (run_search) | {executor['median']:.1f} | {executor['p95']:.1f} | "
@@ -376,8 +523,17 @@ def main() -> None:
             f"{datasette['median']:.1f} | {datasette['p95']:.1f} | {datasette['runs']} | "
             "baseline |"
         )
+    for label, stats in understanding.items():
+        target = "median < 15" if "embedding" in label else "< 2"
+        lines.append(
+            f"| {label} | {stats['median']:.2f} | {stats['p95']:.2f} | {stats['runs']} | {target} |"
+        )
     lines += [
         "",
+        f"- Result counts, semantic part off: {counts_lex}; on: {counts} (neighbours in meaning "
+        "join the text's matches).",
+        f"- Worker memory (a fresh process running the {len(SEARCHES)} searches): {memory}; "
+        f"vectors in memory: {vectors.count('alliance'):,}.",
         f"- Overhead of Django over the bare SQL (API median / bare SQL median): "
         f"{api['median'] / bare['median']:.2f}×.",
     ]

@@ -31,7 +31,13 @@ def _filters_schema() -> type[Schema]:
     fields: dict[str, Any] = {
         "q": (
             str,
-            Field("", description="Text: French, accent-insensitive, stemmed; last word prefix."),
+            Field(
+                "",
+                description="Text: French, accent-insensitive, stemmed; last word prefix. "
+                "Places named in it (town, département name or number, région, postcode) "
+                "filter the results; acronyms, English words and typos are understood; "
+                "see `reading` in the answer.",
+            ),
         ),
     }
     for search_filter in table().filters:
@@ -50,6 +56,13 @@ def _filters_schema() -> type[Schema]:
     fields["drafts"] = (
         str,
         Field("", description="1: also drafts and reviews (curators signed in only)."),
+    )
+    fields["exact"] = (
+        str,
+        Field(
+            "",
+            description="1: search the words as typed (no place read in them, no typo corrected).",
+        ),
     )
     return create_model("AllianceFilters", __base__=Schema, **fields)
 
@@ -85,6 +98,58 @@ class AllianceSummaryOut(Schema):
     profiles: list[str]
     partners: list[str]
     status: str
+    note: str = Field(
+        "",
+        description="In `covering`: the alliance's scale (\"à l'échelle de la région\", "
+        '"nationale"); in `nearby`: where it is and how far.',
+    )
+    distance_km: float | None = Field(
+        None, description="In `nearby`: distance between the centroids of the territories."
+    )
+
+
+class PlaceReadOut(Schema):
+    typed: str = Field(description="The words read as a place.")
+    label: str = Field(description='The place, e.g. "Gers (32)".')
+    territories: list[str] = Field(description='Its territory filter values ("departement:32").')
+
+
+class PlaceChoiceOut(Schema):
+    typed: str
+    label: str = Field(description="One territory the words may name.")
+    query: str = Field(description="The query string searching that territory only.")
+
+
+class SynonymReadOut(Schema):
+    typed: str
+    key: str
+    label: str
+    names: list[str] = Field(description="Every name searched for it.")
+
+
+class CorrectionOut(Schema):
+    typed: str
+    corrected: str
+    query: str = Field(description="The query string searching the words as typed (exact=1).")
+
+
+class ReadingOut(Schema):
+    text: list[str] = Field(description="What was searched as text (after places were read).")
+    places: list[PlaceReadOut] = Field(description="Places recognised in the text (filters).")
+    place_choices: list[PlaceChoiceOut] = Field(
+        description="For a place name several territories share: each, as its own search."
+    )
+    synonyms: list[SynonymReadOut] = Field(
+        description="Acronyms and synonyms met (each matches all its names)."
+    )
+    corrections: list[CorrectionOut] = Field(description="Words corrected (typos).")
+    relaxed: bool = Field(
+        description="No alliance had every word: the results are the closest partial matches."
+    )
+    semantic: bool = Field(
+        description="Whether meaning (multilingual embeddings) took part in this search."
+    )
+    exact: bool = Field(description="Words searched as typed (exact=1).")
 
 
 class SuggestionOut(Schema):
@@ -110,9 +175,16 @@ class AllianceListOut(Schema):
     )
     covering: dict[str, Any] | None = Field(
         None,
-        description="For a commune filter: the alliances of the EPCI, département, région and "
-        "nation that cover it (count and first results).",
+        description="For a place (filter or text): the alliances of the territories that "
+        "cover it (EPCI, département, région, nation; count and first results, each with its "
+        "scale in `note`).",
     )
+    nearby: list[AllianceSummaryOut] | None = Field(
+        None,
+        description="For a place with few results: alliances of the nearest départements, "
+        "closest first (distance between centroids).",
+    )
+    reading: ReadingOut = Field(description="How the text was read.")
 
 
 @router.get("/alliances", response=AllianceListOut, url_name="list_alliances")

@@ -28,7 +28,38 @@ def search_payload(result: SearchResult) -> dict[str, Any]:
             "count": result.covering_count,
             "results": [hit.row() for hit in result.covering],
         }
+    if result.nearby:
+        payload["nearby"] = [hit.row() for hit in result.nearby]
+    payload["reading"] = reading_payload(result)
     return payload
+
+
+def reading_payload(result: SearchResult) -> dict[str, Any]:
+    """How the search read the text: places, choices, synonyms, corrections, relaxation,
+    meaning."""
+    reading = result.reading
+    return {
+        "text": [getattr(item, "typed", "") or getattr(item, "word", "") for item in reading.items],
+        "places": [
+            {"typed": m.typed, "label": m.label, "territories": list(m.values)}
+            for m in reading.places
+        ],
+        "place_choices": [
+            {"typed": c.typed, "label": c.label, "query": c.querystring}
+            for c in result.place_choices
+        ],
+        "synonyms": [
+            {"typed": s.typed, "key": s.key, "label": s.label, "names": list(s.names)}
+            for s in reading.synonyms
+        ],
+        "corrections": [
+            {"typed": c["typed"], "corrected": c["corrected"], "query": c["as_typed"]}
+            for c in result.corrections
+        ],
+        "relaxed": reading.relaxed,
+        "semantic": reading.semantic,
+        "exact": reading.exact,
+    }
 
 
 def _territory(alliance: Alliance) -> dict[str, Any] | None:

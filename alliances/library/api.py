@@ -1,5 +1,7 @@
 """API of the library: resources (faceted search) and events (occurrences)."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -57,6 +59,11 @@ class ResourceListOut(Schema):
         default_factory=list,
         description="Messages about parameter values that were not understood and ignored.",
     )
+    reading: dict[str, Any] = Field(
+        default_factory=dict,
+        description="How the text was read: synonyms and acronyms met, words corrected, "
+        "relaxed (no resource had every word) and semantic (meaning took part).",
+    )
 
 
 class ResourceFilters(Schema):
@@ -74,7 +81,11 @@ class ResourceFilters(Schema):
     language: list[str] = Field([], description="Language code(s).")
     year_min: int | None = Field(None, description="Published in or after this year.")
     year_max: int | None = Field(None, description="Published in or before this year.")
-    sort: str = Field("title", description="title, -year (newest first) or year.")
+    sort: str = Field(
+        "",
+        description="relevance (default with text), title (default without), -year (newest "
+        "first) or year.",
+    )
     page: int = Field(1, description="Page number from 1; past the end gives the last page.")
     page_size: int = Field(20, description="Results per page, 1-100.")
 
@@ -99,6 +110,7 @@ def list_resources(request: HttpRequest, filters: Query[ResourceFilters]) -> dic
             for name, values in result.facets.items()
         },
         "ignored": search.problem_messages(query),
+        "reading": result.reading.as_dict(),
     }
 
 

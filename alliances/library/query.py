@@ -15,8 +15,8 @@ KEY_FILTERS = ("kind", "format", "audience", "domain", "language")
 # Filters whose values are integers.
 INT_FILTERS = ("level", "sdg")
 FILTERS = ("kind", "format", "audience", "level", "domain", "sdg", "language")
-SORTS = ("title", "-year", "year")
-DEFAULT_SORT = "title"
+SORTS = ("relevance", "title", "-year", "year")
+DEFAULT_SORT = "title"  # without text; with text, relevance (`default_sort`)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_TEXT = 200
@@ -79,7 +79,7 @@ class ResourceQuery:
             params.append(("year_min", str(self.year_min)))
         if self.year_max is not None:
             params.append(("year_max", str(self.year_max)))
-        if self.sort != DEFAULT_SORT:
+        if self.sort != default_sort(self.text):
             params.append(("sort", self.sort))
         if self.page_size != DEFAULT_PAGE_SIZE:
             params.append(("page_size", str(self.page_size)))
@@ -132,12 +132,13 @@ def parse_query(
     }
     # In this order, so that the problems are reported in the order of the form.
     year_min, year_max = _years(values_of, problems)
-    sort = _sort(values_of("sort"), problems)
+    text_values = values_of("q")
+    text = " ".join((text_values[-1] if text_values else "").split())[:MAX_TEXT]
+    sort = _sort(values_of("sort"), text, problems)
     page = _page(values_of("page"), problems)
     page_size = _page_size(values_of("page_size"), default_page_size, problems)
-    text_values = values_of("q")
     return ResourceQuery(
-        text=" ".join((text_values[-1] if text_values else "").split())[:MAX_TEXT],
+        text=text,
         year_min=year_min,
         year_max=year_max,
         sort=sort,
@@ -203,12 +204,17 @@ def _year(name: str, raw_values: list[str], problems: list[Problem]) -> int | No
     return number
 
 
-def _sort(raw_values: list[str], problems: list[Problem]) -> str:
+def default_sort(text: str) -> str:
+    """Relevance when there is text to rank by, else by title."""
+    return "relevance" if text.strip() else DEFAULT_SORT
+
+
+def _sort(raw_values: list[str], text: str, problems: list[Problem]) -> str:
     sort = raw_values[-1].strip() if raw_values else ""
     if sort and sort not in SORTS:
         problems.append(Problem("sort", sort, "unknown"))
         sort = ""
-    return sort or DEFAULT_SORT
+    return sort or default_sort(text)
 
 
 def _page(raw_values: list[str], problems: list[Problem]) -> int:

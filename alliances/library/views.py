@@ -19,7 +19,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "result": result,
         "query": result.query,
-        "notices": search.problem_messages(query),
+        "notices": search.problem_messages(query) + result.reading.messages(),
         # Only values present in the results (or chosen) are offered; an empty facet is
         # left out rather than shown as an empty box.
         "facets": [

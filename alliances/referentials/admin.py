@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Taxonomy, Term
+from .models import SearchSynonym, Taxonomy, Term
 
 
 class TermInline(admin.TabularInline):
@@ -39,3 +39,14 @@ class TermAdmin(admin.ModelAdmin):
     list_select_related = ("taxonomy", "parent")
     ordering = ("taxonomy__position", "position", "key")
     readonly_fields = ("source_digest",)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The equivalences the search reads (docs/base-search.md, « Synonymes et sigles »)."""
+
+    list_display = ("key", "__str__", "kind", "active", "updated_at")
+    list_filter = ("kind", "active")
+    search_fields = ("key", "terms", "note")
+    readonly_fields = ("source_digest", "updated_at")
+    fields = ("key", "kind", "terms", "note", "active", "source_digest", "updated_at")

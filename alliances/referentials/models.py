@@ -78,3 +78,40 @@ class Term(models.Model):
     @property
     def label(self) -> str:
         return localized(self, "label")
+
+
+class SearchSynonym(models.Model):
+    """Names the search treats as one: an acronym and its expansion, French and English names
+    of the same thing (data/referentials/synonymes.yaml, edited by the curators)."""
+
+    class Kind(models.TextChoices):
+        ACRONYM = "acronym", _("sigle")
+        SYNONYM = "synonym", _("synonyme")
+        TRANSLATION = "translation", _("traduction")
+
+    key = models.SlugField(_("clé"), max_length=60, unique=True)
+    kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
+    terms = models.TextField(
+        _("noms équivalents"),
+        help_text=_("Un nom par ligne ; le premier est celui que la recherche affiche."),
+    )
+    note = models.TextField(
+        _("pourquoi ils sont équivalents"),
+        help_text=_("La source qui définit le sigle ou l'équivalence (loi, institution)."),
+    )
+    active = models.BooleanField(_("actif"), default=True)
+    # Digest of the source entry last loaded: a curator's edit is kept while it is unchanged.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonyme de recherche")
+        verbose_name_plural = _("synonymes de recherche")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.names[0] if self.names else self.key
+
+    @property
+    def names(self) -> list[str]:
+        return [line.strip() for line in self.terms.splitlines() if line.strip()]

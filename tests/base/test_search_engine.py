@@ -200,11 +200,15 @@ SAME_ON_BOTH = [
     ({"q": "solidaire"}, {"pole", "script", "numerique_desc"}),
     ({"q": "SOLIDARITÉ"}, {"emploi", "pole", "mobilite", "numerique_titre"}),
     ({"q": "ateliers"}, {"numerique_titre", "numerique_desc"}),
-    ({"q": "l'éducation"}, {"national"}),
+    # The labels of an alliance's domains are indexed (issue 16): "Éducation" is the domain of
+    # the two Rennes workshops.
+    ({"q": "l'éducation"}, {"national", "numerique_titre", "numerique_desc"}),
     ({"q": "sante", "territory": "region:53"}, {"sante"}),
     ({"q": "entreprise", "domain": "emploi_insertion"}, {"emploi"}),
-    ({"q": '"jardin" OR santé*'}, set()),
-    ({"q": "NEAR(jardin partagé)"}, set()),  # "near" is a word like any other
+    # Operators are words like any other; no alliance has every word, so the search relaxes
+    # to the alliances with any of them (issue 16).
+    ({"q": '"jardin" OR santé*'}, {"script", "sante"}),
+    ({"q": "NEAR(jardin partagé)"}, {"script", "mobilite"}),
     ({"q": "(jardin) -partagé*"}, {"script"}),
     ({"q": "transports partag"}, {"mobilite"}),
 ]

@@ -54,7 +54,7 @@ def test_api_shape(client_fr):
     data = json.loads(
         client_fr.get("/api/v1/resources?q=évaluation&level=3&page_size=2&kind=potion").content
     )
-    assert set(data) == {"count", "results", "facets", "ignored"}
+    assert set(data) == {"count", "results", "facets", "ignored", "reading"}
     assert len(data["results"]) <= 2 and data["count"] >= len(data["results"])
     assert set(data["facets"]) == {
         "kind",

@@ -26,9 +26,10 @@ MAX_WORD_LENGTH = 40
 # Words too common to say anything about a document; dropped from queries (kept in the index
 # so that a query made only of them still means something to the user: nothing is dropped).
 STOPWORDS = frozenset(
-    """a au aux avec ce ces c d dans de des du elle en et eux il ils j je l la le les leur
-    leurs lui m ma mais me meme mes moi mon n ne nos notre nous on ou par pas pour qu que qui
-    s sa se ses son sur t ta te tes toi ton tu un une vos votre vous y the of and or to in
+    """a au aux avec ce ces c chez d dans de des du elle en est et eux il ils j je l la le les
+    leur leurs lui m ma mais me meme mes moi mon n ne nos notre nous on ou par pas pour qu que
+    qui s sa se ses son sont sur t ta te tes toi ton tu un une vos votre vous y the of and or
+    to in for with on at by from an is are how what who which
     """.split()
 )
 # Letters and digits in any script; everything else (quotes, operators, emoji, controls)
@@ -89,6 +90,50 @@ class Term:
         return (self.word, *self.stems)
 
 
+@dataclass(frozen=True)
+class Concept:
+    """A group of equivalent names met in the query (a synonym, an acronym and its
+    expansion): matches any of its names, a name of several words when all of them are in the
+    document (the same test on both databases)."""
+
+    key: str
+    label: str
+    names: tuple[tuple[Term, ...], ...]  # each name as the terms of its significant words
+    typed: str = ""
+
+    @property
+    def terms(self) -> list[Term]:
+        """Every term of every name (to highlight them)."""
+        return [term for name in self.names for term in name]
+
+
+Item = Term | Concept
+
+
+def name_terms(name: str) -> tuple[Term, ...]:
+    """The terms of a name's significant words (exact words and stems, no prefix)."""
+    terms = []
+    for word in raw_words(name):
+        tokens = word_tokens(word)
+        if tokens and tokens[0] not in STOPWORDS and (len(tokens[0]) > 1 or tokens[0].isdigit()):
+            terms.append(Term(word=tokens[0], stems=tuple(tokens[1:]), prefix=False))
+    return tuple(terms)
+
+
+def concept(key: str, label: str, names: Sequence[str], typed: str = "") -> Concept:
+    built = [name_terms(n) for n in names]
+    unique = tuple(dict.fromkeys(t for t in built if t))
+    return Concept(key=key, label=label, names=unique, typed=typed)
+
+
+def flat_terms(items: Sequence[Item]) -> list[Term]:
+    """The terms of a query's items, concepts opened (to highlight matches)."""
+    out: list[Term] = []
+    for item in items:
+        out += item.terms if isinstance(item, Concept) else [item]
+    return out
+
+
 def query_terms(words: Sequence[str]) -> list[Term]:
     """Turn the words of a query into terms; the last one is a prefix (as one types).
 
@@ -120,29 +165,46 @@ def _quote_fts(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def fts5_expression(terms: Sequence[Term], any_term: bool = False) -> str:
+def _fts5_term(term: Term) -> str:
+    options = [_quote_fts(term.word) + (" *" if term.prefix else "")]
+    options += [_quote_fts(s) for s in term.stems]
+    return "(" + " OR ".join(options) + ")"
+
+
+def _fts5_item(item: Item) -> str:
+    if isinstance(item, Term):
+        return _fts5_term(item)
+    names = ["(" + " AND ".join(_fts5_term(t) for t in name) + ")" for name in item.names]
+    return "(" + " OR ".join(names) + ")"
+
+
+def fts5_expression(terms: Sequence[Item], any_term: bool = False) -> str:
     """An FTS5 MATCH expression: every term must match (its word, as a prefix if last, or
-    one of its stems). Tokens are quoted, so no user text is ever read as an operator."""
-    groups = []
-    for term in terms:
-        options = [_quote_fts(term.word) + (" *" if term.prefix else "")]
-        options += [_quote_fts(s) for s in term.stems]
-        groups.append("(" + " OR ".join(options) + ")")
-    return (" OR " if any_term else " AND ").join(groups)
+    one of its stems; a concept: one of its names). Tokens are quoted, so no user text is
+    ever read as an operator."""
+    return (" OR " if any_term else " AND ").join(_fts5_item(t) for t in terms)
 
 
 def _quote_ts(token: str) -> str:
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def tsquery_expression(terms: Sequence[Term], any_term: bool = False) -> str:
+def _ts_term(term: Term) -> str:
+    options = [_quote_ts(term.word) + (":*" if term.prefix else "")]
+    options += [_quote_ts(s) for s in term.stems]
+    return "(" + " | ".join(options) + ")"
+
+
+def _ts_item(item: Item) -> str:
+    if isinstance(item, Term):
+        return _ts_term(item)
+    names = ["(" + " & ".join(_ts_term(t) for t in name) + ")" for name in item.names]
+    return "(" + " | ".join(names) + ")"
+
+
+def tsquery_expression(terms: Sequence[Item], any_term: bool = False) -> str:
     """The same expression as `fts5_expression` in to_tsquery syntax."""
-    groups = []
-    for term in terms:
-        options = [_quote_ts(term.word) + (":*" if term.prefix else "")]
-        options += [_quote_ts(s) for s in term.stems]
-        groups.append("(" + " | ".join(options) + ")")
-    return (" | " if any_term else " & ").join(groups)
+    return (" | " if any_term else " & ").join(_ts_item(t) for t in terms)
 
 
 HIGHLIGHT_START = "<mark>"

@@ -15,13 +15,15 @@ disjunctive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db import router
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
+
+from alliances.territories.models import Territory
 
 from ..models import Alliance
 from . import facets, index
@@ -31,9 +33,15 @@ from .facets import FacetValue
 from .filters import Notice, filter_label, table
 from .hits import Hit, load_hits
 from .query import SearchQuery
+from .tiers import PlaceChoice, label_covering, nearby_hits, place_chips, place_choices
+from .understanding import Reading, without_place
 
 COVERING_LIMIT = 20
 EXPORT_CAP = 100_000
+# The weight of the meaning's ranks in the fusion: lower while the text's words all match,
+# equal to the words' when they do not (relaxed) (docs/adr/0131).
+SEMANTIC_WEIGHT = 0.6
+SEMANTIC_WEIGHT_RELAXED = 1.0
 ALL_FACETS_SECONDS = 24 * 3600  # the key changes with the data; this only bounds memory
 
 __all__ = [
@@ -80,10 +88,33 @@ class SearchResult:
     covering: list[Hit] = field(default_factory=list)
     covering_count: int = 0
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    reading: Reading = field(default_factory=Reading)
+    # Few results in a place: alliances of the nearest départements, closest first.
+    nearby: list[Hit] = field(default_factory=list)
+
+    @property
+    def relaxed(self) -> bool:
+        """No alliance contains every word: the results are the closest ones."""
+        return self.reading.relaxed
+
+    @property
+    def corrections(self) -> list[dict[str, str]]:
+        """Each corrected word, and the query that searches the words as typed."""
+        exact = self.query.as_typed().to_querystring()
+        return [
+            {"typed": c.typed, "corrected": c.corrected, "as_typed": exact}
+            for c in self.reading.corrections
+        ]
+
+    @property
+    def place_choices(self) -> list[PlaceChoice]:
+        """For a place name several territories share: each of them, as its own search."""
+        return place_choices(self.query, self.reading)
 
     def chips(self) -> list[Chip]:
-        """The active filters, each value with its label and a link that removes it."""
-        chips = []
+        """The active filters, each value with its label and a link that removes it; the
+        places read in the text first ("Lieu : Gers (32)")."""
+        chips = [Chip(*chip) for chip in place_chips(self.query, self.reading)]
         for search_filter in table().filters:
             if search_filter.name == "years":
                 continue
@@ -125,9 +156,7 @@ def _run(
     if counts is not None:
         return compiled.dialect.run(compiled, plan), counts
     to_count = facets.sets_to_count(set(compiled.conditions), disjunctive)
-    output = compiled.dialect.run(
-        compiled, RunPlan(plan.sort, plan.offset, plan.limit, tuple(to_count))
-    )
+    output = compiled.dialect.run(compiled, replace(plan, sets=tuple(to_count)))
     counts = facets.count(output.sets, to_count, compiled.using)
     if key:
         cache.set(key, counts, ALL_FACETS_SECONDS)
@@ -154,29 +183,37 @@ def run_search(
     page_size = query.page_size if limit is None else limit
     page = max(1, query.page) if limit is None else 1
     sort = _sort(query, compiled)
-    plan = RunPlan(sort, (page - 1) * page_size, page_size)
+    plan = _plan(compiled, sort, (page - 1) * page_size, page_size)
     output, counts = _run(compiled, plan, with_facets, disjunctive)
     last_page = max(1, -(-output.total // page_size))
     if page > last_page:  # a page past the end gives the last page
         page = last_page
         output.page = compiled.dialect.run(
-            compiled, RunPlan(sort, (page - 1) * page_size, page_size)
+            compiled, _plan(compiled, sort, (page - 1) * page_size, page_size)
         ).page
     result = SearchResult(
         query=query,
         count=output.total,
         page=page,
         last_page=last_page,
-        alliances=load_hits(output.page, query.terms, alias),
+        alliances=load_hits(output.page, compiled.terms, alias),
         facets=facets.labelled(counts, query, alias) if with_facets else {},
         notices=list(compiled.context.notices),
         labels=compiled.context.labels,
+        reading=compiled.reading,
     )
     if output.total == 0 and compiled.conditions:
         result.suggestions = _suggestions(compiled)
     if compiled.context.covering_ids:
         _covering(result, compiled)
+    shown = {h.id for h in result.alliances} | {h.id for h in result.covering}
+    result.nearby = nearby_hits(compiled, result.count, shown)
     return result
+
+
+def _plan(compiled: CompiledQuery, sort: str, offset: int, limit: int | None) -> RunPlan:
+    weight = SEMANTIC_WEIGHT_RELAXED if compiled.reading.relaxed else SEMANTIC_WEIGHT
+    return RunPlan(sort, offset, limit, semantic=tuple(compiled.semantic), semantic_weight=weight)
 
 
 def search_ids(
@@ -191,7 +228,7 @@ def search_ids(
     alias = using or router.db_for_read(Alliance)
     statuses = CURATOR_STATUSES if include_drafts else PUBLIC_STATUSES
     compiled = compile_query(query, statuses, alias)
-    return compiled.dialect.run(compiled, RunPlan(_sort(query, compiled), 0, cap)).page
+    return compiled.dialect.run(compiled, _plan(compiled, _sort(query, compiled), 0, cap)).page
 
 
 def search_count(query: SearchQuery, *, using: str | None = None) -> int:
@@ -230,7 +267,7 @@ def _suggestions(compiled: CompiledQuery) -> list[Suggestion]:
             param=name,
             label=filter_label(name),
             count=int(n),
-            querystring=compiled.query.without(name).to_querystring(),
+            querystring=_without(compiled, name).to_querystring(),
         )
         for name, n in zip(names, row, strict=True)
         if n
@@ -239,23 +276,39 @@ def _suggestions(compiled: CompiledQuery) -> list[Suggestion]:
     return out
 
 
+def _without(compiled: CompiledQuery, name: str) -> SearchQuery:
+    """The query without a condition; "place" is the words that named the places."""
+    if name != "place":
+        return compiled.query.without(name)
+    query = compiled.query
+    for match in sorted(compiled.reading.places, key=lambda m: -m.start):
+        query = without_place(query, match)
+    return query
+
+
 def _covering(result: SearchResult, compiled: CompiledQuery) -> None:
-    """Alliances of the EPCI, département, région and country covering the commune(s)."""
+    """Alliances of the territories covering the places (EPCI, département, région, the
+    whole country), apart from those located in them."""
     ids = sorted(set(compiled.context.covering_ids))
     marks = ", ".join(["%s"] * len(ids))
     sql, params = compiled.ids_sql(
-        exclude={"territory"}, extra=(f"a.territory_id IN ({marks})", ids)
+        exclude={"territory", "place"}, extra=(f"a.territory_id IN ({marks})", ids)
     )
+    # The closest scale first (intercommunalité, département, région, nation), then newest;
+    # counted apart, so that only the first ones are read.
+    total = fetch(compiled.using, f"SELECT COUNT(*) FROM ({sql}) c", params)
     rows = fetch(
         compiled.using,
-        f"SELECT a.id FROM {Alliance._meta.db_table} a WHERE a.id IN ({sql}) ORDER BY "
-        "CASE WHEN a.start_year IS NULL THEN 1 ELSE 0 END, a.start_year DESC, a.id",
+        f"SELECT a.id FROM {Alliance._meta.db_table} a JOIN {Territory._meta.db_table} tr "
+        f"ON tr.id = a.territory_id WHERE a.id IN ({sql}) ORDER BY CASE tr.level "
+        "WHEN 'epci' THEN 0 WHEN 'departement' THEN 1 WHEN 'region' THEN 2 ELSE 3 END, "
+        "CASE WHEN a.start_year IS NULL THEN 1 ELSE 0 END, a.start_year DESC, a.id "
+        f"LIMIT {COVERING_LIMIT}",
         params,
     )
-    result.covering_count = len(rows)
-    result.covering = load_hits(
-        [int(r[0]) for r in rows[:COVERING_LIMIT]], compiled.query.terms, compiled.using
-    )
+    result.covering_count = int(total[0][0])
+    result.covering = load_hits([int(r[0]) for r in rows], compiled.terms, compiled.using)
+    label_covering(result.covering)
 
 
 def notice_message(notice: Notice) -> str:
@@ -275,3 +328,27 @@ def notice_message(notice: Notice) -> str:
     }
     template = messages.get(notice.code, _("Paramètre « %(param)s » ignoré."))
     return template % {"param": notice.param, "value": notice.value, "n": notice.value}
+
+
+def reading_notices(result: SearchResult) -> list[str]:
+    """What the page says of how it read the text: corrections and relaxation."""
+    notices = []
+    reading = result.reading
+    if reading.unsearchable == "no_word":
+        notices.append(
+            _("« %(text)s » ne contient ni lettre ni chiffre à chercher : voici tous les exemples.")
+            % {"text": reading.typed[:80]}
+        )
+    elif reading.unsearchable == "common_words":
+        notices.append(
+            _("« %(text)s » ne contient que des mots trop courants pour être cherchés.")
+            % {"text": reading.typed[:80]}
+        )
+    for correction in result.reading.corrections:
+        notices.append(
+            _("Résultats pour « %(corrected)s » (vous avez tapé « %(typed)s »).")
+            % {"corrected": correction.corrected, "typed": correction.typed}
+        )
+    if result.reading.relaxed:
+        notices.append(_("Aucun exemple ne contient tous les mots ; voici les plus proches."))
+    return notices

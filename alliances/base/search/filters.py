@@ -90,6 +90,7 @@ class Condition:
     probe: str = ""
     probe_params: list | None = None
     tags: list[str] | None = None
+    text: str = ""  # the text's condition: the dialect's expression (FTS5 MATCH, tsquery)
 
     def form(self, probe: bool) -> tuple[str, list]:
         if probe and self.probe:
@@ -106,6 +107,8 @@ class Context:
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (param, value) -> label
     commune_ids: list[int] = field(default_factory=list)
     covering_ids: list[int] = field(default_factory=list)
+    # The places filtered on (territory values, "commune:59350"): where "nearby" starts.
+    located: list[str] = field(default_factory=list)
 
     def unknown(self, param: str, value: str) -> None:
         self.notices.append(
@@ -488,6 +491,14 @@ class SdgFilter(SearchFilter):
         if not values:
             return None
         goal_ids, target_ids = self._known(values, ctx)
+        tags = [tag(self.prefix, i) for i in goal_ids] + [
+            tag(self.target_prefix, i) for i in target_ids
+        ]
+        rule = self.by_definition(ctx.using) if goal_ids or target_ids else None
+        if rule is not None and (rule[0] in goal_ids or rule[1] in target_ids):
+            # A code every alliance carries by definition: the SQL form says so too (the
+            # link tables hold only the codes chosen; SQLite matches the index's tags).
+            return Condition("a.id IS NOT NULL", [], "a.id IS NOT NULL", [], tags=tags)
         t = tables()
         drivers, probes, params, probe_params = [], [], [], []
         if goal_ids:
@@ -524,8 +535,7 @@ class SdgFilter(SearchFilter):
             params,
             "(" + " OR ".join(probes) + ")",
             probe_params,
-            tags=[tag(self.prefix, i) for i in goal_ids]
-            + [tag(self.target_prefix, i) for i in target_ids],
+            tags=tags,
         )
 
     def by_definition(self, using: str) -> tuple[int, int] | None:
@@ -609,8 +619,12 @@ class TerritoryFilter(SearchFilter):
         return next(iter(places.filter(level=level, code=code).order_by()[:1]), None)
 
     def _place_sql(self, place: Territory, ctx: Context) -> tuple[str, list, str, list]:
-        """(driver, params, probe, probe params) of one place, containment included."""
+        """(driver, params, probe, probe params) of one place, containment included; the
+        places covering it are noted in the context (its "covering" alliances)."""
         t = tables()
+        ctx.covering_ids += [
+            i for i in (place.epci_id, place.departement_id, place.region_id) if i and i != place.pk
+        ]
         if place.level == "pays":
             return "a.territory_id IS NOT NULL", [], "a.territory_id IS NOT NULL", []
         if place.level in ("region", "departement", "epci"):
@@ -622,17 +636,22 @@ class TerritoryFilter(SearchFilter):
                 [place.pk],
             )
         ctx.commune_ids.append(place.pk)
-        ctx.covering_ids += [i for i in (place.epci_id, place.departement_id, place.region_id) if i]
         return "a.territory_id = %s", [place.pk], "a.territory_id = %s", [place.pk]
 
     def compile(self, query: Any, ctx: Context) -> Condition | None:
+        return self.compile_values(getattr(query, self.name), ctx, self.name)
+
+    def compile_values(self, values: Iterable[str], ctx: Context, param: str) -> Condition | None:
+        """The condition of these territory values (any of them), for the URL's territory
+        filter and for the places read in the text."""
         drivers, probes, params, probe_params, tags = [], [], [], [], []
-        for value in getattr(query, self.name):
+        for value in values:
             place = self.find(value, ctx.using)
             if place is None:
-                ctx.unknown(self.name, value)
+                ctx.unknown(param, value)
                 continue
-            ctx.labels[(self.name, value)] = place.name
+            ctx.labels[(param, value)] = place.name
+            ctx.located.append(f"{place.level}:{place.code}")
             tags.append(
                 tag("f", "") if place.level == "pays" else tag(self.prefixes[place.level], place.pk)
             )
@@ -641,9 +660,9 @@ class TerritoryFilter(SearchFilter):
             params += p
             probes.append(probe)
             probe_params += pp
-        if ctx.commune_ids:
+        if drivers and any(level != "pays:FR" for level in ctx.located):
             country = Territory.objects.using(ctx.using).filter(level="pays").first()
-            if country:
+            if country and country.pk not in ctx.covering_ids:
                 ctx.covering_ids.append(country.pk)
         if not drivers:
             return None
@@ -903,6 +922,8 @@ def filter_label(name: str) -> str:
     """ "le domaine": the filter as a sentence names it ("q" is the text)."""
     if name == "q":
         return _("le texte")
+    if name == "place":  # the places read in the text (understanding)
+        return _("le lieu")
     found = table().by_name.get(name)
     return str(found.label) if found else name
 

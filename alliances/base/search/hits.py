@@ -50,6 +50,10 @@ class Hit:
     partners: list[str] = field(default_factory=list)
     snippet: str = ""
     title_html: str = ""
+    # Outside the results proper: the scale of a covering alliance ("à l'échelle de la
+    # région") or where a nearby one is ("à proximité : Tarn, à 45 km").
+    note: str = ""
+    distance_km: float | None = None
 
     @property
     def pk(self) -> int:
@@ -77,6 +81,8 @@ class Hit:
             "profiles": self.profiles,
             "partners": self.partners,
             "status": self.status,
+            "note": self.note,
+            "distance_km": self.distance_km,
         }
 
 

@@ -1,8 +1,11 @@
 """The search index of the alliances: kept in step with the base, read by the search and sheets.
 
 What it holds, on both databases (tables created by the base app's migrations):
-- the analysed text of each alliance (title, summary, description, partner names) and its
-  folded title for sorting, in the dialect's text index (SQLite FTS5, PostgreSQL tsvector);
+- the analysed text of each alliance (title, summary, description, partner names, and what
+  `texts` adds: places, term labels, results, sources) and its folded title for sorting, in
+  the dialect's text index (SQLite FTS5, PostgreSQL tsvector);
+- the words of those texts (`common.vocabulary`: typo suggestions) and, semantic part on,
+  a vector of each alliance's title and summary (`semantic`, `common.vectors`);
 - the alliance's filter values as tags (each filter's `index_tags`), which SQLite also
   matches in the text index;
 - the facet table (alliance, facet prefix, value) and one roaring bitmap per facet value
@@ -27,11 +30,15 @@ from typing import Any, TypeVar
 from django.db import connections, router, transaction
 from pyroaring import BitMap
 
+from alliances.common import vocabulary
+
 from ..models import Alliance, Partner
-from .analysis import analyse, fold
+from . import semantic
+from .analysis import analyse, fold, raw_words
 from .bitmaps import FacetBitmaps, Key
 from .dialects import BITMAP_TABLE, FACET_TABLE, STATE_TABLE, Document, dialect_for
 from .filters import IndexRows, facet_filter, index_tags, table
+from .texts import extras
 
 T = TypeVar("T")
 BATCH = 2000  # alliances analysed and written per batch
@@ -145,55 +152,73 @@ def facet_rows(pk: int, tags: Iterable[str]) -> list[tuple[int, str, str]]:
     return out
 
 
-# Read with the text, for the filters' tags (others are read by the filters that need them).
+# Read with the text, for the filters' tags (others are read by the filters that need them),
+# then the results' text (`texts`).
 TAG_COLUMNS = ("kind", "stage_id", "territory_id", "status_light")
+COLUMNS = ("id", "title", "summary", "description", *TAG_COLUMNS, "results_text")
 
 
 def _batches(ids: Iterable[int] | None, using: str) -> Iterator[list[tuple]]:
-    """(id, title, summary, description, *TAG_COLUMNS) of the alliances, in batches: every
-    alliance when `ids` is None."""
-    columns = ("id", "title", "summary", "description", *TAG_COLUMNS)
+    """(id, title, summary, description, *TAG_COLUMNS, results text) of the alliances, in
+    batches: every alliance when `ids` is None."""
     alliances = Alliance.objects.using(using).order_by("id")
     if ids is None:
         last = 0
-        while batch := list(alliances.filter(id__gt=last).values_list(*columns)[:BATCH]):
+        while batch := list(alliances.filter(id__gt=last).values_list(*COLUMNS)[:BATCH]):
             last = batch[-1][0]
             yield batch
         return
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
-        yield list(alliances.filter(id__in=chunk).values_list(*columns))
+        yield list(alliances.filter(id__in=chunk).values_list(*COLUMNS))
 
 
-def documents(ids: Iterable[int] | None, using: str) -> Iterator[Document]:
-    """The analysed documents of these alliances (all when None)."""
+def _partner_names(pks: list[int], using: str) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for alliance_id, name in (
+        Partner.objects.using(using)
+        .filter(alliance_id__in=pks)
+        .order_by("alliance_id", "position")
+        .values_list("alliance_id", "organisation__name")
+    ):
+        names.setdefault(alliance_id, []).append(name)
+    return names
+
+
+def documents(
+    ids: Iterable[int] | None, using: str, words: list[list[str]] | None = None
+) -> Iterator[Document]:
+    """The analysed documents of these alliances (all when None); the words of each are
+    added to `words` when given (the vocabulary of typo suggestions)."""
     for batch in _batches(ids, using):
         if not batch:
             continue
         pks = [row[0] for row in batch]
-        names: dict[int, list[str]] = {}
-        for alliance_id, name in (
-            Partner.objects.using(using)
-            .filter(alliance_id__in=pks)
-            .order_by("alliance_id", "position")
-            .values_list("alliance_id", "organisation__name")
-        ):
-            names.setdefault(alliance_id, []).append(name)
+        names = _partner_names(pks, using)
         columns = {
             name: {row[0]: row[4 + i] for row in batch} for i, name in enumerate(TAG_COLUMNS)
         }
         rows = IndexRows(using, pks, columns)
         tags = index_tags(rows)
+        more = extras(batch, using)
         for pk, title, summary, description, *_rest in batch:
+            extra = more[pk]
+            partners = " ".join(names.get(pk, []))
+            if words is not None:
+                words.append(raw_words(f"{title} {summary} {description} {partners}"))
+                words[-1] += raw_words(" ".join(extra.words()))
             yield Document(
                 id=pk,
                 title=analyse(title),
                 summary=analyse(summary),
                 description=analyse(description),
-                partners=analyse(" ".join(names.get(pk, []))),
+                partners=analyse(partners),
                 title_key=" ".join(fold(title).split())[:300],
                 tags=" ".join(sorted(tags.get(pk, ()))),
+                labels=analyse(" ".join(extra.labels)),
+                places=analyse(" ".join(extra.places)),
+                results=analyse(" ".join(extra.results)),
             )
 
 
@@ -271,22 +296,31 @@ def _update_bitmaps(
     _store_bitmaps(cursor, bitmaps, keys)
 
 
-def rebuild_index(using: str | None = None, progress: Callable[[int], object] | None = None) -> int:
+def rebuild_index(
+    using: str | None = None,
+    progress: Callable[[int], object] | None = None,
+    vectors_progress: Callable[[int], object] | None = None,
+) -> int:
     """Re-index every alliance (after a bulk load). Returns the number indexed; `progress`
-    is told the number written after each batch.
+    is told the number written after each batch, `vectors_progress` the number of texts
+    embedded (semantic part on: only the texts that changed are embedded again).
 
-    One transaction: readers see the old index until the new one is complete."""
+    One transaction for the text: readers see the old index until the new one is complete;
+    the vectors follow."""
     alias = _alias(using)
     dialect = dialect_for(alias)
+    words: list[list[str]] = []
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             _bump(cursor)
             dialect.delete_documents(cursor, None)
         bitmaps = FacetBitmaps()
-        count = _write(documents(None, alias), alias, bitmaps.add_rows, progress)
+        count = _write(documents(None, alias, words), alias, bitmaps.add_rows, progress)
         with connections[alias].cursor() as cursor:
             _store_bitmaps(cursor, bitmaps, None)
+        vocabulary.replace_all(semantic.OWNER, words, alias)
     dialect.after_bulk_write(connections[alias])
+    semantic.embed_alliances(None, alias, vectors_progress)
     return count
 
 
@@ -303,11 +337,14 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
             old = dialect.facet_rows_of(cursor, ids)
             dialect.delete_documents(cursor, ids)
         new: list[tuple] = []
-        count = _write(documents(ids, alias), alias, new.extend)
+        words: list[list[str]] = []
+        count = _write(documents(ids, alias, words), alias, new.extend)
         with connections[alias].cursor() as cursor:
             _update_bitmaps(cursor, ids, old, new)
+        vocabulary.add(semantic.OWNER, words, alias)
     if len(ids) >= BULK_REFRESH:
         dialect.after_bulk_write(connections[alias])
+    semantic.embed_alliances(ids, alias)
     return count
 
 
@@ -325,3 +362,4 @@ def remove_from_index(alliance_ids: Iterable[int], using: str | None = None) -> 
         old = dialect.facet_rows_of(cursor, ids)
         dialect.delete_documents(cursor, ids)
         _update_bitmaps(cursor, ids, old, [])
+    semantic.forget_alliances(ids, alias)

@@ -25,6 +25,7 @@ SORTS = ("relevance", "date", "title")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 1000
+TRUE_WORDS = ("1", "true", "on", "yes", "oui")
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -50,6 +51,8 @@ class SearchQuery:
     page_size: int = DEFAULT_PAGE_SIZE
     # Curators only (the executor's caller checks the user): also show drafts and reviews.
     drafts: bool = False
+    # The words as typed: no place read in them, no typo corrected (docs/base-search.md).
+    exact: bool = False
     words: tuple[str, ...] = field(default=(), compare=False)
 
     def __getattr__(self, name: str) -> Any:
@@ -119,6 +122,10 @@ class SearchQuery:
     def with_page(self, page: int) -> SearchQuery:
         return replace(self, page=page)
 
+    def as_typed(self) -> SearchQuery:
+        """The same search with its words taken as typed (no place, no correction)."""
+        return replace(self, exact=True, page=1)
+
     def with_sort(self, sort: str) -> SearchQuery:
         return replace(self, sort=sort, page=1)
 
@@ -134,6 +141,8 @@ class SearchQuery:
             pairs.append(("page_size", str(self.page_size)))
         if self.drafts:
             pairs.append(("drafts", "1"))
+        if self.exact:
+            pairs.append(("exact", "1"))
         return pairs
 
     def to_querystring(self) -> str:
@@ -208,6 +217,7 @@ def parse_query(params: Mapping[str, Any]) -> tuple[SearchQuery, list[Notice]]:
     page = _first_int(values, "page", notices, 1) or 1
     size = _first_int(values, "page_size", notices, 1)
     drafts = [v.strip().lower() for v in values("drafts")]
+    exact = [v.strip().lower() for v in values("exact")]
     query = SearchQuery(
         q=text,
         words=words,
@@ -215,6 +225,7 @@ def parse_query(params: Mapping[str, Any]) -> tuple[SearchQuery, list[Notice]]:
         sort=sort,
         page=page,
         page_size=min(size, MAX_PAGE_SIZE) if size else DEFAULT_PAGE_SIZE,
-        drafts=bool(drafts) and drafts[0] in ("1", "true", "on", "yes", "oui"),
+        drafts=bool(drafts) and drafts[0] in TRUE_WORDS,
+        exact=bool(exact) and exact[0] in TRUE_WORDS,
     )
     return query, notices

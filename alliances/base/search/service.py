@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..services import is_curator
-from .executor import SearchResult, notice_message, run_search
+from .executor import SearchResult, notice_message, reading_notices, run_search
 from .query import parse_query
 
 
@@ -21,6 +21,7 @@ def search_request(params: Mapping[str, Any], user: object) -> SearchResult:
     include_drafts = query.drafts and is_curator(user)
     result = run_search(query, include_drafts=include_drafts)
     result.notices = [notice_message(n) for n in notices] + result.notices
+    result.notices += reading_notices(result)
     if query.drafts and not include_drafts:
         result.notices.append(_("Les brouillons ne sont visibles que des curateurs."))
     return result

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from django.db import connections
 from pyroaring import BitMap
 
-from ..analysis import Term
+from ..analysis import Item, Term
 from ..filters import Condition
 from ..schema import tables
 
@@ -63,6 +63,9 @@ class Document:
     partners: str
     title_key: str
     tags: str
+    labels: str = ""  # analysed labels of its terms, French and English (texts.Extra)
+    places: str = ""  # analysed names of its territory and of those holding it
+    results: str = ""  # analysed results and source titles
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,13 @@ class RunPlan:
     # The id sets to return for the facet counts: "" is the results; a filter's name is the
     # results without that filter (disjunctive facets).
     sets: tuple[str, ...] = ()
+    # Relevance with meaning: the neighbours' ids, closest first, and the weight of their
+    # ranks against the text's in the fusion (reciprocal rank fusion, docs/adr/0131).
+    semantic: tuple[int, ...] = ()
+    semantic_weight: float = 1.0
+
+
+RRF_K = 60  # the constant of reciprocal rank fusion: 1 / (RRF_K + rank)
 
 
 @dataclass
@@ -89,7 +99,8 @@ class Dialect:
     key_table = ""  # the table holding each alliance's `title_key`
 
     # -- searching -----------------------------------------------------------------------
-    def text_condition(self, terms: Sequence[Term]) -> Condition:
+    def text_condition(self, terms: Sequence[Item], any_term: bool = False) -> Condition:
+        """Every term (or, `any_term`, at least one) in the text of the alliance."""
         raise NotImplementedError
 
     def ids_sql(
@@ -99,12 +110,46 @@ class Dialect:
         extra: tuple[str, list] | None,
         score: bool,
     ) -> tuple[str, list]:
-        """`SELECT a.id [, score]` of the alliances matching every condition but the
-        excluded ones, each condition as the planner prefers it: probed per text match
-        when the text drives, else as an uncorrelated id set."""
+        """`SELECT a.id [, score]` of the alliances matching every condition but the excluded
+        ones; with meaning, the text's matches and the neighbours (`score` NULL), which the
+        caller deduplicates when it asks for scores."""
+        sql, params = self.lexical_ids_sql(compiled, exclude, extra, score)
+        if compiled.semantic and "q" in compiled.conditions and "q" not in exclude:
+            neighbours, more = self.neighbours_sql(compiled, exclude, extra, score)
+            union = "UNION ALL" if score else "UNION"
+            return f"{sql} {union} {neighbours}", params + more
+        return sql, params
+
+    def lexical_ids_sql(
+        self,
+        compiled: CompiledQuery,
+        exclude: set[str] | frozenset[str],
+        extra: tuple[str, list] | None,
+        score: bool,
+    ) -> tuple[str, list]:
+        """The alliances matching every condition but the excluded ones, each condition as
+        the planner prefers it: probed per text match when the text drives, else as an
+        uncorrelated id set."""
         where, params = self.where(compiled, exclude, extra, skip=())
         scored = ", NULL AS score" if score else ""
         return f"SELECT a.id{scored} FROM {tables().alliance} a WHERE {where}", params
+
+    def neighbours_sql(
+        self,
+        compiled: CompiledQuery,
+        exclude: set[str] | frozenset[str],
+        extra: tuple[str, list] | None,
+        score: bool,
+    ) -> tuple[str, list]:
+        """The neighbours in meaning that pass every other condition (probed one by one)."""
+        ids = list(compiled.semantic)
+        where, params = self.where(compiled, set(exclude) | {"q"}, extra, skip=(), probe=True)
+        scored = ", NULL AS score" if score else ""
+        marks = ", ".join(["%s"] * len(ids))
+        return (
+            f"SELECT a.id{scored} FROM {tables().alliance} a WHERE a.id IN ({marks}) AND {where}",
+            ids + params,
+        )
 
     def where(
         self,
@@ -112,11 +157,13 @@ class Dialect:
         exclude: set[str] | frozenset[str],
         extra: tuple[str, list] | None,
         skip: Sequence[str],
+        probe: bool | None = None,
     ) -> tuple[str, list]:
         """The status and every condition but the excluded and skipped ones, ANDed."""
         status, params = compiled.status_clause()
         clauses = [status]
-        probe = "q" in compiled.conditions and "q" not in exclude
+        if probe is None:
+            probe = "q" in compiled.conditions and "q" not in exclude
         for name, condition in compiled.conditions.items():
             if name in exclude or name in skip:
                 continue
@@ -136,6 +183,16 @@ class Dialect:
     ) -> tuple[str, list]:
         """(id, score) of the alliances sharing most of these words (any of them)."""
         raise NotImplementedError
+
+    @staticmethod
+    def fused_order(plan: RunPlan, lexical_rank: str, neighbour: str) -> tuple[str, list]:
+        """The ORDER BY expression of reciprocal rank fusion: the text's rank (a column) and
+        the neighbour's rank (a column of the VALUES `neighbour`), weighted."""
+        return (
+            f"COALESCE(1.0 / ({RRF_K} + {lexical_rank}), 0) + "
+            f"COALESCE(%s / ({RRF_K} + {neighbour}), 0) DESC",
+            [plan.semantic_weight],
+        )
 
     # -- the index -----------------------------------------------------------------------
     def write_documents(self, cursor: Any, documents: Sequence[Document]) -> None:

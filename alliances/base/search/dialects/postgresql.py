@@ -1,7 +1,8 @@
 """PostgreSQL: a tsvector side table for the text, SQL conditions for the filters.
 
-The index is `base_alliance_search` (alliance id, tsvector with weights A / B / C / D for
-title, summary, description and partner names, GIN index, and the folded title), built with
+The index is `base_alliance_search` (alliance id, tsvector with weights A for the title, B for
+the summary and the labels of its terms, C for the description and the names of its places,
+D for partner names, results and source titles; GIN index; and the folded title), built with
 the text search configuration `alliances_fr` (unaccent, then the simple dictionary: the stems
 come from the Python analyser, so both databases match the same tokens), ranked with ts_rank.
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from pyroaring import BitMap
 
-from ..analysis import Term, tsquery_expression
+from ..analysis import Item, Term, tsquery_expression
 from ..filters import Condition
 from ..schema import tables
 from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan, fetch
@@ -33,11 +34,13 @@ class PostgresqlDialect(Dialect):
     key_table = SEARCH_TABLE
 
     # -- searching -----------------------------------------------------------------------
-    def text_condition(self, terms: Sequence[Term]) -> Condition:
+    def text_condition(self, terms: Sequence[Item], any_term: bool = False) -> Condition:
+        expression = tsquery_expression(terms, any_term)
         return Condition(
             f"a.id IN (SELECT alliance_id FROM {SEARCH_TABLE} "
             f"WHERE document @@ to_tsquery('{CONFIG}', %s))",
-            [tsquery_expression(terms)],
+            [expression],
+            text=expression,
         )
 
     def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
@@ -82,7 +85,7 @@ class PostgresqlDialect(Dialect):
                 f"SELECT '_set', s.id, CAST('{index}' AS TEXT), CAST(NULL AS DOUBLE PRECISION) "
                 f"FROM {source} s"
             )
-        inner, page_params = self._ordered(compiled, plan.sort)
+        inner, page_params = self._ordered(compiled, plan)
         upper = "" if plan.limit is None else " AND pg.rn <= %s"
         selects.append(
             "SELECT '_page', pg.id, CAST(NULL AS TEXT), CAST(pg.rn AS DOUBLE PRECISION) "
@@ -94,8 +97,30 @@ class PostgresqlDialect(Dialect):
         body = " UNION ALL ".join(f"SELECT * FROM ({sql}) s{i}" for i, sql in enumerate(selects))
         return "WITH " + ", ".join(ctes) + " " + body, params
 
-    def _ordered(self, compiled: CompiledQuery, sort: str) -> tuple[str, list]:
+    def _fused(self, compiled: CompiledQuery, plan: RunPlan) -> tuple[str, list]:
+        """SELECT id, rn by reciprocal rank fusion of the text's rank and the neighbour's."""
+        text = compiled.conditions["q"].text
+        values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER))"] * len(plan.semantic))
+        ranks = [x for rank, pk in enumerate(plan.semantic, start=1) for x in (pk, rank)]
+        lexical = (
+            f"SELECT s.alliance_id AS id, ROW_NUMBER() OVER (ORDER BY ts_rank('{WEIGHTS}', "
+            f"s.document, tq) DESC, s.alliance_id) AS r FROM {SEARCH_TABLE} s, "
+            f"to_tsquery('{CONFIG}', %s) tq WHERE s.alliance_id IN (SELECT id FROM h) "
+            "AND s.document @@ tq"
+        )
+        order, order_params = self.fused_order(plan, "lex.r", "sem.r")
+        return (
+            f"SELECT h.id, ROW_NUMBER() OVER (ORDER BY {order}, h.id) AS rn FROM h "
+            f"LEFT JOIN ({lexical}) lex ON lex.id = h.id "
+            f"LEFT JOIN (VALUES {values}) AS sem(id, r) ON sem.id = h.id",
+            [*order_params, text, *ranks],
+        )
+
+    def _ordered(self, compiled: CompiledQuery, plan: RunPlan) -> tuple[str, list]:
         """SELECT id, rn: the results numbered in the order of the sort."""
+        sort = plan.sort
+        if sort == "relevance" and plan.semantic:
+            return self._fused(compiled, plan)
         if sort == "relevance":
             ranked = (
                 f"SELECT s.alliance_id AS id, ts_rank('{WEIGHTS}', s.document, "
@@ -105,7 +130,7 @@ class PostgresqlDialect(Dialect):
             return (
                 "SELECT r.id, ROW_NUMBER() OVER (ORDER BY r.score DESC, r.id) AS rn "
                 f"FROM ({ranked}) r",
-                [tsquery_expression(compiled.terms)],
+                [compiled.conditions["q"].text],
             )
         if sort == "title":
             return (
@@ -139,7 +164,17 @@ class PostgresqlDialect(Dialect):
             f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
             f"setweight(to_tsvector('{CONFIG}', %s), 'C') || "
             f"setweight(to_tsvector('{CONFIG}', %s), 'D'), %s)",
-            [(d.id, d.title, d.summary, d.description, d.partners, d.title_key) for d in documents],
+            [
+                (
+                    d.id,
+                    d.title,
+                    f"{d.summary} {d.labels}",
+                    f"{d.description} {d.places}",
+                    f"{d.partners} {d.results}",
+                    d.title_key,
+                )
+                for d in documents
+            ],
         )
 
     def delete_documents(self, cursor: Any, ids: Sequence[int] | None) -> None:

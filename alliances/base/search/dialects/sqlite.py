@@ -1,8 +1,9 @@
 """SQLite: FTS5 for the text and the filter tags, a TEMP table for the id sets.
 
 The index is an FTS5 virtual table `base_alliance_fts` (columns title, summary, description,
-partners, and `tags`, the alliance's filter values as tokens; rowid = alliance id), ranked with
-bm25 weighted 10 / 4 / 2 / 1 / 0, and `base_alliance_sortkey` (alliance id, folded title).
+partners, labels, places, results, and `tags`, the alliance's filter values as tokens;
+rowid = alliance id), ranked with bm25 weighted 10 / 4 / 2 / 1 / 1.5 / 1.5 / 1 / 0, and
+`base_alliance_sortkey` (alliance id, folded title).
 Text and every tagged filter are one FTS5 MATCH, so FTS5 itself intersects them; statuses and
 years are checked on the alliance rows found.
 
@@ -19,7 +20,7 @@ from typing import Any
 from django.db import connections
 from pyroaring import BitMap
 
-from ..analysis import Term, fts5_expression
+from ..analysis import Item, Term, fts5_expression
 from ..filters import Condition
 from ..schema import tables
 from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan
@@ -27,8 +28,9 @@ from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
 TEMP_IDS = "alliances_search_sets"  # the id sets (and scores) of the current search
-WEIGHTS = (10.0, 4.0, 2.0, 1.0, 0.0)  # title, summary, description, partners; tags do not rank
-TEXT_COLUMNS = "{title summary description partners}"
+# title, summary, description, partners, labels, places, results; tags do not rank
+WEIGHTS = (10.0, 4.0, 2.0, 1.0, 1.5, 1.5, 1.0, 0.0)
+TEXT_COLUMNS = "{title summary description partners labels places results}"
 CHUNK = 500  # ids per statement (SQLite's variable limit)
 
 
@@ -37,9 +39,9 @@ def bm25() -> str:
     return f"bm25({FTS_TABLE}, {', '.join(str(w) for w in WEIGHTS)})"
 
 
-def text_expression(terms: Sequence[Term]) -> str:
-    """FTS5: the text terms, in the four text columns only."""
-    return f"{TEXT_COLUMNS} : ({fts5_expression(terms)})"
+def text_expression(terms: Sequence[Item], any_term: bool = False) -> str:
+    """FTS5: the text terms, in the text columns only."""
+    return f"{TEXT_COLUMNS} : ({fts5_expression(terms, any_term)})"
 
 
 def tags_expression(tags: Sequence[str]) -> str:
@@ -52,23 +54,25 @@ class SqliteDialect(Dialect):
     key_table = KEY_TABLE
 
     # -- searching -----------------------------------------------------------------------
-    def text_condition(self, terms: Sequence[Term]) -> Condition:
+    def text_condition(self, terms: Sequence[Item], any_term: bool = False) -> Condition:
+        expression = text_expression(terms, any_term)
         return Condition(
             f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            [text_expression(terms)],
+            [expression],
+            text=expression,
         )
 
     def match(self, compiled: CompiledQuery, exclude: set[str] | frozenset[str]) -> str:
         """The FTS5 MATCH expression of the text and of the tagged filters."""
         parts = []
         if "q" in compiled.conditions and "q" not in exclude:
-            parts.append(text_expression(compiled.terms))
+            parts.append(compiled.conditions["q"].text)
         for name, condition in compiled.conditions.items():
             if name != "q" and name not in exclude and condition.tags is not None:
                 parts.append(tags_expression(condition.tags))
         return " AND ".join(parts)
 
-    def ids_sql(
+    def lexical_ids_sql(
         self,
         compiled: CompiledQuery,
         exclude: set[str] | frozenset[str],
@@ -77,7 +81,7 @@ class SqliteDialect(Dialect):
     ) -> tuple[str, list]:
         match = self.match(compiled, exclude)
         if not match:
-            return super().ids_sql(compiled, exclude, extra, score)
+            return super().lexical_ids_sql(compiled, exclude, extra, score)
         in_match = [
             name
             for name, condition in compiled.conditions.items()
@@ -102,8 +106,10 @@ class SqliteDialect(Dialect):
             cursor.execute(f"DELETE FROM {temp}")
             sql, params = compiled.ids_sql(score=relevance)
             score = "score" if relevance else "NULL"
+            # OR IGNORE: a neighbour in meaning that also matches the text keeps its score.
             cursor.execute(
-                f"INSERT INTO {temp} (k, id, score) SELECT 0, id, {score} FROM ({sql})", params
+                f"INSERT OR IGNORE INTO {temp} (k, id, score) SELECT 0, id, {score} FROM ({sql})",
+                params,
             )
             cursor.execute(f"SELECT COUNT(*) FROM {temp} WHERE k = 0")
             output = RunOutput(total=int(cursor.fetchone()[0]), page=[])
@@ -125,9 +131,29 @@ class SqliteDialect(Dialect):
             cursor.execute(sql, params)
         return BitMap([row[0] for row in cursor.fetchall()])
 
+    def _fused_page(self, cursor: Any, plan: RunPlan, window: list) -> list[int]:
+        """Relevance with meaning: the text's rank (bm25; neighbours without a text match
+        rank after every match and count nothing) fused with the neighbour's rank. One
+        window over the results and a join on the few neighbours: no self-join."""
+        temp = f"temp.{TEMP_IDS}"
+        values = ", ".join(["(%s, %s)"] * len(plan.semantic))
+        ranks = [x for rank, pk in enumerate(plan.semantic, start=1) for x in (pk, rank)]
+        lexical = "CASE WHEN t.score IS NULL THEN NULL ELSE t.r END"
+        order, order_params = self.fused_order(plan, lexical, "sem.r")
+        cursor.execute(
+            f"WITH sem(id, r) AS (VALUES {values}) "
+            "SELECT t.id FROM (SELECT id, score, ROW_NUMBER() OVER (ORDER BY score IS NULL, "
+            f"score, id) AS r FROM {temp} WHERE k = 0) t LEFT JOIN sem ON sem.id = t.id "
+            f"ORDER BY {order}, t.id LIMIT %s OFFSET %s",
+            [*ranks, *order_params, *window],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
     def _page(self, cursor: Any, plan: RunPlan) -> list[int]:
         temp = f"temp.{TEMP_IDS}"
         window = [-1 if plan.limit is None else plan.limit, plan.offset]
+        if plan.sort == "relevance" and plan.semantic:
+            return self._fused_page(cursor, plan, window)
         if plan.sort == "relevance":
             cursor.execute(
                 f"SELECT id FROM {temp} WHERE k = 0 ORDER BY score, id LIMIT %s OFFSET %s",
@@ -161,9 +187,22 @@ class SqliteDialect(Dialect):
     # -- the index -----------------------------------------------------------------------
     def write_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
         cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, description, partners, tags) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [(d.id, d.title, d.summary, d.description, d.partners, d.tags) for d in documents],
+            f"INSERT INTO {FTS_TABLE} (rowid, title, summary, description, partners, labels, "
+            "places, results, tags) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    d.id,
+                    d.title,
+                    d.summary,
+                    d.description,
+                    d.partners,
+                    d.labels,
+                    d.places,
+                    d.results,
+                    d.tags,
+                )
+                for d in documents
+            ],
         )
         cursor.executemany(
             f"INSERT INTO {KEY_TABLE} (alliance_id, title_key) VALUES (%s, %s)",

@@ -22,6 +22,7 @@ from alliances.referentials.source import (
     TermSpec,
     read_referentials,
 )
+from alliances.referentials.synonyms import SYNONYMS_FILE, read_synonyms, store_synonyms
 
 DATA_DIR = Path(settings.BASE_DIR) / "alliances" / "data" / "referentials"
 
@@ -110,14 +111,17 @@ class Command(BaseCommand):
         source, labels = data_dir / SOURCE_FILE, data_dir / LABELS_FILE
         notes: list[str] = []
         specs = read_referentials(source, labels, notes)
+        synonyms = read_synonyms(data_dir / SYNONYMS_FILE)
         terms = sum(len(s.terms) for s in specs)
-        checksum = file_checksum(source, labels)
+        checksum = file_checksum(source, labels, data_dir / SYNONYMS_FILE)
         with transaction.atomic():
             changed = store(specs)
+            changed += store_synonyms(synonyms)
             record_dataset("referentials", checksum[:12], checksum, terms)
         for note in notes:
             self.stderr.write(f"populate_referentials : {note}")
         if int(options["verbosity"]) > 0:  # type: ignore[call-overload]
             self.stdout.write(
-                f"populate_referentials: {len(specs)} lists, {terms} terms, {changed} changed"
+                f"populate_referentials: {len(specs)} lists, {terms} terms, "
+                f"{len(synonyms)} synonym groups, {changed} changed"
             )

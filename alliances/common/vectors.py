@@ -1,0 +1,300 @@
+"""Vectors of searchable documents, stored per collection and searched in memory (ADR 0130).
+
+The database keeps one row per document (`common.SearchVector`: 384 float16, the digest of
+the text embedded, a write sequence number) and one state row per collection
+(`common.SearchState`). Each process holds a faiss index of the collection, loaded on first
+use and kept in step at each search by one primary-key read of the state: a write adds its
+rows (those with a higher sequence number), a rebuild or a removal reloads everything.
+
+Below `IVF_FROM` documents the index is exact (inner product over every vector); from there
+it is an inverted file of 8-bit scalar-quantised vectors (4 times smaller than float32),
+whose lists are trained by `train()` after a bulk write and kept in the state row, so that
+a process loads them instead of training again. A search can be restricted to a set of ids
+(the documents that pass a search's filters).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connections, router, transaction
+
+from .embeddings import DIMENSIONS
+from .models import SearchState, SearchVector
+
+IVF_FROM = 20_000
+NPROBE = 24
+LOAD_BATCH = 10_000
+_TABLE = SearchVector._meta.db_table
+_STATE = SearchState._meta.db_table
+
+
+def _faiss():  # noqa: ANN202 - the module is imported on first use (it starts OpenMP)
+    import faiss
+
+    return faiss
+
+
+def _alias(using: str | None) -> str:
+    return using or router.db_for_write(SearchVector)
+
+
+def state_name(owner: str) -> str:
+    return f"vectors:{owner}"
+
+
+# -- writing --------------------------------------------------------------------------------
+def _locked_state(owner: str, alias: str) -> SearchState:
+    state, _created = SearchState.objects.using(alias).get_or_create(name=state_name(owner))
+    return SearchState.objects.using(alias).select_for_update().get(pk=state.pk)
+
+
+def digests(owner: str, ids: Iterable[int], using: str | None = None) -> dict[int, str]:
+    """{object id: digest of the text its stored vector was made from}."""
+    wanted = sorted({int(i) for i in ids})
+    out: dict[int, str] = {}
+    rows = SearchVector.objects.using(_alias(using)).filter(owner=owner)
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        out.update(rows.filter(object_id__in=part).values_list("object_id", "digest"))
+    return out
+
+
+def write(
+    owner: str,
+    rows: Sequence[tuple[int, str, np.ndarray]],
+    using: str | None = None,
+) -> None:
+    """Store (object id, digest, vector) rows, replacing those of the same ids."""
+    if not rows:
+        return
+    alias = _alias(using)
+    with transaction.atomic(using=alias):
+        state = _locked_state(owner, alias)
+        state.seq += 1
+        state.token = secrets.randbits(62)
+        ids = [int(r[0]) for r in rows]
+        for start in range(0, len(ids), 500):
+            SearchVector.objects.using(alias).filter(
+                owner=owner, object_id__in=ids[start : start + 500]
+            ).delete()
+        SearchVector.objects.using(alias).bulk_create(
+            [
+                SearchVector(
+                    owner=owner,
+                    object_id=int(pk),
+                    digest=digest,
+                    seq=state.seq,
+                    vector=np.asarray(vector, dtype=np.float16).tobytes(),
+                )
+                for pk, digest, vector in rows
+            ],
+            batch_size=2000,
+        )
+        state.save(update_fields=["seq", "token"])
+
+
+def remove(owner: str, ids: Iterable[int] | None, using: str | None = None) -> None:
+    """Remove the vectors of these documents (all of them when None)."""
+    alias = _alias(using)
+    with transaction.atomic(using=alias):
+        state = _locked_state(owner, alias)
+        rows = SearchVector.objects.using(alias).filter(owner=owner)
+        if ids is None:
+            rows.delete()
+            state.data = None
+        else:
+            wanted = sorted({int(i) for i in ids})
+            for start in range(0, len(wanted), 500):
+                rows.filter(object_id__in=wanted[start : start + 500]).delete()
+        state.generation = secrets.randbits(62)
+        state.token = secrets.randbits(62)
+        state.save(update_fields=["generation", "token", "data"])
+
+
+def digests_of_all(owner: str, using: str | None = None) -> list[int]:
+    """The ids of every document of a collection that has a vector."""
+    rows = SearchVector.objects.using(_alias(using)).filter(owner=owner)
+    return list(rows.values_list("object_id", flat=True))
+
+
+def count(owner: str, using: str | None = None) -> int:
+    return SearchVector.objects.using(_alias(using)).filter(owner=owner).count()
+
+
+def _all_vectors(owner: str, alias: str, after: int = 0) -> Iterable[tuple[np.ndarray, np.ndarray]]:
+    """(ids, float32 vectors) of a collection in batches, those written after `after`."""
+    last = -1
+    with connections[alias].cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT object_id, vector FROM {_TABLE} WHERE owner = %s AND seq > %s "
+                "AND object_id > %s ORDER BY object_id LIMIT %s",
+                [owner, after, last, LOAD_BATCH],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            data = b"".join(bytes(r[1]) for r in rows)
+            vectors = np.frombuffer(data, dtype=np.float16).reshape(len(rows), DIMENSIONS)
+            last = int(ids[-1])
+            yield ids, vectors.astype(np.float32)
+
+
+def lists_for(size: int) -> int:
+    """How many inverted lists for a collection of this size (about 2·√n)."""
+    return max(64, min(4096, int(2 * math.sqrt(size))))
+
+
+def train(owner: str, using: str | None = None, threads: int = 2) -> int:
+    """After a bulk write: train the inverted lists on a sample when the collection is large
+    (kept in the state row), and make every process reload. Returns the number of lists."""
+    alias = _alias(using)
+    total = count(owner, alias)
+    data = None
+    lists = 0
+    if total >= IVF_FROM:
+        faiss = _faiss()
+        faiss.omp_set_num_threads(threads)
+        lists = lists_for(total)
+        sample_size = min(total, 50 * lists)
+        step = max(1, total // sample_size)
+        sample = np.concatenate([v[::step] for _ids, v in _all_vectors(owner, alias)])
+        index = _empty_ivf(lists)
+        index.train(np.ascontiguousarray(sample[:sample_size]))
+        data = faiss.serialize_index(index).tobytes()
+    with transaction.atomic(using=alias):
+        state = _locked_state(owner, alias)
+        state.data = data
+        state.generation = secrets.randbits(62)
+        state.token = secrets.randbits(62)
+        state.save(update_fields=["data", "generation", "token"])
+    return lists
+
+
+def _empty_ivf(lists: int):  # noqa: ANN202
+    faiss = _faiss()
+    quantizer = faiss.IndexFlatIP(DIMENSIONS)
+    index = faiss.IndexIVFScalarQuantizer(
+        quantizer, DIMENSIONS, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    index.own_fields = True
+    quantizer.this.disown()
+    return index
+
+
+# -- reading ----------------------------------------------------------------------------------
+@dataclass
+class _Loaded:
+    token: int
+    generation: int
+    seq: int
+    index: object
+    ivf: bool
+    size: int
+
+
+_loaded: dict[tuple[str, str, str], _Loaded] = {}
+_lock = threading.Lock()
+
+
+def _state(owner: str, alias: str) -> tuple[int, int, int]:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT token, generation, seq FROM {_STATE} WHERE name = %s", [state_name(owner)]
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
+def _full_load(owner: str, alias: str, state: tuple[int, int, int]) -> _Loaded:
+    faiss = _faiss()
+    stored = SearchState.objects.using(alias).filter(name=state_name(owner)).first()
+    trained = bytes(stored.data) if stored is not None and stored.data else b""
+    if trained:
+        index = faiss.deserialize_index(np.frombuffer(trained, dtype=np.uint8))
+    else:
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIMENSIONS))
+    size = 0
+    for ids, vectors in _all_vectors(owner, alias):
+        index.add_with_ids(vectors, ids)
+        size += len(ids)
+    return _Loaded(*state, index=index, ivf=bool(trained), size=size)
+
+
+def _delta(loaded: _Loaded, owner: str, alias: str, state: tuple[int, int, int]) -> None:
+    faiss = _faiss()
+    for ids, vectors in _all_vectors(owner, alias, after=loaded.seq):
+        loaded.index.remove_ids(faiss.IDSelectorBatch(len(ids), faiss.swig_ptr(ids)))
+        loaded.index.add_with_ids(vectors, ids)
+    loaded.size = int(loaded.index.ntotal)
+    loaded.token, loaded.generation, loaded.seq = state
+
+
+def index_of(owner: str, using: str | None = None) -> _Loaded:
+    """The process's index of a collection, brought up to date with the database."""
+    alias = _alias(using)
+    key = (owner, alias, str(connections[alias].settings_dict.get("NAME")))
+    state = _state(owner, alias)
+    loaded = _loaded.get(key)
+    if loaded is not None and loaded.token == state[0]:
+        return loaded
+    with _lock:
+        loaded = _loaded.get(key)
+        if loaded is not None and loaded.token == state[0]:
+            return loaded
+        if loaded is not None and loaded.generation == state[1] and state[2] > loaded.seq:
+            _delta(loaded, owner, alias, state)
+        else:
+            loaded = _full_load(owner, alias, state)
+            _loaded[key] = loaded
+    return loaded
+
+
+def nearest(
+    owner: str,
+    vector: np.ndarray,
+    k: int,
+    allowed: Sequence[int] | None = None,
+    using: str | None = None,
+) -> list[tuple[int, float]]:
+    """The `k` documents closest to `vector` (id, cosine), best first; among `allowed` only
+    when given (an empty `allowed` finds nothing)."""
+    if allowed is not None and len(allowed) == 0:
+        return []
+    loaded = index_of(owner, using)
+    if loaded.size == 0 or k <= 0:
+        return []
+    faiss = _faiss()
+    faiss.omp_set_num_threads(1)
+    query = np.ascontiguousarray(np.asarray(vector, dtype=np.float32).reshape(1, DIMENSIONS))
+    params = None
+    selector = None
+    if allowed is not None:
+        wanted = np.asarray(sorted(allowed), dtype=np.int64)
+        selector = faiss.IDSelectorBatch(len(wanted), faiss.swig_ptr(wanted))
+        # A restricted search scans every list: the filter, not the lists, narrows it.
+        params = (
+            faiss.SearchParametersIVF(sel=selector, nprobe=loaded.index.nlist)
+            if loaded.ivf
+            else faiss.SearchParameters(sel=selector)
+        )
+    elif loaded.ivf:
+        params = faiss.SearchParametersIVF(nprobe=NPROBE)
+    scores, ids = loaded.index.search(query, min(k, loaded.size), params=params)
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def forget() -> None:
+    """Drop every index held in memory (tests)."""
+    with _lock:
+        _loaded.clear()
+
+
+ProgressFn = Callable[[int], object]

@@ -1,0 +1,106 @@
+"""The search kit shared by the parts (issue 16): vectors per collection with their faiss
+index kept in step with the database, the vocabulary and its typo suggestions."""
+
+import numpy as np
+import pytest
+
+from alliances.common import vectors, vocabulary
+from alliances.common.embeddings import DIMENSIONS, passage_text
+
+OWNER = "test-kit"
+
+
+def unit(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).standard_normal(DIMENSIONS).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+@pytest.fixture
+def stored(db):
+    vectors.forget()
+    rows = [(pk, f"d{pk}", unit(pk)) for pk in range(1, 41)]
+    vectors.write(OWNER, rows)
+    yield rows
+    vectors.forget()
+
+
+def test_the_nearest_vector_is_itself(stored):
+    found = vectors.nearest(OWNER, unit(7), 3)
+    assert found[0][0] == 7
+    assert found[0][1] == pytest.approx(1.0, abs=1e-2)  # stored as float16
+
+
+def test_a_search_restricted_to_ids_never_leaves_them(stored):
+    found = vectors.nearest(OWNER, unit(7), 5, allowed=[3, 9, 12])
+    assert {pk for pk, _score in found} <= {3, 9, 12}
+    assert vectors.nearest(OWNER, unit(7), 5, allowed=[]) == []
+
+
+def test_a_write_is_seen_by_the_loaded_index(stored):
+    assert vectors.nearest(OWNER, unit(7), 1)[0][0] == 7
+    vectors.write(OWNER, [(99, "d99", unit(7))])
+    assert {pk for pk, _s in vectors.nearest(OWNER, unit(7), 2)} == {7, 99}
+    vectors.write(OWNER, [(7, "d7-changed", unit(1000))])  # 7 now means something else
+    assert vectors.nearest(OWNER, unit(7), 1)[0][0] == 99
+    assert vectors.digests(OWNER, [7, 99]) == {7: "d7-changed", 99: "d99"}
+
+
+def test_removed_vectors_are_never_found(stored):
+    vectors.remove(OWNER, [7])
+    assert 7 not in {pk for pk, _s in vectors.nearest(OWNER, unit(7), 10)}
+    vectors.remove(OWNER, None)
+    assert vectors.nearest(OWNER, unit(7), 10) == []
+
+
+def test_a_large_collection_is_searched_through_trained_lists(db, monkeypatch):
+    vectors.forget()
+    monkeypatch.setattr(vectors, "IVF_FROM", 300)
+    rows = [(pk, f"d{pk}", unit(pk)) for pk in range(1, 601)]
+    vectors.write(OWNER, rows)
+    lists = vectors.train(OWNER, threads=1)
+    assert lists == vectors.lists_for(600)
+    loaded = vectors.index_of(OWNER)
+    assert loaded.ivf and loaded.size == 600
+    assert vectors.nearest(OWNER, unit(123), 1)[0][0] == 123
+    assert {pk for pk, _s in vectors.nearest(OWNER, unit(5), 3, allowed=[5, 6])} == {5, 6}
+    vectors.forget()
+
+
+def test_passages_are_cut_to_the_words_that_carry_meaning():
+    text = passage_text("Titre", "mot " * 500, words=10)
+    assert text.split() == ["Titre"] + ["mot"] * 9
+
+
+@pytest.fixture
+def words(db):
+    vocabulary.replace_all(
+        OWNER,
+        [
+            ["insertion", "alimentation", "Économie"],
+            ["insertion", "jardins", "économie"],
+            ["insertion", "mobilité"],
+        ],
+    )
+    return vocabulary.vocabulary(OWNER)
+
+
+def test_a_misspelt_word_is_corrected_from_the_vocabulary(words):
+    assert not words.knows("insertin")
+    assert words.suggest("insertin") == "insertion"
+    assert words.suggest("alimentaton") == "alimentation"
+    assert words.suggest("economi") is None or words.suggest("economi") == "économie"
+
+
+def test_known_words_stems_and_prefixes_are_not_corrected(words):
+    assert words.knows("INSERTION")
+    assert words.knows("jardin")  # same French stem as "jardins"
+    assert words.completes("mobi")
+    assert words.suggest("xyzwq") is None
+    assert words.suggest("ins") is None  # too short to correct
+
+
+def test_added_documents_bring_their_words(words):
+    vocabulary.add(OWNER, [["covoiturage"]])
+    again = vocabulary.vocabulary(OWNER)
+    assert again.knows("covoiturage")
+    assert again.suggest("covoiturrage") == "covoiturage"
