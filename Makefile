@@ -30,8 +30,7 @@ serve: setup
 
 ## Everything the tests need (Chromium, poppler), then lint and all tests, on SQLite and PostgreSQL.
 test: $(VENV)/.dev-installed system-deps test-data lint
-	$(PY) -m pytest
-	scripts/test-postgres.sh
+	scripts/test-both.sh
 
 system-deps:
 	scripts/install-system-deps.sh

@@ -11,12 +11,6 @@ from collections.abc import Iterator
 from .search import index, signals
 
 
-def has_index_signals() -> bool:
-    """The search index follows saves through signals: always so since the search part is
-    part of the base (kept while `load_alliances` still asks)."""
-    return True
-
-
 @contextlib.contextmanager
 def deferred_indexing() -> Iterator[None]:
     """Index once at the end of a loader run instead of at each save."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -219,15 +219,12 @@ def snippet(text: str, terms: Sequence[Term], length: int = 240) -> str:
     text = " ".join((text or "").split())
     if not text:
         return ""
-    spans: list[tuple[int, int]] = []
-    if terms:
-        for match in _WORD.finditer(text):
-            tokens = word_tokens(match.group()[:MAX_WORD_LENGTH])
-            if tokens and any(_matches(tokens, t) for t in terms):
-                spans.append(match.span())
+    # Only the words up to the first match place the window, and only those inside it are
+    # marked: a long description is not analysed word by word beyond what is shown.
+    first_match = _first_match(text, terms, 0)
     start, end = 0, len(text)
     if len(text) > length:
-        first = spans[0][0] if spans else 0
+        first = first_match[0] if first_match else 0
         start = max(0, first - length // 4)
         # Start on a word boundary so the snippet does not begin mid-word.
         if start > 0:
@@ -239,9 +236,7 @@ def snippet(text: str, terms: Sequence[Term], length: int = 240) -> str:
             end = space if space > start else end
     parts = ["…" if start > 0 else ""]
     cursor = start
-    for s, e in spans:
-        if s < start or e > end:
-            continue
+    for s, e in _matches_between(text, terms, start, end, first_match):
         parts.append(html.escape(text[cursor:s]))
         parts.append(HIGHLIGHT_START + html.escape(text[s:e]) + HIGHLIGHT_END)
         cursor = e
@@ -249,6 +244,35 @@ def snippet(text: str, terms: Sequence[Term], length: int = 240) -> str:
     if end < len(text):
         parts.append("…")
     return "".join(parts)
+
+
+def _word_matches(word: str, terms: Sequence[Term]) -> bool:
+    tokens = word_tokens(word[:MAX_WORD_LENGTH])
+    return bool(tokens) and any(_matches(tokens, t) for t in terms)
+
+
+def _first_match(text: str, terms: Sequence[Term], pos: int) -> tuple[int, int] | None:
+    """The span of the first word from `pos` that matches one of the terms."""
+    if not terms:
+        return None
+    for match in _WORD.finditer(text, pos):
+        if _word_matches(match.group(), terms):
+            return match.span()
+    return None
+
+
+def _matches_between(
+    text: str, terms: Sequence[Term], start: int, end: int, first: tuple[int, int] | None
+) -> Iterator[tuple[int, int]]:
+    """The spans of the matching words lying wholly between `start` and `end`."""
+    if first is None or first[0] >= end:
+        return
+    for match in _WORD.finditer(text, max(start, first[0])):
+        s, e = match.span()
+        if e > end:
+            return
+        if s >= start and _word_matches(match.group(), terms):
+            yield s, e
 
 
 def shared_words(a: Iterable[str], b: Iterable[str]) -> list[str]:

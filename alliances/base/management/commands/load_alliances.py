@@ -29,7 +29,7 @@ from alliances.base import history
 from alliances.base.models import Alliance, Organisation, Partner, Source
 from alliances.base.names import organisation_key, preferred_name
 from alliances.base.places import scale_for
-from alliances.base.reindex import deferred_indexing, has_index_signals, refresh_search_index
+from alliances.base.reindex import deferred_indexing
 from alliances.common.datasets import (
     Field,
     Problem,
@@ -402,14 +402,9 @@ class Command(BaseCommand):
             if shipped:
                 checksum = file_checksum(*paths)
                 record_dataset(ORIGIN, checksum[:12], checksum, len(rows))
-        # The search part's signals re-index what was saved (once, on leaving
-        # deferred_indexing); without them, ask its index module directly.
-        changed = report.created + report.updated + report.archived
-        index_note = ""
-        if changed and not has_index_signals():
-            ids = list(Alliance.objects.filter(slug__in=changed).values_list("pk", flat=True))
-            index_note = refresh_search_index(ids)
-        self.print_report(report, index_note, verbosity)
+        # The search part's signals re-index what was saved, once, on leaving
+        # deferred_indexing.
+        self.print_report(report, verbosity)
 
     def confirm(self, archived: list[Alliance], yes: bool) -> None:
         """Say how many alliances --replace archives; go on only once confirmed."""
@@ -429,7 +424,7 @@ class Command(BaseCommand):
                 "(--yes pour confirmer sans question)."
             )
 
-    def print_report(self, report: Report, index_note: str, verbosity: int) -> None:
+    def print_report(self, report: Report, verbosity: int) -> None:
         if verbosity == 0:
             return
         for slug, text_, detail in report.unresolved:
@@ -449,5 +444,3 @@ class Command(BaseCommand):
                 self.stdout.write(f"organisation fusionnée : {name} ← {' | '.join(variants)}")
             for name, profiles in report.profile_conflicts:
                 self.stdout.write(f"profils divergents pour {name} : {', '.join(profiles)}")
-        if index_note:
-            self.stdout.write(index_note)

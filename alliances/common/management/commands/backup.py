@@ -34,6 +34,10 @@ from alliances import __version__
 # Rebuilt by migrations (content types, permissions) or short-lived (sessions): restoring
 # them would clash; the rows that point to them are written with natural keys instead.
 EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Derived from the content and rebuilt by the restore's reindex: the words the typo
+# suggestions draw from and the states of derived collections. (The vectors themselves are
+# kept: their texts' digests spare a restore from embedding every text again.)
+DERIVED = {"common.searchword", "common.searchstate"}
 FORMAT = 2  # 2: audit log included, natural keys, migrations in the manifest
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -77,7 +81,7 @@ def backed_up_models() -> list:
     models = []
     for model in apps.get_models():
         label = model._meta.label_lower
-        if label in EXCLUDED or model._meta.proxy or not model._meta.managed:
+        if label in EXCLUDED | DERIVED or model._meta.proxy or not model._meta.managed:
             continue
         models.append(model)
     return models
