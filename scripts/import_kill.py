@@ -55,13 +55,15 @@ def state(word: str) -> dict:
 
     from alliances.base.models import Alliance, ChangeRecord, Organisation, Partner
     from alliances.base.search.dialects import dialect_for
-    from alliances.base.search.executor import run_search
+    from alliances.base.search.executor import search_ids
     from alliances.base.search.query import parse_query
 
     mine = Alliance.objects.filter(title__startswith=f"{word} alliance ")
     ids = set(mine.values_list("pk", flat=True))
     query, _notices = parse_query({"q": word})
-    found = run_search(query, with_facets=False, limit=1)
+    # Which of this round's rows the search finds (it may also bring others: neighbours in
+    # meaning, or the closest rows when the round left none).
+    found = ids & set(search_ids(query))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT alliance_id FROM {dialect_for(connection.alias).key_table}")
         indexed = {row[0] for row in cursor.fetchall()}
@@ -72,7 +74,7 @@ def state(word: str) -> dict:
         "history": ChangeRecord.objects.count(),
         "round_rows": len(ids),
         "round_indexed": len(ids & indexed),
-        "round_found": found.count,
+        "round_found": len(found),
     }
 
 

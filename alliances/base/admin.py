@@ -106,7 +106,7 @@ class AllianceAdmin(admin.ModelAdmin):
     )
     search_fields = ("title", "slug", "summary", "partners__organisation__name")
     prepopulated_fields = {"slug": ("title",)}
-    raw_id_fields = ("territory",)
+    raw_id_fields = ("territory", "other_territories")
     filter_horizontal = (
         "partnership_types",
         "domains",
@@ -135,7 +135,10 @@ class AllianceAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Territoire et dates"), {"fields": ("territory", "scale", "start_year", "end_year")}),
+        (
+            _("Territoire et dates"),
+            {"fields": ("territory", "other_territories", "scale", "start_year", "end_year")},
+        ),
         (_("Résultats"), {"fields": ("results_text",)}),
         (
             _("Origine"),

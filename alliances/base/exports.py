@@ -33,6 +33,7 @@ COLUMNS = [
     "sdg",
     "territory",
     "territory_name",
+    "other_territories",
     "scale",
     "start_year",
     "end_year",
@@ -106,6 +107,7 @@ def alliance_row(alliance: Alliance, base_url: str = "") -> dict[str, Any]:
         "sdg": sdg,
         "territory": f"{territory.level}:{territory.code}" if territory else "",
         "territory_name": territory.name if territory else "",
+        "other_territories": [f"{t.level}:{t.code}" for t in alliance.other_territories.all()],
         "scale": alliance.scale,
         "start_year": alliance.start_year,
         "end_year": alliance.end_year,
@@ -157,6 +159,7 @@ def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> I
         chunk = ids[start : start + CHUNK]
         main = {r["pk"]: r for r in Alliance.objects.filter(pk__in=chunk).values(*_MAIN)}
         extras = {column.name: column.values(chunk) for column in _EXTRA_COLUMNS}
+        other_places = _other_places(chunk)
         many: dict[str, dict[int, list[str]]] = {}
         for name, through, column in (
             ("partnership_types", Alliance.partnership_types.through, "term__key"),
@@ -207,6 +210,7 @@ def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> I
                 "sdg": goals + many["targets"].get(pk, []),
                 "territory": f"{level}:{code}" if level else "",
                 "territory_name": r["territory__name"] or "",
+                "other_territories": other_places.get(pk, []),
                 "scale": r["scale"],
                 "start_year": r["start_year"],
                 "end_year": r["end_year"],
@@ -222,6 +226,17 @@ def rows(alliances: Iterable[Alliance] | Iterable[int], base_url: str = "") -> I
             for name, values in extras.items():
                 row[name] = values.get(pk, "")
             yield row
+
+
+def _other_places(ids: list[int]) -> dict[int, list[str]]:
+    """{alliance id: its other territories as "level:code"}."""
+    out: dict[int, list[str]] = {}
+    through = Alliance.other_territories.through.objects.filter(alliance_id__in=ids)
+    for alliance_id, level, code in through.order_by(
+        "territory__level", "territory__code"
+    ).values_list("alliance_id", "territory__level", "territory__code"):
+        out.setdefault(alliance_id, []).append(f"{level}:{code}")
+    return out
 
 
 def _point(row: dict[str, Any]) -> tuple[float, float] | None:

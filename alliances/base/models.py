@@ -163,6 +163,16 @@ class Alliance(models.Model):
         blank=True,
         related_name="+",
     )
+    # An alliance at work in places apart (Paris and Marseille) keeps its main territory
+    # above (its map point, its scale) and names the others here; the search finds it from
+    # any of them, containment included.
+    other_territories = models.ManyToManyField(
+        Territory,
+        verbose_name=_("autres territoires"),
+        blank=True,
+        related_name="+",
+        help_text=_("Les autres lieux où l'alliance agit, outre son territoire principal."),
+    )
     scale = models.CharField(_("échelle"), max_length=15, choices=Scale.choices, blank=True)
     start_year = models.PositiveSmallIntegerField(_("année de début"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("année de fin"), null=True, blank=True)

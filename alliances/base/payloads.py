@@ -86,6 +86,10 @@ def alliance_payload(alliance: Alliance, partners: list[Partner], similar: list)
         "description": alliance.description,
         "status": alliance.status,
         "territory": _territory(alliance),
+        "other_territories": [
+            {"level": t.level, "code": t.code, "name": t.name}
+            for t in alliance.other_territories.all()
+        ],
         "scale": alliance.scale,
         "start_year": alliance.start_year,
         "end_year": alliance.end_year,

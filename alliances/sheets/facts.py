@@ -52,10 +52,15 @@ def _read() -> Facts:
             f"UNION SELECT alliance_id FROM {Result._meta.db_table}"
         )
         documented = BitMap([row[0] for row in cursor.fetchall()])
-        # The département of each alliance's place (itself, or one of its communes or EPCI).
+        # The départements of each alliance's places (itself, or one of its communes or
+        # EPCI), its other territories included.
+        places = Alliance.other_territories.through._meta.db_table
         cursor.execute(
             f"SELECT t.departement_id, a.id FROM {alliance} a "
             f"JOIN {Territory._meta.db_table} t ON t.id = a.territory_id "
+            "WHERE t.departement_id IS NOT NULL "
+            f"UNION SELECT t.departement_id, x.alliance_id FROM {places} x "
+            f"JOIN {Territory._meta.db_table} t ON t.id = x.territory_id "
             "WHERE t.departement_id IS NOT NULL"
         )
         departements: dict[int, list[int]] = {}

@@ -40,10 +40,11 @@ class Subject:
             return Q(domains=self.obj)
         # Territories are found first (a few thousand rows, indexed), then their alliances by
         # the indexed territory column: far cheaper than joining every alliance to its place.
-        if self.kind == "region":
-            return Q(territory__in=Territory.objects.filter(region=self.obj).values("id"))
-        if self.kind == "departement":
-            return Q(territory__in=Territory.objects.filter(departement=self.obj).values("id"))
+        if self.kind in ("region", "departement"):
+            inside = Territory.objects.filter(**{self.kind: self.obj}).values("id")
+            # Its main territory, or one of its other territories, lies in the place.
+            others = Alliance.other_territories.through.objects.filter(territory__in=inside)
+            return Q(territory__in=inside) | Q(id__in=others.values("alliance_id"))
         # A goal, or one of its targets (as the search and the facet counts understand it);
         # goal 17 applies to every alliance by definition (alliances.sdg.rules).
         if getattr(self.obj, "number", None) == BY_DEFINITION_GOAL:

@@ -61,7 +61,7 @@ from .cells import (
     read_result,
     split_list,
 )
-from .places import PlaceError, PlaceReader
+from .places import PlaceError, PlaceReader, together
 from .readers import ERROR_COLUMN, UNREADABLE_COLUMN, Table
 from .rejects import rejects_bytes  # noqa: F401 - the importer's public interface
 
@@ -75,6 +75,7 @@ COLUMNS = [
     "domains",
     "sdg",
     "territory",
+    "other_territories",
     "start_year",
     "end_year",
     "stage",
@@ -186,6 +187,7 @@ class CleanRow:
     target_ids: list[int] = field(default_factory=list)
     territory_id: int | None = None
     territory_level: str = ""
+    other_territory_ids: list[int] = field(default_factory=list)
     start_year: int | None = None
     end_year: int | None = None
     stage_id: int | None = None
@@ -452,16 +454,26 @@ class Validator:
                 check.problem("sdg", _("ODD inconnu"))
 
     def clean_territory(self, row: CleanRow, check: _RowCheck, warnings: list[Problem]) -> None:
-        territory = check.value("territory")
-        if not territory:
+        """The main territory and the others: those the `territory` cell names after the
+        first, then those of the `other_territories` column (our exports' form)."""
+        places = []
+        for column in ("territory", "other_territories"):
+            text = check.value(column)
+            if not text:
+                continue
+            try:
+                places.append(self.places.read(text))
+            except PlaceError as error:
+                check.problem(column, str(error))
+                return
+            warnings += [Problem(check.number, column, text, w) for w in places[-1].warnings]
+        if places and not check.value("territory"):
+            check.problem("other_territories", _("autres territoires sans territoire principal"))
             return
-        try:
-            place = self.places.read(territory)
-        except PlaceError as error:
-            check.problem("territory", str(error))
-            return
-        row.territory_id, row.territory_level = place.territory_id, place.level
-        warnings += [Problem(check.number, "territory", territory, w) for w in place.warnings]
+        if places:
+            place = together(places)
+            row.territory_id, row.territory_level = place.territory_id, place.level
+            row.other_territory_ids = place.others
 
     @staticmethod
     def clean_years(row: CleanRow, check: _RowCheck) -> None:
@@ -718,6 +730,9 @@ def apply(
             ]
             links["sdg_targets"] += [
                 {"alliance_id": pk, "sdgtarget_id": t} for t in sorted(set(row.target_ids))
+            ]
+            links["other_territories"] += [
+                {"alliance_id": pk, "territory_id": t} for t in row.other_territory_ids
             ]
             for position, partner in enumerate(row.partners):
                 organisation_id = organisation_ids[partner.key]

@@ -8,9 +8,10 @@
   (`alliances.territories.lookups.resolve_place_text`): "Besançon", "Lyon 3e", "Paris 11e
   arrondissement", "Pipriac, Ille-et-Vilaine", "Vienne, Nouvelle-Aquitaine".
 
-An ambiguous text is a row error listing the candidates; a text naming several places is a
-row error too (an alliance has one territory); a part that matches nothing beside parts that
-do is a warning, the territory the other parts name standing (as the loader does, ADR 0041).
+An ambiguous text is a row error listing the candidates. A cell naming several places ("Paris
+et Marseille", or parts apart with ";" or "|") gives the alliance its main territory (the
+first named) and its other territories. A part that matches nothing beside parts that do is a
+warning, the territory the other parts name standing (as the loader does, ADR 0041).
 """
 
 import re
@@ -46,6 +47,11 @@ class Place:
     territory_id: int
     level: str
     warnings: list[str] = field(default_factory=list)
+    others: list[int] = field(default_factory=list)  # the alliance's other territories
+
+
+# Places apart in one cell: "commune:75056 ; commune:13055", "Paris | Marseille".
+_CELL_PARTS = re.compile(r"\s*[;|]\s*")
 
 
 def _label(territory: Territory) -> str:
@@ -145,6 +151,12 @@ class PlaceReader:
         return found
 
     def _read(self, text: str) -> Place:
+        """The first place named is the main territory; the others follow it."""
+        parts = [p for p in _CELL_PARTS.split(text) if p]
+        places = [self._read_one(p) for p in parts] if len(parts) > 1 else [self._read_one(text)]
+        return together(places)
+
+    def _read_one(self, text: str) -> Place:
         if text.casefold() in NATIONAL_WORDS:
             text = f"{Level.COUNTRY}:{FRANCE_CODE}"
         if _LEVEL_CODE.match(text) or _CODE.match(text):
@@ -199,15 +211,8 @@ class PlaceReader:
         if territory is None:
             raise PlaceError(" ; ".join(resolution.problems()))
         named = several_places(resolution)
-        if named:
-            raise PlaceError(
-                _(
-                    "« %(text)s » nomme plusieurs lieux (%(places)s) : une alliance n'a "
-                    "qu'un territoire pour l'instant. Gardez le principal, ou leur territoire "
-                    "commun (%(common)s)."
-                )
-                % {"text": text, "places": " ; ".join(named), "common": _label(territory)}
-            )
+        if named:  # "Paris et Marseille": each place, the first one the main territory
+            return together([self._read_one(name) for name in named])
         if territory.level not in PLACE_LEVELS:
             raise PlaceError(_("« %s » : aucun territoire reconnu") % text)
         warnings = []
@@ -228,3 +233,15 @@ def _context(territory: Territory) -> str:
             if found:
                 return found
     return territory.code
+
+
+def together(places: list[Place]) -> Place:
+    """One place, or the first of several with the others attached (each once)."""
+    main = places[0]
+    others: list[int] = []
+    for place in places[1:]:
+        for pk in [place.territory_id, *place.others]:
+            if pk != main.territory_id and pk not in others:
+                others.append(pk)
+    warnings = [w for place in places for w in place.warnings]
+    return Place(main.territory_id, main.level, warnings, [*main.others, *others])

@@ -627,16 +627,32 @@ class TerritoryFilter(SearchFilter):
         ]
         if place.level == "pays":
             return "a.territory_id IS NOT NULL", [], "a.territory_id IS NOT NULL", []
+        # The alliance's main territory, or one of its other territories, lies in the place.
+        x = t.places
         if place.level in ("region", "departement", "epci"):
+            inside = f"SELECT id FROM {t.territory} WHERE {place.level}_id = %s"
+            others = (
+                f"SELECT x.{x.alliance} FROM {x.table} x JOIN {t.territory} tx "
+                f"ON tx.id = x.{x.other} WHERE tx.{place.level}_id = %s"
+            )
             return (
-                f"a.territory_id IN (SELECT id FROM {t.territory} WHERE {place.level}_id = %s)",
-                [place.pk],
-                f"EXISTS (SELECT 1 FROM {t.territory} tr WHERE tr.id = a.territory_id "
-                f"AND tr.{place.level}_id = %s)",
-                [place.pk],
+                f"(a.territory_id IN ({inside}) OR a.id IN ({others}))",
+                [place.pk, place.pk],
+                f"(EXISTS (SELECT 1 FROM {t.territory} tr WHERE tr.id = a.territory_id "
+                f"AND tr.{place.level}_id = %s) OR EXISTS (SELECT 1 FROM {x.table} x "
+                f"JOIN {t.territory} tx ON tx.id = x.{x.other} WHERE x.{x.alliance} = a.id "
+                f"AND tx.{place.level}_id = %s))",
+                [place.pk, place.pk],
             )
         ctx.commune_ids.append(place.pk)
-        return "a.territory_id = %s", [place.pk], "a.territory_id = %s", [place.pk]
+        others = f"SELECT {x.alliance} FROM {x.table} WHERE {x.other} = %s"
+        return (
+            f"(a.territory_id = %s OR a.id IN ({others}))",
+            [place.pk, place.pk],
+            f"(a.territory_id = %s OR EXISTS (SELECT 1 FROM {x.table} x "
+            f"WHERE x.{x.alliance} = a.id AND x.{x.other} = %s))",
+            [place.pk, place.pk],
+        )
 
     def compile(self, query: Any, ctx: Context) -> Condition | None:
         return self.compile_values(getattr(query, self.name), ctx, self.name)
@@ -675,20 +691,30 @@ class TerritoryFilter(SearchFilter):
         )
 
     def index_tags(self, rows: IndexRows) -> Iterator[tuple[int, str]]:
-        territory_of = {pk: place for pk, place in rows.column("territory_id").items() if place}
+        territories_of: dict[int, list[int]] = {
+            pk: [place] for pk, place in rows.column("territory_id").items() if place
+        }
+        others = Alliance.other_territories.through.objects.using(rows.using)
+        for pk, other in others.filter(alliance_id__in=rows.ids).values_list(
+            "alliance_id", "territory_id"
+        ):
+            territories_of.setdefault(pk, []).append(other)
         places = {
             row[0]: row
             for row in Territory.objects.using(rows.using)
-            .filter(pk__in=set(territory_of.values()))
+            .filter(pk__in={t for ts in territories_of.values() for t in ts})
             .values_list("id", "region_id", "departement_id", "epci_id")
         }
-        for pk, territory_id in territory_of.items():
-            tid, region, departement, epci = places.get(territory_id, (territory_id, 0, 0, 0))
-            yield pk, tag("f", "")
-            yield pk, tag("m", tid)
-            for prefix, container in (("r", region), ("de", departement), ("e", epci)):
-                if container:
-                    yield pk, tag(prefix, container)
+        for pk, territory_ids in territories_of.items():
+            tags = {tag("f", ""): None}  # an ordered set: a place shared by two is one tag
+            for territory_id in territory_ids:
+                tid, region, departement, epci = places.get(territory_id, (territory_id, 0, 0, 0))
+                tags[tag("m", tid)] = None
+                for prefix, container in (("r", region), ("de", departement), ("e", epci)):
+                    if container:
+                        tags[tag(prefix, container)] = None
+            for one in tags:
+                yield pk, one
 
     def facet_labels(self, raw: Iterable[str], using: str) -> dict[str, tuple[str, str]]:
         regions = Territory.objects.using(using).filter(pk__in=[int(v) for v in raw])

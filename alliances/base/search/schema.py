@@ -36,6 +36,7 @@ class Tables:
     domains: Through
     goals: Through
     targets: Through
+    places: Through  # the alliance's other territories
 
 
 def _through(name: str) -> Through:
@@ -59,6 +60,7 @@ def tables() -> Tables:
         domains=_through("domains"),
         goals=_through("sdg_goals"),
         targets=_through("sdg_targets"),
+        places=_through("other_territories"),
     )
 
 

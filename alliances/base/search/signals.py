@@ -117,6 +117,6 @@ def connect() -> None:
     post_save.connect(_partner_changed, sender=Partner, dispatch_uid=f"{uid}.p_saved")
     post_delete.connect(_partner_changed, sender=Partner, dispatch_uid=f"{uid}.p_deleted")
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid=f"{uid}.o_saved")
-    for field in ("domains", "partnership_types", "sdg_goals", "sdg_targets"):
+    for field in ("domains", "partnership_types", "sdg_goals", "sdg_targets", "other_territories"):
         through = getattr(Alliance, field).through
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.m2m.{field}")
