@@ -16,6 +16,7 @@ from functools import lru_cache
 import altair as alt
 import vl_convert
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 # One palette for the whole platform: colour-blind safe (Okabe-Ito), dark enough for text.
 PALETTE = ["#0b5394", "#b35900", "#1e6b30", "#8e3b8e", "#a12020", "#4a5360", "#00728f", "#6b5b00"]
@@ -62,14 +63,21 @@ class Chart:
 
 
 @lru_cache(maxsize=512)
-def _render_cached(spec_json: str) -> str:
-    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+def _render_cached(spec_json: str, locale: str) -> str:
+    return vl_convert.vegalite_to_svg(json.loads(spec_json), format_locale=locale)
+
+
+def number_locale() -> str:
+    """The d3 number format of the page's language: "12 345,5" in French, "12,345.5" in
+    English."""
+    return "fr-FR" if (get_language() or "fr").startswith("fr") else "en-US"
 
 
 def render(spec: dict, title: str, description: str) -> str:
     """Render a Vega-Lite spec to an SVG string labelled for assistive technology."""
     spec = {**spec, "config": {**CONFIG, **spec.get("config", {})}}
-    svg = _render_cached(json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str))
+    spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
+    svg = _render_cached(spec_json, number_locale())
     return label_svg(svg, title, description)
 
 
@@ -127,7 +135,7 @@ def bar_chart(
         "sort_by_value": sort_by_value,
     }
     arguments = json.dumps([rows, drawing], sort_keys=True, ensure_ascii=False, default=str)
-    key = "chart:bars:" + hashlib.sha256(arguments.encode()).hexdigest()
+    key = f"chart:bars:{number_locale()}:" + hashlib.sha256(arguments.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
         svg = _draw_bars(rows, drawing)
