@@ -348,3 +348,14 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alliance} · {self.action} · {self.at:%Y-%m-%d %H:%M}"
+
+
+def alliances_of_m2m_change(instance: object, action: str, pk_set: set | None) -> list[int]:
+    """The alliances a change of one of the alliance's many-to-many fields touched, from
+    `m2m_changed`'s arguments (the alliance's side or the other), once the change is done;
+    empty before it."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return []
+    if isinstance(instance, Alliance):
+        return [instance.pk]
+    return sorted(pk_set or ())

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from alliances.base.models import Alliance, Result
+from alliances.base.models import Alliance, Result, alliances_of_m2m_change
 
 logger = logging.getLogger(__name__)
 UID = "alliances.sdg_coding"
@@ -56,12 +56,9 @@ def _m2m_changed(
     using: str | None = None,
     **kw: Any,
 ) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if isinstance(instance, Alliance):
-        schedule([instance.pk], using)
-    elif pk_set:
-        schedule(sorted(pk_set), using)
+    ids = alliances_of_m2m_change(instance, action, pk_set)
+    if ids:
+        schedule(ids, using)
 
 
 def connect() -> None:

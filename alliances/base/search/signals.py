@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from ..models import Alliance, Organisation, Partner
+from ..models import Alliance, Organisation, Partner, alliances_of_m2m_change
 from . import index
 
 _state = threading.local()
@@ -100,13 +100,10 @@ def _m2m_changed(
     using: str | None = None,
     **kw: Any,
 ) -> None:
-    # Domains, types and SDGs are filter tags of the index (SQLite).
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if isinstance(instance, Alliance):
-        _touch([instance.pk], using)
-    elif pk_set:
-        _touch(list(pk_set), using)
+    # Domains, types, SDGs and places are filter tags of the index.
+    ids = alliances_of_m2m_change(instance, action, pk_set)
+    if ids:
+        _touch(ids, using)
 
 
 def connect() -> None:
