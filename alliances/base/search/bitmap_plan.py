@@ -51,6 +51,19 @@ def _status_set(statuses: tuple[str, ...], using: str) -> BitMap:
     return per_index_version(f"statuses:{','.join(statuses)}", read, using)
 
 
+# A text found in this share of the alliances shown says nothing about which come first: from
+# this many results, they are not ranked by it (ranking reads every result's document).
+UNINFORMATIVE_SHARE = 0.9
+RANK_BOUND = 5000
+
+
+def _uninformative(text: BitMap | None, base: BitMap, results: BitMap) -> bool:
+    """Whether a relevance order would be a costly order of noise: then the newest first."""
+    if text is None or len(results) < RANK_BOUND:
+        return False
+    return text.intersection_cardinality(base) >= UNINFORMATIVE_SHARE * len(base)
+
+
 def eligible(compiled: object, plan: RunPlan) -> bool:
     if plan.limit is None or plan.semantic or getattr(compiled, "semantic", None):
         return False
@@ -92,6 +105,8 @@ def run(compiled: object, plan: RunPlan) -> RunOutput | None:
     assert plan.limit is not None
     if plan.sort in SORTS:
         found_page = page(results, plan.sort, plan.offset, plan.limit, using)
+    elif _uninformative(parts.get("q"), base, results):
+        found_page = page(results, "date", plan.offset, plan.limit, using)
     else:
         found_page = compiled.dialect.rank_page(compiled, results, plan.offset, plan.limit)  # type: ignore[attr-defined]
     if found_page is None:
