@@ -23,8 +23,12 @@ setup: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 ## Serve the platform on http://127.0.0.1:$(PORT) (PORT=8001 make serve for another port).
+## The job worker (ADR 0150: sheets rebuilt ahead of visitors, vectors, alerts, reminders) runs
+## beside gunicorn; Ctrl-C (or the end of gunicorn) stops both.
 serve: setup
 	@echo "Alliances : http://127.0.0.1:$(PORT)/"
+	@$(PY) manage.py run_huey --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn alliances.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1
 

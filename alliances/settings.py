@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "simple_history",
+    "huey.contrib.djhuey",
     "alliances.common",
+    "alliances.jobs",
     "alliances.referentials",
     "alliances.territories",
     "alliances.sdg",
@@ -165,6 +167,38 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # 162 sheets x 2 outputs x 2 languages and their drawn charts: the default 300 entries
     # would evict them while they are still current.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5000}
+# Sheets are rendered ahead of visitors by the job worker (alliances.sheets.tasks): they must
+# live where the web processes read them. An in-process cache is not: then they go to files.
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    CACHES["sheets"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "sheets"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+else:
+    CACHES["sheets"] = dict(CACHES["default"])
+# Background jobs (ADR 0150): huey. Embedded default: a queue in its own SQLite file beside the
+# base, served by `manage.py run_huey` (started by `make serve`). Production: Redis
+# (ALLIANCES_JOBS_URL=redis://...). ALLIANCES_JOBS_IMMEDIATE=1 runs every job at once in the
+# process that asks for it (no worker needed: tests, one-off scripts).
+JOBS_URL = os.environ.get("ALLIANCES_JOBS_URL", "")
+HUEY = {
+    "name": "alliances",
+    "immediate": env_flag("ALLIANCES_JOBS_IMMEDIATE", False),
+    "utc": False,  # schedules (crontab) in the platform's time zone
+    "consumer": {
+        "workers": int(os.environ.get("ALLIANCES_JOBS_WORKERS", "1")),
+        "worker_type": "thread",
+        "max_delay": 2.0,  # an idle worker looks at the queue at least every 2 s
+    },
+}
+if JOBS_URL.startswith(("redis://", "rediss://", "unix://")):
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": JOBS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
+# Sheets rendered again ahead of visitors after every data change (off in the tests, which
+# turn it on where they check it: it renders every sheet).
+ALLIANCES_SHEETS_PREBUILD = env_flag("ALLIANCES_SHEETS_PREBUILD", True)
 # Failed logins are counted where every process sees them: the shared cache when there is one
 # (Redis), else a cache table in the database (created by a migration of the accounts app).
 PROCESS_LOCAL_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache")

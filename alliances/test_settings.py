@@ -16,3 +16,7 @@ ALLIANCES_API_RATE_PER_MINUTE = 0  # tests that check limits turn them on
 # The search's semantic part is off unless asked for (ALLIANCES_SEARCH_SEMANTIC=1): the
 # search tests that depend on it turn it on themselves, and run both ways.
 ALLIANCES_SEARCH_SEMANTIC = env_flag("ALLIANCES_SEARCH_SEMANTIC", False)  # noqa: F405
+# Jobs run at once in the test process (huey's immediate mode, in memory); the tests of the
+# queue itself turn it off and run the worker's loop in-process (tests/jobs).
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+ALLIANCES_SHEETS_PREBUILD = env_flag("ALLIANCES_SHEETS_PREBUILD", False)  # noqa: F405

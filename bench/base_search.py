@@ -3,6 +3,7 @@
     .venv/bin/python bench/base_search.py                  # 100,000 alliances
     .venv/bin/python bench/base_search.py --size 1000000   # also 1,000,000 (long)
     .venv/bin/python bench/base_search.py --data-dir DIR   # reuse a generated database
+    .venv/bin/python bench/base_search.py --database-url postgres://.../name  # on PostgreSQL
 
 1. A fresh SQLite database (throw-away data directory): reference data (`setup
    --reference-only`), N synthetic alliances (`generate_synthetic_alliances N --no-index`,
@@ -46,6 +47,13 @@ PARSER.add_argument("--runs", type=int, default=60)
 PARSER.add_argument("--skip-datasette", action="store_true")
 PARSER.add_argument("--venv", default="/tmp/bench-datasette-venv")
 PARSER.add_argument(
+    "--database-url",
+    help="run on this PostgreSQL database (kept: generated once) instead of a SQLite file",
+)
+PARSER.add_argument(
+    "--explain", action="store_true", help="PostgreSQL: EXPLAIN ANALYZE each statement"
+)
+PARSER.add_argument(
     "--no-semantic", action="store_true", help="leave the semantic part (vectors) out"
 )
 PARSER.add_argument(
@@ -62,7 +70,10 @@ DATA_DIR = ARGS.data_dir or tempfile.mkdtemp(prefix="alliances-bench-search-")
 os.environ["ALLIANCES_DATA_DIR"] = DATA_DIR
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
 os.environ["ALLIANCES_TESTING"] = "1"
-os.environ.pop("DATABASE_URL", None)  # this benchmark is about SQLite
+if ARGS.database_url:
+    os.environ["DATABASE_URL"] = ARGS.database_url
+else:
+    os.environ.pop("DATABASE_URL", None)  # SQLite file in the data directory
 
 from common import git_revision, header, setup_django  # noqa: E402
 
@@ -91,6 +102,16 @@ SEARCHES = [
     ("bénévolat", {"profile": "fondation", "type": "innovation_societale"}),
     ("accès aux soins", {"domain": "sante", "territory": "region:44"}),
     ("réussite éduc", {"domain": "education", "profile": "collectivite"}),
+]
+# Broad searches (issue 20): results that are most of the base.
+BROAD = [
+    ("", {}),  # no text, no filter
+    ("partenaires", {}),  # a word found in every synthetic alliance's summary
+    ("solidaire", {}),  # a common word alone
+    ("", {"type": "mecenat", "profile": "association"}),  # two filters over 10 %
+    ("", {"domain": "emploi_insertion", "kind": "alliance"}),
+    ("", {"page": "5"}),  # a deep page of everything
+    ("insertion", {"page": "5"}),
 ]
 
 
@@ -130,7 +151,8 @@ def prepare(size: int) -> dict[str, float]:
         times[f"vectors already stored ({vectors.count('alliance'):,})"] = 0.0
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-        cursor.execute("PRAGMA optimize")
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
     return times
 
 
@@ -254,12 +276,13 @@ def params_of(text: str, filters: dict[str, str]) -> dict[str, str]:
     return {"q": text, **filters, "page_size": "20"}
 
 
-def bench_django(runs: int) -> tuple:
+def bench_django(runs: int, searches: list | None = None) -> tuple:
+    searches = SEARCHES if searches is None else searches
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
     api_t, page_t, exe_t, conj_t = [], [], [], []
     recorded: list[list[tuple[str, list]]] = []
     counts = []
-    for text, filters in SEARCHES:
+    for text, filters in searches:
         params = params_of(text, filters)
         url = "/api/v1/alliances?" + urlencode(params)
         page_url = "/alliances/?" + urlencode(params)
@@ -277,7 +300,7 @@ def bench_django(runs: int) -> tuple:
             query, _ = parse_query(params)
             run_search(query)
         recorded.append(statements)
-        per = max(5, runs // len(SEARCHES))
+        per = max(5, runs // len(searches))
         api_t += _times(lambda u=url: client.get(u), per)
         page_t += _times(lambda u=page_url: client.get(u), per)
         exe_t += _times(lambda p=params: run_search(parse_query(p)[0]), per)
@@ -307,7 +330,9 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def bench_bare_sql(db_path: str, recorded: list[list[tuple[str, list]]], runs: int) -> dict:
-    """Replay the executor's statements on a plain sqlite3 connection."""
+    """Replay the executor's statements on a plain connection (sqlite3 or psycopg)."""
+    if connection.vendor == "postgresql":
+        return _bare_postgres(recorded, runs)
     raw = sqlite3.connect(db_path)
     per = max(5, runs // len(recorded))
     values: list[float] = []
@@ -321,6 +346,40 @@ def bench_bare_sql(db_path: str, recorded: list[list[tuple[str, list]]], runs: i
         values += _times(replay, per)
     raw.close()
     return _stats(values)
+
+
+def _bare_postgres(recorded: list[list[tuple[str, list]]], runs: int) -> dict:
+    import psycopg
+
+    raw = psycopg.connect(ARGS.database_url, autocommit=True)
+    per = max(5, runs // len(recorded))
+    values: list[float] = []
+    for statements in recorded:
+
+        def replay(statements=statements):
+            for sql, params in statements:
+                cursor = raw.execute(sql, params)
+                if cursor.description:
+                    cursor.fetchall()
+
+        values += _times(replay, per)
+    raw.close()
+    return _stats(values)
+
+
+def explain(recorded: list[list[tuple[str, list]]], searches: list) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of each statement the executor sent, PostgreSQL only."""
+    out = []
+    with connection.cursor() as cursor:
+        for (text, filters), statements in zip(searches, recorded, strict=True):
+            out.append(f"### q={text!r} {filters}")
+            for sql, params in statements:
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                out += ["", "```", sql[:2000], "```", "```"]
+                out += [row[0] for row in cursor.fetchall()] + ["```"]
+    return "\n".join(out)
 
 
 # -- Datasette -----------------------------------------------------------------------------
@@ -480,14 +539,28 @@ def main() -> None:
     with override_settings(ALLIANCES_SEARCH_SEMANTIC=False):
         api_lex, _p, _e, _c, _r, counts_lex = bench_django(ARGS.runs)
     api, page, executor, conjunctive, recorded, counts = bench_django(ARGS.runs)
+    broad_api, broad_page, broad_exe, _bc, broad_recorded, broad_counts = bench_django(
+        ARGS.runs, BROAD
+    )
+    if ARGS.explain and connection.vendor == "postgresql":
+        plans = explain(recorded + broad_recorded, SEARCHES + BROAD)
+        # Long (every statement's plan): kept beside the data, summarised by hand in RESULTS.md.
+        explained = Path(DATA_DIR) / f"explain_{size}.txt"
+        explained.write_text(plans)
+        print(f"EXPLAIN ANALYZE of every statement: {explained}", flush=True)
     understanding = bench_understanding(ARGS.runs)
     memory = worker_memory()
     bare = bench_bare_sql(connection.settings_dict["NAME"], recorded, ARGS.runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    datasette = None if ARGS.skip_datasette else bench_datasette(ARGS.runs)
+    broad_bare = bench_bare_sql(connection.settings_dict["NAME"], broad_recorded, ARGS.runs)
+    skip = ARGS.skip_datasette or connection.vendor != "sqlite"
+    datasette = None if skip else bench_datasette(ARGS.runs)
+    database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     lines = header(
-        f"Search of the base of alliances ({total:,} synthetic alliances, SQLite)",
-        "python bench/base_search.py" + (f" --size {size}" if size != 100_000 else ""),
+        f"Search of the base of alliances ({total:,} synthetic alliances, {database})",
+        "python bench/base_search.py"
+        + (f" --size {size}" if size != 100_000 else "")
+        + (" --database-url postgres://…" if ARGS.database_url else ""),
     )
     lines += [
         f"Revision {git_revision()}. Faceted searches: text + 2 filters, first page of 20, "
@@ -514,8 +587,16 @@ def main() -> None:
         f"{executor['runs']} | |",
         f"| executor, facets counted on the results only (not disjunctive) | "
         f"{conjunctive['median']:.1f} | {conjunctive['p95']:.1f} | {conjunctive['runs']} | |",
-        f"| bare SQL of the executor, plain sqlite3 | {bare['median']:.1f} | {bare['p95']:.1f} | "
-        f"{bare['runs']} | baseline |",
+        f"| bare SQL of the executor, plain {connection.vendor} | {bare['median']:.1f} | "
+        f"{bare['p95']:.1f} | {bare['runs']} | baseline |",
+        f"| broad searches: API | {broad_api['median']:.1f} | {broad_api['p95']:.1f} | "
+        f"{broad_api['runs']} | |",
+        f"| broad searches: HTML page | {broad_page['median']:.1f} | {broad_page['p95']:.1f} | "
+        f"{broad_page['runs']} | |",
+        f"| broad searches: executor alone | {broad_exe['median']:.1f} | "
+        f"{broad_exe['p95']:.1f} | {broad_exe['runs']} | |",
+        f"| broad searches: bare SQL | {broad_bare['median']:.1f} | {broad_bare['p95']:.1f} | "
+        f"{broad_bare['runs']} | |",
     ]
     if isinstance(datasette, dict):
         lines.append(
@@ -532,6 +613,7 @@ def main() -> None:
         "",
         f"- Result counts, semantic part off: {counts_lex}; on: {counts} (neighbours in meaning "
         "join the text's matches).",
+        f"- Broad searches {BROAD}: result counts {broad_counts}.",
         f"- Worker memory (a fresh process running the {len(SEARCHES)} searches): {memory}; "
         f"vectors in memory: {vectors.count('alliance'):,}.",
         f"- Overhead of Django over the bare SQL (API median / bare SQL median): "
@@ -555,9 +637,9 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores.",
         "",
     ]
-    out = HERE / "results" / "base_search.md"
-    if size != 100_000:
-        out = HERE / "results" / f"base_search_{size}.md"
+    suffix = "" if size == 100_000 else f"_{size}"
+    suffix += "_postgresql" if connection.vendor == "postgresql" else ""
+    out = HERE / "results" / f"base_search{suffix}.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))
 

@@ -1,6 +1,6 @@
 """Render a sheet as HTML or PDF, cached under the data version (a new version rebuilds it)."""
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -20,22 +20,22 @@ def sheet_body(subject: Subject, request: HttpRequest | None = None) -> str:
     """The HTML body of a sheet (without the site layout), cached."""
     version = data_version()
     key = _key(subject, "body", version)
-    body = cache.get(key)
+    body = caches["sheets"].get(key)
     if body is None:
         body = render_to_string("sheets/_body.html", build_sheet(subject), request=request)
-        cache.set(key, body, CACHE_SECONDS)
+        caches["sheets"].set(key, body, CACHE_SECONDS)
     return body
 
 
 def sheet_pdf(subject: Subject, base_url: str = "http://127.0.0.1/") -> bytes:
     version = data_version()
     key = _key(subject, "pdf", version)
-    document = cache.get(key)
+    document = caches["sheets"].get(key)
     if document is None:
         from weasyprint import HTML
 
         context = build_sheet(subject)
         html = render_to_string("sheets/sheet_pdf.html", context)
         document = HTML(string=html, base_url=base_url).write_pdf()
-        cache.set(key, document, CACHE_SECONDS)
+        caches["sheets"].set(key, document, CACHE_SECONDS)
     return document

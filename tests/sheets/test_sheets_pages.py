@@ -23,9 +23,10 @@ SAMPLES = [
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["sheets"].clear()
 
 
 @pytest.mark.django_db

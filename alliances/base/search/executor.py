@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from alliances.territories.models import Territory
 
 from ..models import Alliance
-from . import facets, index
+from . import bitmap_plan, facets, index, orderings
 from .compiler import CURATOR_STATUSES, PUBLIC_STATUSES, CompiledQuery, compile_query
 from .dialects import RunOutput, RunPlan, fetch
 from .facets import FacetValue
@@ -148,19 +148,56 @@ def _run(
 ) -> tuple[RunOutput, facets.Counts]:
     """Step 2, with the facet counts. The whole base (the search page as first opened) has
     counts that change only with the index: they are cached under its version, which every
-    process reads from the database."""
+    process reads from the database. A date or title page is cut from the results' set by
+    the ordering of the whole base (`orderings`), not sorted by the database."""
+    by_order = plan.sort in orderings.SORTS and bool(plan.limit)
+    asked = replace(plan, limit=0) if by_order else plan
     if not with_facets:
-        return compiled.dialect.run(compiled, plan), {}
+        fast = bitmap_plan.run(compiled, replace(plan, sets=()))
+        if fast is not None:
+            return fast, {}
+        output = compiled.dialect.run(compiled, _with_results(asked, by_order))
+        return _page_by_order(output, compiled, plan, by_order), {}
     key = _whole_base_key(compiled) if not compiled.conditions else ""
     counts = cache.get(key) if key else None
     if counts is not None:
-        return compiled.dialect.run(compiled, plan), counts
+        fast = bitmap_plan.run(compiled, replace(plan, sets=()))
+        if fast is not None:
+            return fast, counts
+        output = compiled.dialect.run(compiled, _with_results(asked, by_order))
+        return _page_by_order(output, compiled, plan, by_order), counts
     to_count = facets.sets_to_count(set(compiled.conditions), disjunctive)
-    output = compiled.dialect.run(compiled, replace(plan, sets=tuple(to_count)))
+    fast = bitmap_plan.run(compiled, replace(plan, sets=tuple(to_count)))
+    if fast is not None:
+        counts = facets.count(fast.sets, to_count, compiled.using)
+        if key:
+            cache.set(key, counts, ALL_FACETS_SECONDS)
+        return fast, counts
+    asked = _with_results(replace(asked, sets=tuple(to_count)), by_order)
+    output = compiled.dialect.run(compiled, asked)
     counts = facets.count(output.sets, to_count, compiled.using)
     if key:
         cache.set(key, counts, ALL_FACETS_SECONDS)
-    return output, counts
+    return _page_by_order(output, compiled, plan, by_order), counts
+
+
+def _with_results(plan: RunPlan, by_order: bool) -> RunPlan:
+    """The plan, asking for the results' id set ("") when the page is cut from it."""
+    if not by_order or "" in plan.sets:
+        return plan
+    return replace(plan, sets=(*plan.sets, ""))
+
+
+def _page_by_order(
+    output: RunOutput, compiled: CompiledQuery, plan: RunPlan, by_order: bool
+) -> RunOutput:
+    if not by_order:
+        return output
+    assert plan.limit is not None
+    found = orderings.page(output.sets[""], plan.sort, plan.offset, plan.limit, compiled.using)
+    # An alliance written since the ordering was read: the database sorts, as before.
+    output.page = found if found is not None else compiled.dialect.run(compiled, plan).page
+    return output
 
 
 def run_search(

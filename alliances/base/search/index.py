@@ -27,7 +27,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connections, router, transaction
+from django.dispatch import Signal
 from pyroaring import BitMap
 
 from alliances.common import vocabulary
@@ -42,6 +44,26 @@ from .texts import extras
 
 T = TypeVar("T")
 BATCH = 2000  # alliances analysed and written per batch
+
+# Sent once a write to the index is committed (keyword `using`): what is derived from the
+# index and rebuilt ahead of visitors (the sheets) listens to it.
+index_changed = Signal()
+
+
+def _announce(alias: str) -> None:
+    transaction.on_commit(lambda: index_changed.send(sender=None, using=alias), using=alias)
+
+
+def _embed_later(ids: list[int], alias: str) -> None:
+    """The vectors of these alliances, by the job worker (the model takes tens of ms per text:
+    a save must not wait for it). Semantic part off: nothing to do."""
+    if not getattr(settings, "ALLIANCES_SEARCH_SEMANTIC", False):
+        return
+    from alliances.jobs import queue
+
+    from .jobs import embed_alliances
+
+    queue.after_commit(embed_alliances, ids, alias, using=alias)
 
 
 def _alias(using: str | None) -> str:
@@ -320,6 +342,7 @@ def rebuild_index(
             _store_bitmaps(cursor, bitmaps, None)
         vocabulary.replace_all(semantic.OWNER, words, alias)
     dialect.after_bulk_write(connections[alias])
+    _announce(alias)
     semantic.embed_alliances(None, alias, vectors_progress)
     return count
 
@@ -344,7 +367,8 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
         vocabulary.add(semantic.OWNER, words, alias)
     if len(ids) >= BULK_REFRESH:
         dialect.after_bulk_write(connections[alias])
-    semantic.embed_alliances(ids, alias)
+    _announce(alias)
+    _embed_later(ids, alias)
     return count
 
 
@@ -362,4 +386,5 @@ def remove_from_index(alliance_ids: Iterable[int], using: str | None = None) -> 
         old = dialect.facet_rows_of(cursor, ids)
         dialect.delete_documents(cursor, ids)
         _update_bitmaps(cursor, ids, old, [])
+    _announce(alias)
     semantic.forget_alliances(ids, alias)

@@ -178,6 +178,21 @@ class Dialect:
     def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
         raise NotImplementedError
 
+    # -- searching from the bitmaps (bitmap_plan) ------------------------------------------
+    # Whether `rank_page` can order a given set by relevance.
+    ranks_sets = False
+
+    def text_ids(self, condition: Condition, using: str) -> BitMap:
+        """Every alliance the text's condition keeps, whatever its status."""
+        sql = f"SELECT a.id FROM {tables().alliance} a WHERE {condition.driver}"
+        return BitMap([int(row[0]) for row in fetch(using, sql, list(condition.params))])
+
+    def rank_page(
+        self, compiled: CompiledQuery, ids: BitMap, offset: int, limit: int
+    ) -> list[int] | None:
+        """The page of `ids` in the order of relevance, or None (not supported)."""
+        return None
+
     def similar_text_sql(
         self, terms: Sequence[Term], exclude_id: int, limit: int
     ) -> tuple[str, list]:

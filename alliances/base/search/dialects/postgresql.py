@@ -12,9 +12,12 @@ use): it returns the total, the page and the ids of each set, decoded here into 
 
 from __future__ import annotations
 
+import array
+import sys
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connections, transaction
 from pyroaring import BitMap
 
 from ..analysis import Item, Term, tsquery_expression
@@ -25,8 +28,20 @@ from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan,
 SEARCH_TABLE = "base_alliance_search"
 CONFIG = "alliances_fr"
 WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"  # D, C, B, A as ts_rank expects
+# An id set packed into one bytea, 4 bytes (big-endian) an id, in no particular order.
+PACK = "string_agg(int4send(CAST(s.id AS INTEGER)), ''::bytea)"
 # From this many alliances written at once, the planner's statistics are refreshed.
 BULK = 1000
+
+
+def _unpack(packed: bytes | None) -> array.array:
+    """The ids of a packed set (see PACK), as unsigned 32-bit integers (what BitMap holds)."""
+    ids = array.array("I")
+    if packed:
+        ids.frombytes(bytes(packed))
+        if sys.byteorder == "little":
+            ids.byteswap()
+    return ids
 
 
 class PostgresqlDialect(Dialect):
@@ -46,32 +61,28 @@ class PostgresqlDialect(Dialect):
     def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
         statement, params = self._statement(compiled, plan)
         output = RunOutput(total=0, page=[])
-        members: list[list[int]] = [[] for _name in plan.sets]
-        positions: list[tuple[int, int]] = []
-        for kind, pk, set_index, number in fetch(compiled.using, statement, params):
+        for kind, number, packed in fetch(compiled.using, statement, params):
             if kind == "_count":
                 output.total = int(number)
             elif kind == "_page":
-                positions.append((int(number), int(pk)))
+                output.page = list(_unpack(packed))
             else:
-                members[int(set_index)].append(int(pk))
-        output.page = [pk for _position, pk in sorted(positions)]
-        output.sets = {name: BitMap(ids) for name, ids in zip(plan.sets, members, strict=True)}
+                output.sets[plan.sets[int(number)]] = BitMap(_unpack(packed))
+        for name in plan.sets:
+            output.sets.setdefault(name, BitMap())
         return output
 
     def _statement(self, compiled: CompiledQuery, plan: RunPlan) -> tuple[str, list]:
-        """WITH h (+ one id set per filter left out) SELECT total, page, sets.
+        """WITH h (+ one id set per filter left out) SELECT total, sets, page.
 
-        Rows are (kind, id, set, number): ("_count", -, -, n), ("_page", id, -, position) and
-        ("_set", id, position of the set in the plan, -). One round trip; the id sets are
-        MATERIALIZED.
+        Rows are (kind, number, ids): ("_count", n, NULL), ("_set", position of the set in
+        the plan, ids) and ("_page", NULL, ids in the order of the sort). Each id set comes
+        packed in one value (4 bytes an id): sending one row per id cost more than finding
+        them (bench/RESULTS.md, issue 20). One round trip; the id sets are MATERIALIZED.
         """
         hits_sql, params = compiled.ids_sql()
         ctes = [f"h AS MATERIALIZED ({hits_sql})"]
-        selects = [
-            "SELECT '_count', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), "
-            "CAST(COUNT(*) AS DOUBLE PRECISION) FROM h"
-        ]
+        selects = ["SELECT '_count', CAST(COUNT(*) AS DOUBLE PRECISION), NULL::bytea FROM h"]
         for index, name in enumerate(plan.sets):
             source = "h"
             if name:
@@ -82,18 +93,18 @@ class PostgresqlDialect(Dialect):
             # The set's position in the plan, as a literal (a parameter here would come
             # after the parameters of the later sets' CTEs).
             selects.append(
-                f"SELECT '_set', s.id, CAST('{index}' AS TEXT), CAST(NULL AS DOUBLE PRECISION) "
-                f"FROM {source} s"
+                f"SELECT '_set', CAST({index} AS DOUBLE PRECISION), {PACK} FROM {source} s"
             )
-        inner, page_params = self._ordered(compiled, plan)
-        upper = "" if plan.limit is None else " AND pg.rn <= %s"
-        selects.append(
-            "SELECT '_page', pg.id, CAST(NULL AS TEXT), CAST(pg.rn AS DOUBLE PRECISION) "
-            f"FROM ({inner}) pg WHERE pg.rn > %s{upper}"
-        )
-        params += [*page_params, plan.offset]
-        if plan.limit is not None:
-            params.append(plan.offset + plan.limit)
+        if plan.limit != 0:  # 0: no page (the executor cuts it from the results' set)
+            inner, order, page_params = self._ordered(compiled, plan)
+            window = " OFFSET %s" if plan.limit is None else " LIMIT %s OFFSET %s"
+            page_params += [plan.offset] if plan.limit is None else [plan.limit, plan.offset]
+            selects.append(
+                "SELECT '_page', CAST(NULL AS DOUBLE PRECISION), "
+                "string_agg(int4send(CAST(pg.id AS INTEGER)), ''::bytea "
+                f"ORDER BY {order}) FROM ({inner} ORDER BY {order}{window}) pg"
+            )
+            params += page_params
         body = " UNION ALL ".join(f"SELECT * FROM ({sql}) s{i}" for i, sql in enumerate(selects))
         return "WITH " + ", ".join(ctes) + " " + body, params
 
@@ -116,34 +127,67 @@ class PostgresqlDialect(Dialect):
             [*order_params, text, *ranks],
         )
 
-    def _ordered(self, compiled: CompiledQuery, plan: RunPlan) -> tuple[str, list]:
-        """SELECT id, rn: the results numbered in the order of the sort."""
+    def _ordered(self, compiled: CompiledQuery, plan: RunPlan) -> tuple[str, str, list]:
+        """(SELECT id and its sort keys, the ORDER BY over them, parameters): the page is cut
+        by LIMIT / OFFSET on that order, which lets PostgreSQL keep only the top rows (a
+        numbering of every result sorted them all)."""
         sort = plan.sort
         if sort == "relevance" and plan.semantic:
-            return self._fused(compiled, plan)
+            sql, params = self._fused(compiled, plan)
+            return f"SELECT f.id, f.rn FROM ({sql}) f", "rn", params
         if sort == "relevance":
-            ranked = (
+            return (
                 f"SELECT s.alliance_id AS id, ts_rank('{WEIGHTS}', s.document, "
                 f"to_tsquery('{CONFIG}', %s)) AS score FROM {SEARCH_TABLE} s "
-                "WHERE s.alliance_id IN (SELECT id FROM h)"
-            )
-            return (
-                "SELECT r.id, ROW_NUMBER() OVER (ORDER BY r.score DESC, r.id) AS rn "
-                f"FROM ({ranked}) r",
+                "WHERE s.alliance_id IN (SELECT id FROM h)",
+                "score DESC, id",
                 [compiled.conditions["q"].text],
             )
         if sort == "title":
             return (
-                "SELECT h.id, ROW_NUMBER() OVER (ORDER BY COALESCE(k.title_key, ''), h.id) AS rn "
+                "SELECT h.id, COALESCE(k.title_key, '') AS tk "
                 f"FROM h LEFT JOIN {SEARCH_TABLE} k ON k.alliance_id = h.id",
+                "tk, id",
                 [],
             )
         return (
-            "SELECT a.id, ROW_NUMBER() OVER (ORDER BY CASE WHEN a.start_year IS NULL THEN 1 "
-            "ELSE 0 END, a.start_year DESC, a.id) AS rn "
-            f"FROM {tables().alliance} a WHERE a.id IN (SELECT id FROM h)",
+            "SELECT a.id, CASE WHEN a.start_year IS NULL THEN 1 ELSE 0 END AS undated, "
+            f"a.start_year AS y FROM {tables().alliance} a WHERE a.id IN (SELECT id FROM h)",
+            "undated, y DESC, id",
             [],
         )
+
+    ranks_sets = True
+
+    def text_ids(self, condition: Condition, using: str) -> BitMap:
+        """From the text index alone (GIN), packed into one value.
+
+        The planner reads a common word's matches (a third of the base, or all of it) by
+        scanning the table and testing each document, which reads every document out of
+        its TOAST storage: 72 ms at 20,000 alliances against 34 ms through the index
+        (EXPLAIN ANALYZE, bench/RESULTS.md). It cannot know that cost, so it is told."""
+        sql = (
+            f"SELECT {PACK} FROM (SELECT alliance_id AS id FROM {SEARCH_TABLE} "
+            f"WHERE document @@ to_tsquery('{CONFIG}', %s)) s"
+        )
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(sql, [condition.text])
+            row = cursor.fetchone()
+        return BitMap(_unpack(row[0] if row else None))
+
+    def rank_page(
+        self, compiled: CompiledQuery, ids: BitMap, offset: int, limit: int
+    ) -> list[int] | None:
+        """The same order as `_ordered` (ts_rank, then id), over a given set of ids."""
+        sql = (
+            f"SELECT s.alliance_id FROM {SEARCH_TABLE} s "
+            "WHERE s.alliance_id = ANY(CAST(%s AS BIGINT[])) "
+            f"ORDER BY ts_rank('{WEIGHTS}', s.document, to_tsquery('{CONFIG}', %s)) DESC, "
+            "s.alliance_id LIMIT %s OFFSET %s"
+        )
+        params = [list(ids), compiled.conditions["q"].text, limit, offset]
+        return [int(row[0]) for row in fetch(compiled.using, sql, params)]
 
     def similar_text_sql(
         self, terms: Sequence[Term], exclude_id: int, limit: int

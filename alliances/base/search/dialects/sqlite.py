@@ -95,6 +95,13 @@ class SqliteDialect(Dialect):
             [match, *params],
         )
 
+    def text_ids(self, condition: Condition, using: str) -> BitMap:
+        """From the FTS5 index alone."""
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [condition.text])
+            return BitMap([row[0] for row in cursor.fetchall()])
+
     def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
         temp = f"temp.{TEMP_IDS}"
         relevance = plan.sort == "relevance"
@@ -115,7 +122,7 @@ class SqliteDialect(Dialect):
             output = RunOutput(total=int(cursor.fetchone()[0]), page=[])
             for name in plan.sets:
                 output.sets[name] = self._set(cursor, compiled, name, output.total)
-            if output.total:
+            if output.total and plan.limit != 0:  # 0: the page is cut elsewhere
                 output.page = self._page(cursor, plan)
         return output
 

@@ -1,0 +1,115 @@
+"""Step 2 of a search from the index's bitmaps, when every filter in use is a facet value
+(issue 20, items 1 and 2).
+
+The filters that are facets (domain, type, profile, région, kind, stage, SDG...) already
+have one roaring bitmap per value in memory (`index.facet_bitmaps`, ADR 0092). A search made
+only of them, of the statuses shown and of a text: the results are the intersection of the
+bitmaps of its filters (each filter the union of its values), of the statuses' set and of the
+text's matches (one query to the text index); the sets of the disjunctive facets are the same
+intersection without one filter; the total is a cardinality; a date or title page comes from
+the ordering of the whole base (`orderings`), a relevance page from the text index over the
+results. The SQL of the filters (a join per filter over every alliance: on PostgreSQL a scan
+of the alliances for each set) is not run at all.
+
+Anything else (a filter without bitmaps: years, organisations, places below the région; the
+semantic part; a relevance sort where the dialect cannot rank a given set) goes the SQL way.
+"""
+
+from __future__ import annotations
+
+from pyroaring import BitMap
+
+from .dialects import RunOutput, RunPlan, fetch
+from .filters import Condition
+from .index import facet_bitmaps, facet_rows, per_index_version
+from .orderings import SORTS, page
+from .schema import tables
+
+
+def _condition_set(condition: Condition, using: str) -> BitMap | None:
+    """The alliances a filter keeps, from the bitmaps; None when it has no bitmap form."""
+    if not condition.tags:
+        return None
+    sets = facet_bitmaps(using).sets
+    out = BitMap()
+    for token in condition.tags:
+        rows = facet_rows(0, [token])
+        if len(rows) != 1:
+            return None
+        out |= sets.get((rows[0][1], rows[0][2]), BitMap())
+    return out
+
+
+def _status_set(statuses: tuple[str, ...], using: str) -> BitMap:
+    """The alliances of these statuses (a save of an alliance re-indexes it: a new version)."""
+
+    def read() -> BitMap:
+        marks = ", ".join(["%s"] * len(statuses))
+        sql = f"SELECT id FROM {tables().alliance} WHERE status IN ({marks})"
+        return BitMap([int(row[0]) for row in fetch(using, sql, list(statuses))])
+
+    return per_index_version(f"statuses:{','.join(statuses)}", read, using)
+
+
+# A text found in this share of the alliances shown says nothing about which come first: from
+# this many results, they are not ranked by it (ranking reads every result's document).
+UNINFORMATIVE_SHARE = 0.9
+RANK_BOUND = 5000
+
+
+def _uninformative(text: BitMap | None, base: BitMap, results: BitMap) -> bool:
+    """Whether a relevance order would be a costly order of noise: then the newest first."""
+    if text is None or len(results) < RANK_BOUND:
+        return False
+    return text.intersection_cardinality(base) >= UNINFORMATIVE_SHARE * len(base)
+
+
+def eligible(compiled: object, plan: RunPlan) -> bool:
+    if plan.limit is None or plan.semantic or getattr(compiled, "semantic", None):
+        return False
+    if plan.sort not in SORTS and not compiled.dialect.ranks_sets:  # type: ignore[attr-defined]
+        return False
+    return all(
+        name == "q" or condition.tags
+        for name, condition in compiled.conditions.items()  # type: ignore[attr-defined]
+    )
+
+
+def run(compiled: object, plan: RunPlan) -> RunOutput | None:
+    """The total, the page and the sets of `plan`, or None when the SQL way must answer."""
+    if not eligible(compiled, plan):
+        return None
+    using: str = compiled.using  # type: ignore[attr-defined]
+    parts: dict[str, BitMap] = {}
+    for name, condition in compiled.conditions.items():  # type: ignore[attr-defined]
+        found = (
+            compiled.dialect.text_ids(condition, using)  # type: ignore[attr-defined]
+            if name == "q"
+            else _condition_set(condition, using)
+        )
+        if found is None:
+            return None
+        parts[name] = found
+    base = _status_set(compiled.statuses, using)  # type: ignore[attr-defined]
+
+    def without(excluded: str) -> BitMap:
+        ids = BitMap(base)
+        for name in sorted(parts, key=lambda n: len(parts[n])):
+            if name != excluded:
+                ids &= parts[name]
+        return ids
+
+    results = without("")
+    output = RunOutput(total=len(results), page=[])
+    output.sets = {name: results if not name else without(name) for name in plan.sets}
+    assert plan.limit is not None
+    if plan.sort in SORTS:
+        found_page = page(results, plan.sort, plan.offset, plan.limit, using)
+    elif _uninformative(parts.get("q"), base, results):
+        found_page = page(results, "date", plan.offset, plan.limit, using)
+    else:
+        found_page = compiled.dialect.rank_page(compiled, results, plan.offset, plan.limit)  # type: ignore[attr-defined]
+    if found_page is None:
+        return None
+    output.page = found_page
+    return output

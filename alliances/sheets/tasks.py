@@ -1,0 +1,55 @@
+"""Sheets rendered again ahead of visitors (ADR 0150).
+
+Every sheet is cached under the data version; a data change makes a new version, so the
+first visitor of each sheet used to wait for its rendering (about 0.6 s, charts included).
+After each committed write to the search index the worker renders every sheet's page in both
+languages into the shared sheets cache; a burst of writes asks for one rebuild. A periodic
+check covers the other sources of the data version (resources, figures, datasets)."""
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.translation import override
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from alliances.jobs import queue
+
+from .content import data_version
+from .rendering import CACHE_SECONDS, sheet_body
+from .subjects import all_subjects
+
+KEY = "sheets"
+LANGUAGES = ("fr", "en")
+
+
+def built_key(version: str) -> str:
+    return f"sheets:built:{version}"
+
+
+@db_task()
+def rebuild_sheets() -> int:
+    """Render every sheet missing from the cache for the current data version; returns the
+    number of pages now ready."""
+    queue.done(KEY)
+    version = data_version()
+    subjects = all_subjects()
+    for language in LANGUAGES:
+        with override(language):
+            for subject in subjects:
+                sheet_body(subject)
+    ready = len(subjects) * len(LANGUAGES)
+    caches["sheets"].set(built_key(version), ready, CACHE_SECONDS)
+    return ready
+
+
+def request_rebuild(**kwargs: object) -> None:
+    """Receiver of `index_changed`: one rebuild waits in the queue for any number of changes."""
+    if settings.ALLIANCES_SHEETS_PREBUILD:
+        queue.once(KEY, rebuild_sheets)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def check_sheets() -> None:
+    """Rebuild when the data version moved without a write to the index (figures, resources)."""
+    if settings.ALLIANCES_SHEETS_PREBUILD and not caches["sheets"].get(built_key(data_version())):
+        queue.once(KEY, rebuild_sheets)
