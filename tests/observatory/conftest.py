@@ -14,6 +14,8 @@ REGIONS = {
     "11": "Île-de-France",
     "24": "Centre-Val de Loire",
     "27": "Bourgogne-Franche-Comté",
+    "52": "Pays de la Loire",
+    "53": "Bretagne",
     "76": "Occitanie",
     "84": "Auvergne-Rhône-Alpes",
     "93": "Provence-Alpes-Côte d'Azur",
