@@ -16,6 +16,7 @@ REGIONS = {
     "27": "Bourgogne-Franche-Comté",
     "28": "Normandie",
     "32": "Hauts-de-France",
+    "44": "Grand Est",
     "52": "Pays de la Loire",
     "53": "Bretagne",
     "75": "Nouvelle-Aquitaine",
