@@ -22,7 +22,7 @@ SUBGROUP_ROW = (
     "associatifs (budget > 150 k€),France,Share of larger associations "
     "(budget above 150k EUR) partnering with a company,50,,1380"
 )
-FIGURES = 98  # 122 rows: 24 of them are further sources of a figure (same_as)
+FIGURES = 112  # 141 rows: 29 of them are further sources of a figure (same_as)
 
 
 def test_every_figure_is_shipped(loaded):
@@ -31,7 +31,7 @@ def test_every_figure_is_shipped(loaded):
     assert Figure.objects.filter(territory__isnull=True).count() == 0
     assert Fragility.objects.count() == 40
     assert LoadedDataset.objects.get(name="observatory").rows == FIGURES
-    assert FigureSource.objects.count() == 122
+    assert FigureSource.objects.count() == 141
     assert {p.key for p in Programme.objects.all()} >= {
         "arpea",
         "phare",
@@ -80,7 +80,7 @@ def test_indicators_group_wordings_and_are_bilingual(loaded):
     indicators = Indicator.objects.all()
     assert all(i.statement_fr and i.statement_en and i.label_fr and i.label_en for i in indicators)
     # Short titles are unique in each language (a truncated statement made duplicates).
-    assert len({i.label_fr for i in indicators}) == len({i.label_en for i in indicators}) == 58
+    assert len({i.label_fr for i in indicators}) == len({i.label_en for i in indicators}) == 59
     assert Population.objects.get(key="citoyens").label_en == "Citizens"
 
 

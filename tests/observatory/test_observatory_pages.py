@@ -173,7 +173,7 @@ def test_api_figures_shape_and_filters(fr):
     with_n = [r for r in data["results"] if r["n"]][0]
     assert (with_n["ci_low"], with_n["ci_high"]) == (87.2, 93.7)
     paged = fr.get("/api/v1/observatory/figures", {"page_size": 10, "page": 2}).json()
-    assert paged["count"] == 98 and len(paged["results"]) == 10
+    assert paged["count"] == 112 and len(paged["results"]) == 10
 
 
 @pytest.mark.parametrize("name", ["indicators", "studies", "programmes"])
