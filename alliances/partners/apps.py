@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    name = "alliances.partners"
+    verbose_name = _("Faire alliance")
+
+    def ready(self) -> None:
+        from alliances.base.sections import register, register_organisation
+
+        from .sections import alliance_section, organisation_section
+
+        register(alliance_section)
+        register_organisation(organisation_section)
