@@ -7,9 +7,14 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Faire alliance")
 
     def ready(self) -> None:
-        from alliances.base.sections import register, register_organisation
+        from alliances.base.sections import (
+            register,
+            register_organisation,
+            register_organisation_visibility,
+        )
 
-        from .sections import alliance_section, organisation_section
+        from .sections import alliance_section, organisation_section, published_profile
 
         register(alliance_section)
         register_organisation(organisation_section)
+        register_organisation_visibility(published_profile)

@@ -48,3 +48,11 @@ def organisation_section(request: HttpRequest, organisation: Organisation) -> st
         "reply_rate": services.reply_rate(organisation),
     }
     return render_to_string("partners/organisation_section.html", context, request)
+
+
+def published_profile(organisation: Organisation) -> bool:
+    """Public once someone represents it or it has an open need or offer."""
+    return (
+        organisation.claims.filter(status=Decision.APPROVED).exists()
+        or Listing.objects.open().filter(organisation=organisation).exists()
+    )

@@ -22,6 +22,11 @@ from .forms import (
 from .models import AbuseReport, Claim, Conversation, Decision, Listing, WorkspaceRequest
 
 
+def _posted(request: HttpRequest) -> object:
+    # An empty POST is still a submission (its form answers with its errors).
+    return request.POST if request.method == "POST" else None
+
+
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -63,7 +68,7 @@ def request_workspace(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             return redirect(organisation.get_absolute_url())
@@ -96,7 +101,7 @@ def edit_profile(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not services.can_edit(request.user, organisation):
         raise PermissionDenied
-    form = ProfileForm(request.POST or None, initial=_profile_initial(organisation))
+    form = ProfileForm(_posted(request), initial=_profile_initial(organisation))
     if request.method == "POST" and form.is_valid():
         before = services.snapshot(organisation)
         data = form.cleaned_data
@@ -181,7 +186,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def publish(request: HttpRequest) -> HttpResponse:
     organisations = services.represented_by(request.user)
-    form = ListingForm(request.POST or None)
+    form = ListingForm(_posted(request))
     chosen = request.POST.get("organisation") or request.GET.get("organisation")
     if request.method == "POST" and form.is_valid():
         organisation = next((o for o in organisations if str(o.pk) == chosen), None)
@@ -225,7 +230,7 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     listing = Listing.objects.open().filter(pk=request.GET.get("sujet") or 0).first()
-    form = MessageForm(request.POST or None)
+    form = MessageForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             return redirect(organisation.get_absolute_url())
@@ -250,7 +255,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     talk = get_object_or_404(Conversation, pk=pk)
     if not conversations.can_see(request.user, talk):
         raise Http404
-    form = MessageForm(request.POST or None)
+    form = MessageForm(_posted(request))
     if request.method == "POST" and form.is_valid() and not form.is_spam:
         conversations.reply(request.user, talk, form.cleaned_data["body"])
         messages.success(request, _("Réponse envoyée."))
