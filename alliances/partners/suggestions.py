@@ -85,7 +85,20 @@ def organisation_actors(organisations: list[Organisation]) -> dict[int, matching
     }
 
 
-def listing_actor(listing: Listing, owner: matching.Actor | None = None) -> matching.Actor:
+def _listing_domains(ids: list[int]) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for listing_id, key in Listing.domains.through.objects.filter(listing_id__in=ids).values_list(
+        "listing_id", "term__key"
+    ):
+        found[listing_id].add(key)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def listing_actor(
+    listing: Listing,
+    owner: matching.Actor | None = None,
+    domains: frozenset[str] | None = None,
+) -> matching.Actor:
     place = place_of(listing.territory) or (
         {k: getattr(owner, k) for k in ("commune", "epci", "departement", "region", "point")}
         if owner
@@ -94,7 +107,11 @@ def listing_actor(listing: Listing, owner: matching.Actor | None = None) -> matc
     return matching.Actor(
         key=f"listing:{listing.pk}",
         profile=owner.profile if owner else "",
-        domains=frozenset(listing.domains.values_list("key", flat=True)),
+        domains=(
+            domains
+            if domains is not None
+            else frozenset(listing.domains.values_list("key", flat=True))
+        ),
         alliance_count=owner.alliance_count if owner else 0,
         alliance_types=owner.alliance_types if owner else frozenset(),
         kind=listing.kind,
@@ -119,6 +136,21 @@ def _nearby(subject: matching.Actor, exclude: int) -> list[Organisation]:
             | Q(territory__level="departement", territory__code=subject.departement)
         )
     return list(rows.filter(synthetic=False)[:MAX_ORGANISATIONS])
+
+
+def _near_listings(subject: matching.Actor) -> object:
+    """Open needs or offers in the subject's département or région, and national ones."""
+    rows = Listing.objects.open()
+    if subject.reach == "national" or not subject.region:
+        return rows
+    area = Q(territory__region__code=subject.region) | Q(
+        territory__level="region", territory__code=subject.region
+    )
+    if subject.reach != "region" and subject.departement:
+        area = Q(territory__departement__code=subject.departement) | Q(
+            territory__level="departement", territory__code=subject.departement
+        )
+    return rows.filter(area | Q(reach=Listing.Reach.NATIONAL) | Q(territory__isnull=True))
 
 
 def hidden_for(user: object, subject: str) -> frozenset[str]:
@@ -197,16 +229,26 @@ def for_listing(listing: Listing, user: object) -> list[dict]:
         else Listing.Direction.NEED
     )
     others = list(
-        Listing.objects.open()
+        _near_listings(subject)
         .filter(direction=opposite)
         .exclude(organisation=listing.organisation)
-        .select_related("organisation__profile", "territory__departement", "territory__region")[
-            :MAX_ORGANISATIONS
-        ]
+        .select_related(
+            "organisation__profile",
+            "organisation__territory__epci",
+            "organisation__territory__departement",
+            "organisation__territory__region",
+            "territory__epci",
+            "territory__departement",
+            "territory__region",
+        )[:MAX_ORGANISATIONS]
     )
     objects: dict[str, object] = {f"listing:{x.pk}": x for x in others}
     org_actors = organisation_actors([x.organisation for x in others])
-    candidates = [listing_actor(x, org_actors.get(x.organisation_id)) for x in others]
+    domains = _listing_domains([x.pk for x in others])
+    candidates = [
+        listing_actor(x, org_actors.get(x.organisation_id), domains.get(x.pk, frozenset()))
+        for x in others
+    ]
     if listing.direction == Listing.Direction.NEED:
         nearby = _nearby(subject, exclude=listing.organisation_id)
         objects.update({f"organisation:{o.pk}": o for o in nearby})
