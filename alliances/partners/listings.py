@@ -62,9 +62,10 @@ class Found:
     kinds: list[tuple[str, str, int]] = field(default_factory=list)
     domains: list[tuple[str, str]] = field(default_factory=list)
     place: Territory | None = None
+    rows: object = None  # the filtered queryset (the API pages it itself)
 
 
-def _filter(rows: object, params: QueryDict, found: Found) -> object:
+def _filter(rows: object, params: QueryDict | dict, found: Found) -> object:
     direction = DIRECTIONS.get(found.values["sens"])
     if direction:
         rows = rows.filter(direction=direction)
@@ -92,7 +93,7 @@ def _filter(rows: object, params: QueryDict, found: Found) -> object:
     return rows
 
 
-def search(params: QueryDict) -> Found:
+def search(params: QueryDict | dict) -> Found:
     found = Found(
         values={
             key: " ".join(params.get(key, "").split())[:200]
@@ -100,6 +101,7 @@ def search(params: QueryDict) -> Found:
         }
     )
     rows = _filter(Listing.objects.open(), params, found).distinct()
+    found.rows = rows
     found.count = rows.count()
     found.results = list(
         rows.select_related("organisation", "territory").order_by("-published_at", "-id")[
