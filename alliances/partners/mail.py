@@ -38,7 +38,8 @@ def tell_curators(subject: str, text: str) -> int:
     )
     if not emails:
         return 0
-    body = f"{text}\n\n{_('File des curateurs')} : {_url('partners:queue')}\n"
+    queue = _("File des curateurs")
+    body = f"{text}\n\n{queue} : {_url('partners:queue')}\n"
     # One message, the curators in Bcc: none sees the others' addresses.
     _send(f"[Alliances] {subject}", body, [], bcc=emails)
     return len(emails)
