@@ -56,6 +56,8 @@ MATRIX = [
     ("/partenaires/organisations/{organisation}/modifier/", (LOGIN, 403, 200, 200, 200)),
     ("/partenaires/conversations/{conversation}/", (LOGIN, 200, 200, 404, 404)),
     ("/partenaires/moderation/", CURATORS),
+    ("/partenaires/facilitation/", CURATORS),  # and the territories' facilitators
+    ("/admin/partners/facilitator/", BACK_OFFICE),
     ("/api/v1/organisations", PUBLIC),
     ("/api/v1/needs", PUBLIC),
     ("/api/v1/offers", PUBLIC),

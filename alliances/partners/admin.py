@@ -4,6 +4,8 @@ from .models import (
     AbuseReport,
     Claim,
     Conversation,
+    Facilitator,
+    Introduction,
     Listing,
     OrganisationProfile,
     ProfileChange,
@@ -58,3 +60,15 @@ class AbuseReportAdmin(admin.ModelAdmin):
     list_display = ("conversation", "created_at", "handled")
     list_filter = ("handled",)
     raw_id_fields = ("conversation", "reporter")
+
+
+@admin.register(Facilitator)
+class FacilitatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "territory", "catalyst", "named_at")
+    raw_id_fields = ("user", "territory", "catalyst")
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(admin.ModelAdmin):
+    list_display = ("first", "second", "facilitator", "created_at")
+    raw_id_fields = ("first", "second", "facilitator")

@@ -216,3 +216,21 @@ class AbuseForm(forms.Form):
     reason = TextField(
         label=_("Ce qui ne va pas"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class IntroductionForm(forms.Form):
+    first = forms.ModelChoiceField(
+        label=_("Première organisation (numéro)"),
+        queryset=Organisation.objects.all(),
+        widget=forms.NumberInput,
+    )
+    second = forms.ModelChoiceField(
+        label=_("Seconde organisation (numéro)"),
+        queryset=Organisation.objects.all(),
+        widget=forms.NumberInput,
+    )
+    note = TextField(
+        label=_("Pourquoi elles devraient se parler"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

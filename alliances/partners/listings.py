@@ -139,6 +139,7 @@ def funnel() -> list[dict]:
                 "published": n_published,
                 "contacts": n_contacts,
                 "replies": talks.filter(replied_at__isnull=False).count(),
+                "partnerships": talks.filter(partnership_started=True).count(),
             }
         )
     return rows

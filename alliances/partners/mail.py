@@ -89,3 +89,84 @@ def relay(conversation: object, message: object, recipients: list[str], reveal: 
     for email in recipients:
         sent += _send(f"[Alliances] {subject}", "\n".join(str(x) for x in lines), [email])
     return sent
+
+
+def _link(path: str) -> str:
+    return settings.ALLIANCES_SITE_URL + path
+
+
+def reminder(conversation: object, recipients: list[str], stage: int) -> int:
+    subject = _("Rappel : un message attend votre réponse")
+    body = "\n".join(
+        [
+            _(
+                "Une organisation vous a écrit par la plateforme Alliances il y a plus de "
+                "%(days)s jours. Une réponse courte suffit, même pour dire non."
+            )
+            % {"days": 7 * stage},
+            "",
+            _link(conversation.get_absolute_url()),
+        ]
+    )
+    return sum(_send(f"[Alliances] {subject}", body, [email]) for email in recipients)
+
+
+def escalated(conversation: object, recipients: list[str]) -> int:
+    """To the territory's facilitator: who wrote to whom, when; never the message itself."""
+    subject = _("Une demande reste sans réponse : %(name)s") % {"name": conversation.recipient.name}
+    body = "\n".join(
+        [
+            _(
+                "%(sender)s a écrit à %(recipient)s le %(date)s ; deux rappels sont restés "
+                "sans réponse. Pouvez-vous faire le lien ?"
+            )
+            % {
+                "sender": conversation.sender_organisation or _("un membre de la plateforme"),
+                "recipient": conversation.recipient.name,
+                "date": conversation.created_at.date().isoformat(),
+            },
+            "",
+            _link(reverse("partners:facilitation")),
+        ]
+    )
+    if not recipients:
+        return 0
+    return _send(f"[Alliances] {subject}", body, [], bcc=recipients)
+
+
+def followup(conversation: object, recipients: list[str]) -> int:
+    subject = _("Votre mise en relation a-t-elle donné un partenariat ?")
+    body = "\n".join(
+        [
+            _("Dites-le en un clic sur la page de la mise en relation :"),
+            _link(conversation.get_absolute_url()),
+        ]
+    )
+    return sum(_send(f"[Alliances] {subject}", body, [email]) for email in recipients)
+
+
+def expiry_notice(listing: object) -> int:
+    subject = _("« %(title)s » expire bientôt") % {"title": listing.title}
+    body = "\n".join(
+        [
+            _("Confirmez-le s'il tient toujours, ou fermez-le :"),
+            _link(listing.get_absolute_url()),
+        ]
+    )
+    return _send(f"[Alliances] {subject}", body, [listing.author.email])
+
+
+def introduction(first: object, second: object, note: str, recipients: list[str]) -> int:
+    """A facilitator introduces two organisations: links to each other's page, no address."""
+    subject = _("Mise en relation : %(a)s et %(b)s") % {"a": first.name, "b": second.name}
+    body = "\n".join(
+        [
+            note,
+            "",
+            f"{first.name} : {_link(first.get_absolute_url())}",
+            f"{second.name} : {_link(second.get_absolute_url())}",
+            "",
+            _("Écrivez-vous par la plateforme depuis la page de l'organisation."),
+        ]
+    )
+    return sum(_send(f"[Alliances] {subject}", body, [email]) for email in recipients)

@@ -130,6 +130,16 @@ class OrganisationProfile(models.Model):
         limit_choices_to={"taxonomy__key": "domains", "parent__isnull": True},
     )
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    # A facilitator or a curator checked the profile (who, when).
+    verified_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifié par"),
+    )
 
     class Meta:
         verbose_name = _("profil de partenaire")
@@ -230,6 +240,9 @@ class Listing(models.Model):
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expire le"), db_index=True)
+    expiry_reminded_at = models.DateTimeField(
+        _("rappel d'expiration envoyé le"), null=True, blank=True
+    )
     synthetic = models.BooleanField(_("donnée synthétique"), default=False)
 
     objects = ListingQuerySet.as_manager()
@@ -314,6 +327,12 @@ class Conversation(models.Model):
         related_name="+",
         verbose_name=_("répondu par"),
     )
+    # No request left unanswered (docs/partners.md): staged reminders, then the facilitator.
+    reminders_sent = models.PositiveSmallIntegerField(_("relances envoyées"), default=0)
+    escalated_at = models.DateTimeField(_("transmise au facilitateur le"), null=True, blank=True)
+    # After one and three months both parties are asked whether a partnership started.
+    followups_sent = models.PositiveSmallIntegerField(_("questions de suivi envoyées"), default=0)
+    partnership_started = models.BooleanField(_("partenariat engagé"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mise en relation")
@@ -365,3 +384,58 @@ class AbuseReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation} · {self.created_at:%Y-%m-%d}"
+
+
+class Facilitator(models.Model):
+    """A person named by the curators to relay requests in a territory (and inside it).
+
+    Usually someone of a territorial catalyst of the base (`catalyst`), or a curator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="facilitations",
+        verbose_name=_("compte"),
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("territoire")
+    )
+    catalyst = models.ForeignKey(
+        Alliance,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "catalyst"},
+        verbose_name=_("catalyseur territorial"),
+    )
+    named_at = models.DateTimeField(_("nommé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("facilitateur territorial")
+        verbose_name_plural = _("facilitateurs territoriaux")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="facilitator_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.territory}"
+
+
+class Introduction(models.Model):
+    """A facilitator introduces two organisations to each other (both are told)."""
+
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    first = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mise en relation par un facilitateur")
+        verbose_name_plural = _("mises en relation par un facilitateur")
+
+    def __str__(self) -> str:
+        return f"{self.first} ↔ {self.second}"

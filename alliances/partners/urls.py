@@ -25,6 +25,9 @@ urlpatterns = [
     path("masquer/", views.hide, name="hide"),
     path("conversations/<int:pk>/", views.conversation, name="conversation"),
     path("conversations/<int:pk>/signaler/", views.report_abuse, name="report"),
+    path("conversations/<int:pk>/partenariat/", views.partnership, name="partnership"),
+    path("facilitation/", views.facilitation_view, name="facilitation"),
+    path("facilitation/verifier/<int:pk>/", views.verify, name="verify"),
     path("moderation/", views.queue, name="queue"),
     path("moderation/<str:what>/<int:pk>/", views.decide, name="decide"),
 ]

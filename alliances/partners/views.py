@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from alliances.base.models import Alliance, Organisation
 from alliances.referentials.models import Term
 
-from . import conversations, listings, services, suggestions
+from . import conversations, facilitation, followups, listings, services, suggestions
 from .forms import (
     AbuseForm,
     ClaimForm,
+    IntroductionForm,
     ListingForm,
     MessageForm,
     ProfileForm,
@@ -267,6 +268,8 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             "conversation": talk,
             "messages_list": talk.messages.select_related("author"),
             "addresses": conversations.addresses(talk),
+            "expected_days": followups.EXPECTED_REPLY_DAYS,
+            "ask_partnership": talk.followups_sent > 0 and talk.partnership_started is None,
             "form": form,
             "abuse_form": AbuseForm(),
         },
@@ -340,3 +343,47 @@ def decide(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Décision enregistrée."))
     return redirect(reverse("partners:queue"))
+
+
+@login_required
+@require_POST
+def partnership(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either party says whether the contact led to a partnership (asked after 1 and 3 months)."""
+    talk = get_object_or_404(Conversation, pk=pk)
+    if not conversations.can_see(request.user, talk):
+        raise Http404
+    followups.answer_followup(request.user, talk, request.POST.get("started") == "yes")
+    messages.success(request, _("Merci, c'est noté."))
+    return redirect(talk.get_absolute_url())
+
+
+# Facilitators ---------------------------------------------------------------------------
+
+
+@login_required
+def facilitation_view(request: HttpRequest) -> HttpResponse:
+    context = facilitation.overview(request.user)
+    form = IntroductionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            facilitation.introduce(
+                request.user,
+                form.cleaned_data["first"],
+                form.cleaned_data["second"],
+                form.cleaned_data["note"],
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Mise en relation envoyée aux deux organisations."))
+            return redirect(reverse("partners:facilitation"))
+    return render(request, "partners/facilitation.html", {**context, "form": form})
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    facilitation.verify(request.user, organisation)
+    messages.success(request, _("Profil vérifié."))
+    return redirect(reverse("partners:facilitation"))
