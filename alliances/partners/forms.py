@@ -234,3 +234,10 @@ class IntroductionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class DraftAllianceForm(forms.Form):
+    title = TextField(label=_("Titre de l'alliance"), max_length=300)
+    summary = TextField(
+        label=_("Résumé"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -333,6 +333,15 @@ class Conversation(models.Model):
     # After one and three months both parties are asked whether a partnership started.
     followups_sent = models.PositiveSmallIntegerField(_("questions de suivi envoyées"), default=0)
     partnership_started = models.BooleanField(_("partenariat engagé"), null=True, blank=True)
+    # The draft alliance either party made of this conversation (item 5).
+    alliance = models.ForeignKey(
+        Alliance,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("alliance en brouillon"),
+    )
 
     class Meta:
         verbose_name = _("mise en relation")

@@ -9,11 +9,13 @@ from django.views.decorators.http import require_POST
 
 from alliances.base.models import Alliance, Organisation
 from alliances.referentials.models import Term
+from alliances.workspaces.models import Workspace
 
-from . import conversations, facilitation, followups, listings, services, suggestions
+from . import conversations, drafts, facilitation, followups, listings, services, suggestions
 from .forms import (
     AbuseForm,
     ClaimForm,
+    DraftAllianceForm,
     IntroductionForm,
     ListingForm,
     MessageForm,
@@ -272,6 +274,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             "ask_partnership": talk.followups_sent > 0 and talk.partnership_started is None,
             "form": form,
             "abuse_form": AbuseForm(),
+            "draft_form": DraftAllianceForm() if conversations.revealed(talk) else None,
         },
     )
 
@@ -317,6 +320,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
             "reports": AbuseReport.objects.filter(handled=False).select_related("conversation"),
             "funnel": listings.funnel(),
+            "alliances": drafts.to_review(),
         },
     )
 
@@ -334,6 +338,10 @@ def decide(request: HttpRequest, what: str, pk: int) -> HttpResponse:
             services.decide_workspace_request(record, request.user, approve, _base_url(request))
         elif what == "publication":
             services.decide_listing(get_object_or_404(Listing, pk=pk), request.user, approve)
+        elif what == "alliance":
+            alliance = get_object_or_404(Alliance, pk=pk)
+            if approve:
+                drafts.publish(request.user, alliance)
         elif what == "signalement":
             AbuseReport.objects.filter(pk=pk).update(handled=True)
         else:
@@ -387,3 +395,42 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     facilitation.verify(request.user, organisation)
     messages.success(request, _("Profil vérifié."))
     return redirect(reverse("partners:facilitation"))
+
+
+@login_required
+@require_POST
+def draft_alliance(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Conversation, pk=pk)
+    if not conversations.can_see(request.user, talk):
+        raise Http404
+    form = DraftAllianceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Donnez un titre à l'alliance."))
+        return redirect(talk.get_absolute_url())
+    try:
+        alliance = drafts.make_draft(
+            request.user,
+            talk,
+            form.cleaned_data["title"],
+            form.cleaned_data["summary"],
+            _base_url(request),
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(talk.get_absolute_url())
+    messages.success(
+        request,
+        _("Alliance en brouillon créée avec son espace ; l'autre organisation est invitée."),
+    )
+    return redirect(Workspace.objects.get(alliance=alliance).get_absolute_url())
+
+
+@login_required
+@require_POST
+def ask_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    talk = get_object_or_404(Conversation, pk=pk)
+    if not conversations.can_see(request.user, talk):
+        raise Http404
+    drafts.ask_publication(request.user, talk)
+    messages.success(request, _("Demande de publication transmise aux curateurs."))
+    return redirect(talk.get_absolute_url())
