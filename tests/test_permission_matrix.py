@@ -51,6 +51,7 @@ MATRIX = [
     ("/partenaires/organisations/{organisation}/partenaires-possibles/", PUBLIC),
     ("/partenaires/publier/", SIGNED_IN),
     ("/partenaires/mon-organisation/", SIGNED_IN),
+    ("/partenaires/organisations/inscrire/", SIGNED_IN),
     ("/partenaires/organisations/{organisation}/revendiquer/", SIGNED_IN),
     ("/partenaires/organisations/{organisation}/contacter/", SIGNED_IN),
     ("/partenaires/organisations/{organisation}/modifier/", (LOGIN, 403, 200, 200, 200)),

@@ -241,3 +241,24 @@ class DraftAllianceForm(forms.Form):
     summary = TextField(
         label=_("Résumé"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+def profile_terms() -> list[tuple[str, str]]:
+    return [
+        (t.key, t.label)
+        for t in Term.objects.filter(
+            taxonomy__key="actor_profiles", obsolete=False, parent__isnull=True
+        ).order_by("position", "key")
+    ]
+
+
+class RegisterForm(Honeypot, ProfileForm):
+    """An organisation absent from the base: the same fields as a profile, and its kind."""
+
+    profile = forms.ChoiceField(label=_("Profil d'acteur"))
+
+    field_order = ["name", "profile"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = profile_terms()

@@ -293,3 +293,42 @@ def reply_rate(organisation: Organisation) -> int | None:
     if not total:
         return None
     return round(100 * received.filter(replied_at__isnull=False).count() / total)
+
+
+# Organisations absent from the base -----------------------------------------------------
+
+
+def same_organisation(data: dict) -> Organisation | None:
+    """An organisation already in the base with these identifiers, or this name."""
+    from alliances.base.names import organisation_key
+
+    for field in ("siret", "siren", "rna"):
+        if data.get(field):
+            found = Organisation.objects.filter(**{field: data[field]}).first()
+            if found is not None:
+                return found
+    return Organisation.objects.filter(name_key=organisation_key(data["name"])[:300]).first()
+
+
+def register_organisation(user: AbstractBaseUser, data: dict) -> tuple[Organisation, Claim]:
+    """Create the organisation with its profile; its creator claims it (same rules)."""
+    from alliances.referentials.models import Term
+
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            name=data["name"],
+            profile=Term.objects.get(
+                taxonomy__key="actor_profiles", key=data["profile"], parent=None
+            ),
+            website=data["website"],
+            siren=data["siren"],
+            siret=data["siret"],
+            rna=data["rna"],
+            territory=data["place"],
+        )
+        profile = profile_of(organisation)
+        profile.description = data["description"]
+        profile.confirmed_at = timezone.now()
+        profile.save()
+        profile.domains.set(Term.objects.filter(taxonomy__key="domains", key__in=data["domains"]))
+    return organisation, claim(user, organisation, _("Organisation inscrite par ce compte."))

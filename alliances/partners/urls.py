@@ -14,6 +14,7 @@ urlpatterns = [
         name="listing-action",
     ),
     path("espace/<slug:slug>/", views.request_workspace, name="request-workspace"),
+    path("organisations/inscrire/", views.register, name="register"),
     path("organisations/<int:pk>/revendiquer/", views.claim, name="claim"),
     path("organisations/<int:pk>/modifier/", views.edit_profile, name="edit"),
     path("organisations/<int:pk>/contacter/", views.contact, name="contact"),

@@ -20,6 +20,7 @@ from .forms import (
     ListingForm,
     MessageForm,
     ProfileForm,
+    RegisterForm,
     WorkspaceRequestForm,
 )
 from .models import AbuseReport, Claim, Conversation, Decision, Listing, WorkspaceRequest
@@ -434,3 +435,27 @@ def ask_publication(request: HttpRequest, pk: int) -> HttpResponse:
     drafts.ask_publication(request.user, talk)
     messages.success(request, _("Demande de publication transmise aux curateurs."))
     return redirect(talk.get_absolute_url())
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Add an organisation absent from the base (an existing one is claimed instead)."""
+    form = RegisterForm(_posted(request))
+    if request.method == "POST" and form.is_valid() and not form.is_spam:
+        existing = services.same_organisation(form.cleaned_data)
+        if existing is not None:
+            messages.info(
+                request,
+                _("Cette organisation est déjà dans la base : revendiquez son profil."),
+            )
+            return redirect(reverse("partners:claim", args=[existing.pk]))
+        organisation, record = services.register_organisation(request.user, form.cleaned_data)
+        if record.status == Decision.APPROVED:
+            messages.success(request, _("Organisation inscrite ; vous la représentez."))
+            return redirect(organisation.get_absolute_url())
+        messages.success(
+            request,
+            _("Organisation inscrite ; un curateur vérifie votre demande de la représenter."),
+        )
+        return redirect(reverse("partners:mine"))
+    return render(request, "partners/register.html", {"form": form})

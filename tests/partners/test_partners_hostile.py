@@ -89,3 +89,10 @@ def test_publish_contact_claim_edit(text, orgs, alliance, people, as_user, repre
     )
     _safe(client.get(orgs["asso"].get_absolute_url()))
     _safe(as_user(people["curator"]).get("/partenaires/moderation/"))
+    _safe(
+        client.post(
+            "/partenaires/organisations/inscrire/",
+            {"name": text[:300], "profile": "association", "place": text, "description": text},
+        )
+    )
+    _safe(client.get("/partenaires/mon-organisation/"))

@@ -160,3 +160,46 @@ def test_unknown_place_is_named(orgs, people, as_user, represent):
     response = _edit(as_user(people["asso"]), orgs["asso"], place="Zzyzxville-sur-Rien")
     assert "Zzyzxville-sur-Rien" in response.content.decode()
     assert "introuvable" in response.content.decode()
+
+
+def _register(client, **changes):
+    data = {
+        "name": "Les Jardins Partagés d'Essai",
+        "profile": "association",
+        "website": "https://www.asso-essai.example",
+        "siren": "",
+        "siret": "",
+        "rna": "W691234567",
+        "place": "commune:69123",
+        "description": "Des jardins.",
+        "domains": ["environnement_climat"],
+    }
+    data.update(changes)
+    return client.post("/partenaires/organisations/inscrire/", data)
+
+
+def test_register_an_organisation_absent_from_the_base(people, as_user, client_fr):
+    from alliances.base.models import Organisation
+
+    response = _register(as_user(people["asso"]))
+    organisation = Organisation.objects.get(name="Les Jardins Partagés d'Essai")
+    assert response["Location"] == organisation.get_absolute_url()
+    assert organisation.rna == "W691234567" and organisation.profile.key == "association"
+    assert Claim.objects.get(organisation=organisation).status == "approved"
+    page = client_fr.get(organisation.get_absolute_url()).content.decode()
+    assert "Des jardins." in page
+
+
+def test_register_without_domain_match_waits_and_duplicates_are_claimed(people, as_user):
+    from alliances.base.models import Organisation
+
+    client = as_user(people["stranger"])
+    response = _register(client, name="Une autre association d'essai", rna="W691234568")
+    assert response["Location"] == "/partenaires/mon-organisation/"
+    organisation = Organisation.objects.get(name="Une autre association d'essai")
+    assert Claim.objects.get(organisation=organisation).status == "pending"
+    again = _register(client, name="Tout autre nom", rna="W691234568")
+    assert again["Location"] == f"/partenaires/organisations/{organisation.pk}/revendiquer/"
+    assert not Organisation.objects.filter(name="Tout autre nom").exists()
+    bad = _register(client, name="Mauvais numéro", rna="X1", profile="inconnu")
+    assert "Numéro RNA invalide" in bad.content.decode()
