@@ -20,7 +20,7 @@ from alliances.territories.models import Territory
 from . import services
 from .forms import resolve_place
 from .kinds import KIND_LABELS
-from .models import Conversation, Listing
+from .models import AbuseReport, Conversation, Listing
 
 PAGE_SIZE = 30
 DIRECTIONS = {"besoins": Listing.Direction.NEED, "propositions": Listing.Direction.OFFER}
@@ -143,3 +143,12 @@ def funnel() -> list[dict]:
             }
         )
     return rows
+
+
+def report(user: AbstractBaseUser, listing: Listing, reason: str) -> AbuseReport:
+    """Anyone signed in may report a published need or offer; the curators decide."""
+    from . import mail
+
+    record = AbuseReport.objects.create(listing=listing, reporter=user, reason=reason)
+    mail.tell_curators(_("Besoin ou proposition signalé"), f"{listing.title}: {reason[:500]}")
+    return record

@@ -378,7 +378,14 @@ class Message(models.Model):
 
 
 class AbuseReport(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    """A report on a conversation, or on a published need or offer."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -392,7 +399,7 @@ class AbuseReport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.conversation} · {self.created_at:%Y-%m-%d}"
+        return f"{self.conversation or self.listing} · {self.created_at:%Y-%m-%d}"
 
 
 class Facilitator(models.Model):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("publier/", views.publish, name="publish"),
     path("mon-organisation/", views.mine, name="mine"),
+    path("<int:pk>/signaler/", views.report_listing, name="report-listing"),
     path("<int:pk>/", views.listing_detail, name="listing"),
     path(
         "<int:pk>/<str:action>/",

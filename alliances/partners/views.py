@@ -183,6 +183,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owner": owner,
             "suggestions": suggestions.for_listing(listing, request.user),
             "subject_key": f"listing:{listing.pk}",
+            "abuse_form": AbuseForm(),
         },
     )
 
@@ -221,6 +222,8 @@ def listing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "confirmer":
         services.confirm_listing(listing)
         messages.success(request, _("Confirmé pour six mois de plus."))
+    elif action != "fermer":
+        raise Http404
     else:
         services.close_listing(listing)
         messages.success(request, _("Fermé : il ne paraît plus dans les listes."))
@@ -319,7 +322,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "listings": Listing.objects.filter(status=Listing.Status.PENDING).select_related(
                 "organisation"
             ),
-            "reports": AbuseReport.objects.filter(handled=False).select_related("conversation"),
+            "reports": AbuseReport.objects.filter(handled=False).select_related("listing"),
             "funnel": listings.funnel(),
             "alliances": drafts.to_review(),
         },
@@ -459,3 +462,16 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         return redirect(reverse("partners:mine"))
     return render(request, "partners/register.html", {"form": form})
+
+
+@login_required
+@require_POST
+def report_listing(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = get_object_or_404(Listing.objects.open(), pk=pk)
+    form = AbuseForm(request.POST)
+    if form.is_valid():
+        listings.report(request.user, listing, form.cleaned_data["reason"])
+        messages.success(request, _("Signalement transmis aux curateurs."))
+    else:
+        messages.error(request, _("Dites en quelques mots ce qui ne va pas."))
+    return redirect(listing.get_absolute_url())

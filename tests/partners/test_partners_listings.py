@@ -136,3 +136,22 @@ def test_owner_confirms_and_closes(orgs, people, as_user, represent, client_fr):
     listing.refresh_from_db()
     assert listing.status == "closed"
     assert client_fr.get(listing.get_absolute_url()).status_code == 404
+
+
+def test_a_published_need_can_be_reported(orgs, people, as_user):
+    listing = _listing(orgs["asso"], title="Contenu douteux")
+    client = as_user(people["stranger"])
+    assert "Signaler ce contenu" in client.get(listing.get_absolute_url()).content.decode()
+    client.post(f"/partenaires/{listing.pk}/signaler/", {"reason": "Publicité déguisée"})
+    listing.refresh_from_db()
+    assert listing.status == "published"  # a report never closes it by itself
+    queue = as_user(people["curator"]).get("/partenaires/moderation/").content.decode()
+    assert "Publicité déguisée" in queue and "Contenu douteux" in queue
+
+
+def test_unknown_action_is_refused(orgs, people, as_user, represent):
+    represent(people["asso"], orgs["asso"])
+    listing = _listing(orgs["asso"])
+    assert as_user(people["asso"]).post(f"/partenaires/{listing.pk}/nimporte/").status_code == 404
+    listing.refresh_from_db()
+    assert listing.status == "published"
