@@ -18,3 +18,9 @@ class PartnersConfig(AppConfig):
         register(alliance_section)
         register_organisation(organisation_section)
         register_organisation_visibility(published_profile)
+
+        from alliances.territories.hub import register as register_place
+
+        from .sections import place_section
+
+        register_place(place_section)

@@ -2,8 +2,12 @@
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from alliances.base.models import Alliance, Organisation
+from alliances.territories.hub import HubSection
+from alliances.territories.models import Territory
 
 from . import services
 from .forms import WorkspaceRequestForm
@@ -56,3 +60,28 @@ def published_profile(organisation: Organisation) -> bool:
         organisation.claims.filter(status=Decision.APPROVED).exists()
         or Listing.objects.open().filter(organisation=organisation).exists()
     )
+
+
+PLACE_LISTINGS = 8
+
+
+def place_section(request: HttpRequest, place: Territory) -> HubSection | None:
+    """The open needs and offers of a place (and inside it), on the territory's page."""
+    from .listings import within
+
+    if place.level == "pays":
+        rows = Listing.objects.open()
+    else:
+        rows = Listing.objects.open().filter(within(place))
+    found = list(
+        rows.select_related("organisation").order_by("-published_at", "-id")[: PLACE_LISTINGS + 1]
+    )
+    if not found:
+        return None
+    context = {
+        "place": place,
+        "listings": found[:PLACE_LISTINGS],
+        "more": len(found) > PLACE_LISTINGS,
+    }
+    html = render_to_string("partners/place_section.html", context, request=request)
+    return HubSection("besoins", _("Besoins et propositions"), mark_safe(html), 55)  # noqa: S308

@@ -155,3 +155,17 @@ def test_unknown_action_is_refused(orgs, people, as_user, represent):
     assert as_user(people["asso"]).post(f"/partenaires/{listing.pk}/nimporte/").status_code == 404
     listing.refresh_from_db()
     assert listing.status == "published"
+
+
+def test_the_place_page_shows_its_needs_and_offers(orgs, client_fr):
+    from alliances.territories.models import Territory
+
+    _listing(
+        orgs["asso"],
+        title="Besoin du Rhône",
+        territory=Territory.objects.get(level="commune", code="69123"),
+    )
+    page = client_fr.get("/territoires/departement/69/").content.decode()
+    assert "Besoins et propositions" in page and "Besoin du Rhône" in page
+    assert "?lieu=departement:69" in page
+    assert "Besoin du Rhône" not in client_fr.get("/territoires/departement/13/").content.decode()
