@@ -222,6 +222,13 @@ def save_profile(
     return change
 
 
+def confirm_profile(organisation: Organisation) -> OrganisationProfile:
+    profile = profile_of(organisation)
+    profile.confirmed_at = timezone.now()
+    profile.save(update_fields=["confirmed_at"])
+    return profile
+
+
 def snapshot(organisation: Organisation) -> dict:
     return _snapshot(organisation, profile_of(organisation))
 

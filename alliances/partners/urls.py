@@ -18,6 +18,7 @@ urlpatterns = [
     path("organisations/inscrire/", views.register, name="register"),
     path("organisations/<int:pk>/revendiquer/", views.claim, name="claim"),
     path("organisations/<int:pk>/modifier/", views.edit_profile, name="edit"),
+    path("organisations/<int:pk>/confirmer/", views.confirm_profile, name="confirm"),
     path("organisations/<int:pk>/contacter/", views.contact, name="contact"),
     path(
         "organisations/<int:pk>/partenaires-possibles/",

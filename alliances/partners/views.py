@@ -475,3 +475,15 @@ def report_listing(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Dites en quelques mots ce qui ne va pas."))
     return redirect(listing.get_absolute_url())
+
+
+@login_required
+@require_POST
+def confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """A representative says the profile still holds (shown as "Profil confirmé le")."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not services.can_edit(request.user, organisation):
+        raise PermissionDenied
+    services.confirm_profile(organisation)
+    messages.success(request, _("Profil confirmé."))
+    return redirect(organisation.get_absolute_url())

@@ -203,3 +203,13 @@ def test_register_without_domain_match_waits_and_duplicates_are_claimed(people, 
     assert not Organisation.objects.filter(name="Tout autre nom").exists()
     bad = _register(client, name="Mauvais numéro", rna="X1", profile="inconnu")
     assert "Numéro RNA invalide" in bad.content.decode()
+
+
+def test_representatives_confirm_the_profile(orgs, alliance, people, as_user, represent):
+    url = f"/partenaires/organisations/{orgs['asso'].pk}/confirmer/"
+    assert as_user(people["stranger"]).post(url).status_code == 403
+    represent(people["asso"], orgs["asso"])
+    client = as_user(people["asso"])
+    client.post(url)
+    page = client.get(orgs["asso"].get_absolute_url()).content.decode()
+    assert "Profil confirmé le" in page
