@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "alliances.workspaces",
     "alliances.evaluation",
     "alliances.economics",
+    "alliances.partners",
     "alliances.accounts",
     "alliances.contributions",
     "alliances.alerts",
@@ -314,6 +315,10 @@ ALLIANCES_REGISTRATION_EXPIRY_HOURS = int(
 # of the same account or address within a day (at most a day).
 ALLIANCES_LOGIN_FAILURE_LIMIT = int(os.environ.get("ALLIANCES_LOGIN_FAILURE_LIMIT", "5"))
 ALLIANCES_LOGIN_COOLOFF_SECONDS = int(os.environ.get("ALLIANCES_LOGIN_COOLOFF_SECONDS", "60"))
+# Faire alliance: new contacts an account may open per day (each relays one e-mail).
+ALLIANCES_PARTNERS_CONTACTS_PER_DAY = int(
+    os.environ.get("ALLIANCES_PARTNERS_CONTACTS_PER_DAY", "10")
+)
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_CACHE = "logins"
 AXES_FAILURE_LIMIT = ALLIANCES_LOGIN_FAILURE_LIMIT

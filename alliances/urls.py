@@ -22,6 +22,7 @@ urlpatterns = [
     path("comptes/password_reset/", accounts_views.password_reset, name="password_reset"),
     path("comptes/", include("django.contrib.auth.urls")),
     path("comptes/", include("alliances.accounts.urls")),
+    path("partenaires/", include("alliances.partners.urls")),
     path("contributions/", include("alliances.contributions.urls")),
     path("", include("alliances.alerts.urls")),
     path("", include("alliances.opendata.urls")),

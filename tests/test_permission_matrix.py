@@ -43,6 +43,30 @@ MATRIX = [
     ("/contributions/moderation/signalements/", CURATORS),
     ("/espaces/{workspace}/", (LOGIN, 404, 200, 404, 404)),
     ("/api/v1/workspaces/{workspace}/model", (401, 404, 200, 404, 404)),
+    # Faire alliance (issue 17): "member" also represents the organisation of its workspace;
+    # "contributor" wrote to it.
+    ("/partenaires/", PUBLIC),
+    ("/partenaires/{listing}/", PUBLIC),
+    ("/organisations/{organisation}/", PUBLIC),
+    ("/partenaires/organisations/{organisation}/partenaires-possibles/", PUBLIC),
+    ("/partenaires/publier/", SIGNED_IN),
+    ("/partenaires/mon-organisation/", SIGNED_IN),
+    ("/partenaires/organisations/inscrire/", SIGNED_IN),
+    ("/partenaires/organisations/{organisation}/revendiquer/", SIGNED_IN),
+    ("/partenaires/organisations/{organisation}/contacter/", SIGNED_IN),
+    ("/partenaires/organisations/{organisation}/modifier/", (LOGIN, 403, 200, 200, 200)),
+    ("/partenaires/conversations/{conversation}/", (LOGIN, 200, 200, 404, 404)),
+    ("/partenaires/moderation/", CURATORS),
+    ("/partenaires/facilitation/", CURATORS),  # and the territories' facilitators
+    ("/admin/partners/facilitator/", BACK_OFFICE),
+    ("/api/v1/organisations", PUBLIC),
+    ("/api/v1/needs", PUBLIC),
+    ("/api/v1/offers", PUBLIC),
+    ("/api/v1/listings/{listing}/suggestions", (401, 200, 200, 200, 200)),
+    ("/api/v1/organisations/{organisation}/suggestions", (401, 200, 200, 200, 200)),
+    ("/admin/partners/listing/", BACK_OFFICE),
+    ("/admin/partners/claim/", BACK_OFFICE),
+    ("/admin/partners/conversation/", BACK_OFFICE),
     ("/admin/", BACK_OFFICE),
     ("/admin/base/alliance/", BACK_OFFICE),
     ("/admin/base/organisation/", BACK_OFFICE),
@@ -91,7 +115,26 @@ def world(db):
         "curator": curator,
         "administrator": account("administrator", is_staff=True, is_superuser=True),
     }
-    return {"users": users, "slug": alliance.slug, "workspace": workspace.pk}
+    from alliances.partners.models import Claim, Conversation, Listing
+
+    Claim.objects.create(user=member, organisation=organisation, status="approved")
+    listing = Listing.objects.create(
+        organisation=organisation,
+        direction="need",
+        kind="benevoles",
+        title="Besoin de la matrice",
+        description="x",
+        status="published",
+    )
+    conversation = Conversation.objects.create(sender=users["contributor"], recipient=organisation)
+    return {
+        "users": users,
+        "slug": alliance.slug,
+        "workspace": workspace.pk,
+        "organisation": organisation.pk,
+        "listing": listing.pk,
+        "conversation": conversation.pk,
+    }
 
 
 def _client(user: object) -> Client:
@@ -103,7 +146,13 @@ def _client(user: object) -> Client:
 
 @pytest.mark.parametrize(("template", "expected"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_the_permission_matrix(world, template, expected):
-    url = template.format(slug=world["slug"], workspace=world["workspace"])
+    url = template.format(
+        slug=world["slug"],
+        workspace=world["workspace"],
+        organisation=world["organisation"],
+        listing=world["listing"],
+        conversation=world["conversation"],
+    )
     for role, want in zip(ROLES, expected, strict=True):
         response = _client(world["users"][role]).get(url)
         if want == LOGIN:

@@ -7,6 +7,7 @@ def personal_data(user: AbstractBaseUser) -> dict:
     from alliances.alerts.models import SavedSearch
     from alliances.contributions.personal import contributions_of
     from alliances.evaluation.models import ProgressReport, Response
+    from alliances.partners.personal import partners_data_of
     from alliances.workspaces.models import Invitation, Membership
 
     return {
@@ -83,4 +84,6 @@ def personal_data(user: AbstractBaseUser) -> dict:
             for s in SavedSearch.objects.filter(owner=user).select_related("portal")
         ],
         "contributions": contributions_of(user),
+        # Faire alliance: claims, requests, needs and offers, and the messages of both sides.
+        **partners_data_of(user),
     }

@@ -47,6 +47,7 @@ def _mount() -> None:
     from alliances.library.api import router as library_router
     from alliances.maturity.api import router as maturity_router
     from alliances.observatory.api import router as observatory_router
+    from alliances.partners.api import router as partners_router
     from alliances.referentials.api import router as referentials_router
     from alliances.sdg.api import router as sdg_router
     from alliances.sheets.api import router as sheets_router
@@ -64,6 +65,7 @@ def _mount() -> None:
         charter_router,
         sheets_router,
         workspaces_router,
+        partners_router,
     ):
         api.add_router("", router)
 

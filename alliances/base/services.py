@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import Alliance, Organisation, Partner
+from .sections import organisation_is_public
 
 
 def is_curator(user: object) -> bool:
@@ -72,7 +73,7 @@ def get_organisation(user: object, pk: int) -> tuple[Organisation, list[Alliance
         .order_by("title")
         .distinct()
     )
-    if not alliances and not is_curator(user):
+    if not alliances and not is_curator(user) and not organisation_is_public(organisation):
         raise Http404(missing)
     roles = {
         p.alliance_id: p.get_role_display()

@@ -29,7 +29,7 @@ from .search.filters import table
 from .search.query import SORTS, SearchQuery, parse_query
 from .search.service import search_request
 from .search.similar import similar_alliances
-from .sections import render_sections
+from .sections import render_organisation_sections, render_sections
 from .services import get_alliance, get_organisation, is_curator, partners_of
 
 EXPORT_FORMATS = ("csv", "xlsx", "geojson", "jsonl")
@@ -294,5 +294,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "base/organisation.html",
-        {"organisation": organisation, "alliances": alliances},
+        {
+            "organisation": organisation,
+            "alliances": alliances,
+            "extra_sections": render_organisation_sections(request, organisation),
+        },
     )

@@ -1,0 +1,227 @@
+"""Matching: who could answer a need, take an offer, partner an organisation (no Django).
+
+A subject (an organisation, or a need or offer with its organisation's traits) is compared
+with candidates on four grounds, each scored 0-1 and weighted by `WEIGHTS` (data, ADR 0142):
+
+- complementarity of actor profiles (`COMPLEMENTARITY`, and the profiles that usually
+  answer a kind of need: `kind_profiles`);
+- closeness: same commune, EPCI, département, then the distance between centroids;
+- shared domains (Jaccard-like: shared / domains of the subject);
+- experience: alliances the candidate took part in, more when of the types the subject wants.
+
+Each suggestion keeps its reasons as codes with values; the caller puts them in words in
+the reader's language (suggestions.explain). Candidates are first narrowed by an `Index`
+(same département and région; a national reach adds those sharing a domain), so that a
+ranking reads a few thousand candidates rather than every organisation.
+"""
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+WEIGHTS: dict[str, float] = {
+    "complementarity": 0.30,
+    "closeness": 0.30,
+    "domains": 0.25,
+    "experience": 0.15,
+}
+
+# Unordered pairs of actor profiles (taxonomy actor_profiles) and how well they complete each
+# other; a pair not listed scores DEFAULT_COMPLEMENTARITY, the same profile SAME_PROFILE.
+COMPLEMENTARITY: dict[frozenset[str], float] = {
+    frozenset({"association", "entreprise"}): 1.0,
+    frozenset({"association", "fondation"}): 0.9,
+    frozenset({"association", "collectivite"}): 0.8,
+    frozenset({"entreprise", "collectivite"}): 0.7,
+    frozenset({"association", "academique"}): 0.6,
+    frozenset({"association", "accompagnement"}): 0.6,
+    frozenset({"entreprise", "accompagnement"}): 0.6,
+    frozenset({"entreprise", "academique"}): 0.6,
+    frozenset({"fondation", "collectivite"}): 0.5,
+    frozenset({"association", "etat"}): 0.5,
+}
+DEFAULT_COMPLEMENTARITY = 0.4
+SAME_PROFILE = 0.3
+
+# Closeness by shared territory, then by distance between centroids (km).
+SAME_COMMUNE = 1.0
+SAME_EPCI = 0.85
+SAME_DEPARTEMENT = 0.7
+DISTANCE_SCALE_KM = 300.0  # beyond this, closeness is 0
+DISTANCE_CEILING = 0.6  # the distance score of two points outside a shared département
+
+# Experience: saturates at this many alliances.
+EXPERIENCE_FULL = 5
+STALE_PENALTY = 0.0  # stale candidates are left out before ranking, not penalised
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What matching knows of an organisation, or of a need or offer and its organisation."""
+
+    key: str  # "organisation:12", "listing:5"
+    profile: str = ""
+    commune: str = ""
+    epci: str = ""
+    departement: str = ""
+    region: str = ""
+    point: tuple[float, float] | None = None  # (lon, lat)
+    domains: frozenset[str] = frozenset()
+    alliance_types: frozenset[str] = frozenset()  # partnership types of its alliances
+    alliance_count: int = 0
+    kind: str = ""  # of a need or offer
+    reach: str = ""  # local, departement, region, national
+
+
+@dataclass
+class Suggestion:
+    actor: Actor
+    score: float
+    reasons: list[tuple[str, dict]] = field(default_factory=list)
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lon, lat) points."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def complementarity(
+    subject: Actor, candidate: Actor, kind_profiles: Mapping[str, Iterable[str]] | None = None
+) -> float:
+    if subject.kind and kind_profiles and candidate.profile in kind_profiles.get(subject.kind, ()):
+        return 1.0
+    if not subject.profile or not candidate.profile:
+        return DEFAULT_COMPLEMENTARITY
+    if subject.profile == candidate.profile:
+        return SAME_PROFILE
+    pair = frozenset({subject.profile, candidate.profile})
+    return COMPLEMENTARITY.get(pair, DEFAULT_COMPLEMENTARITY)
+
+
+def closeness(subject: Actor, candidate: Actor) -> tuple[float, tuple[str, dict] | None]:
+    """The closeness score and its reason (None when nothing can be said)."""
+    if subject.commune and subject.commune == candidate.commune:
+        return SAME_COMMUNE, ("same_commune", {})
+    if subject.epci and subject.epci == candidate.epci:
+        return SAME_EPCI, ("same_epci", {})
+    if subject.departement and subject.departement == candidate.departement:
+        return SAME_DEPARTEMENT, ("same_departement", {})
+    if subject.point and candidate.point:
+        km = distance_km(subject.point, candidate.point)
+        value = DISTANCE_CEILING * max(0.0, 1.0 - km / DISTANCE_SCALE_KM)
+        return value, ("distance", {"km": round(km)})
+    return 0.0, None
+
+
+def shared_domains(subject: Actor, candidate: Actor) -> frozenset[str]:
+    return subject.domains & candidate.domains
+
+
+def experience(subject: Actor, candidate: Actor) -> float:
+    if not candidate.alliance_count:
+        return 0.0
+    base = min(candidate.alliance_count, EXPERIENCE_FULL) / EXPERIENCE_FULL
+    if subject.alliance_types and candidate.alliance_types & subject.alliance_types:
+        return min(1.0, base + 0.3)
+    return base * 0.8
+
+
+def score(
+    subject: Actor,
+    candidate: Actor,
+    weights: Mapping[str, float] = WEIGHTS,
+    kind_profiles: Mapping[str, Iterable[str]] | None = None,
+) -> Suggestion:
+    reasons: list[tuple[str, dict]] = []
+    comp = complementarity(subject, candidate, kind_profiles)
+    if candidate.profile:
+        reasons.append(("profile", {"profile": candidate.profile, "value": comp}))
+    close, why = closeness(subject, candidate)
+    if why:
+        reasons.append(why)
+    shared = shared_domains(subject, candidate)
+    dom = len(shared) / len(subject.domains) if subject.domains else 0.0
+    if shared:
+        reasons.append(("domains", {"domains": sorted(shared)}))
+    exp = experience(subject, candidate)
+    if candidate.alliance_count:
+        types = sorted(candidate.alliance_types & subject.alliance_types) or sorted(
+            candidate.alliance_types
+        )
+        reasons.append(("alliances", {"n": candidate.alliance_count, "types": types[:2]}))
+    total = (
+        weights["complementarity"] * comp
+        + weights["closeness"] * close
+        + weights["domains"] * dom
+        + weights["experience"] * exp
+    )
+    return Suggestion(candidate, round(total, 4), reasons)
+
+
+def rank(
+    subject: Actor,
+    candidates: Iterable[Actor],
+    limit: int = 10,
+    hidden: frozenset[str] = frozenset(),
+    weights: Mapping[str, float] = WEIGHTS,
+    kind_profiles: Mapping[str, Iterable[str]] | None = None,
+) -> list[Suggestion]:
+    """The best `limit` candidates, best first (ties: by key, so the order is stable)."""
+    scored = (
+        score(subject, c, weights, kind_profiles)
+        for c in candidates
+        if c.key != subject.key and c.key not in hidden
+    )
+    best = heapq.nlargest(limit, scored, key=lambda s: (s.score, _tie(s.actor.key)))
+    return best
+
+
+def _tie(key: str) -> tuple[int, str]:
+    # Lower ids first among equal scores: stable from one run to the next.
+    kind, _sep, number = key.partition(":")
+    return (-int(number) if number.isdigit() else 0, kind)
+
+
+class Index:
+    """Candidates narrowed by place and domain before scoring."""
+
+    def __init__(self, actors: Iterable[Actor]) -> None:
+        self.by_departement: dict[str, list[Actor]] = defaultdict(list)
+        self.by_region: dict[str, list[Actor]] = defaultdict(list)
+        self.by_domain: dict[str, list[Actor]] = defaultdict(list)
+        self.size = 0
+        for actor in actors:
+            self.size += 1
+            if actor.departement:
+                self.by_departement[actor.departement].append(actor)
+            if actor.region:
+                self.by_region[actor.region].append(actor)
+            for domain in actor.domains:
+                self.by_domain[domain].append(actor)
+
+    def candidates(self, subject: Actor, national_cap: int = 3000) -> list[Actor]:
+        """Same département; a regional or national reach adds the région; a national reach
+        (or a subject without a place) adds up to `national_cap` sharing a domain."""
+        pool: dict[str, Actor] = {}
+        for actor in self.by_departement.get(subject.departement, ()):
+            pool[actor.key] = actor
+        if subject.reach in ("region", "national") or not subject.departement:
+            for actor in self.by_region.get(subject.region, ()):
+                pool[actor.key] = actor
+        if subject.reach == "national" or not subject.region:
+            extra = 0
+            for domain in sorted(subject.domains):
+                for actor in self.by_domain.get(domain, ()):
+                    if extra >= national_cap:
+                        break
+                    if actor.key not in pool:
+                        pool[actor.key] = actor
+                        extra += 1
+        return list(pool.values())
