@@ -91,7 +91,14 @@ def test_the_vector_of_a_changed_alliance_is_made_by_the_worker(
 def test_the_daily_work_is_scheduled_on_the_queue():
     autodiscover_modules("tasks")  # as the worker (run_huey) does
     names = {task.__name__ for task in HUEY._registry._periodic_tasks}
-    for expected in ("send_alerts", "send_campaign_reminders", "refresh_lights", "check_sheets"):
+    expected_jobs = (
+        "send_alerts",
+        "send_campaign_reminders",
+        "refresh_lights",
+        "check_sheets",
+        "partners_followups",
+    )
+    for expected in expected_jobs:
         assert any(name.endswith(expected) for name in names), (expected, names)
 
 
