@@ -16,6 +16,19 @@ def test_healthz_reports_backend_and_data_versions(client):
 
 
 @pytest.mark.django_db
+def test_healthz_counts_the_alliances_waiting_for_their_vector(client, settings):
+    from alliances.base.models import Alliance
+    from alliances.common import vectors
+
+    assert json.loads(client.get("/healthz").content)["search_index"]["vectors_missing"] is None
+    settings.ALLIANCES_SEARCH_SEMANTIC = True
+    waiting = Alliance.objects.count() - vectors.count("alliance", "default")
+    payload = json.loads(client.get("/healthz").content)
+    assert waiting > 0 and payload["search_index"]["vectors_missing"] == waiting
+    assert payload["status"] == "ok"  # informative: the worker catches up after a change
+
+
+@pytest.mark.django_db
 def test_healthz_reports_a_search_index_that_disagrees_with_the_base(client):
     from alliances.base.models import Alliance
     from alliances.base.search import index

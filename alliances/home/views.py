@@ -132,9 +132,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _index_health() -> dict:
-    """Whether the search index agrees with the base (`manage.py reindex` mends it)."""
+    """Whether the search index agrees with the base (`manage.py reindex` mends it), and how
+    many alliances wait for their vector (informative: the job worker catches up within
+    moments of a change, so it does not make the status degraded)."""
     return {
         "ok": not search_index.is_stale(),
         "indexed": search_index.indexed_count(),
         "alliances": Alliance.objects.count(),
+        "vectors_missing": search_index.vectors_missing(),
     }

@@ -32,7 +32,7 @@ from django.db import connections, router, transaction
 from django.dispatch import Signal
 from pyroaring import BitMap
 
-from alliances.common import vocabulary
+from alliances.common import embeddings, vocabulary
 
 from ..models import Alliance, Partner
 from . import semantic
@@ -136,6 +136,14 @@ def indexed_count(using: str | None = None) -> int:
     with connections[_alias(using)].cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {dialect_for(_alias(using)).key_table}")
         return int(cursor.fetchone()[0])
+
+
+def vectors_missing(using: str | None = None) -> int | None:
+    """How many alliances wait for their vector (the job worker embeds them after each
+    change; `setup` embeds what a lost job left); None when the semantic part is off."""
+    if not embeddings.enabled():
+        return None
+    return semantic.missing(_alias(using))
 
 
 def is_stale(using: str | None = None) -> bool:
