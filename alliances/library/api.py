@@ -42,7 +42,7 @@ class ResourceOut(Schema):
     page_url: str = Field(description="The resource's page on this platform.")
 
 
-class FacetValueOut(Schema):
+class ResourceFacetValueOut(Schema):
     value: str = Field(description="The value to pass to the filter parameter.")
     label: str
     count: int = Field(description="Number of current results with this value.")
@@ -51,7 +51,7 @@ class FacetValueOut(Schema):
 class ResourceListOut(Schema):
     count: int = Field(description="Number of resources matching the query (all pages).")
     results: list[ResourceOut]
-    facets: dict[str, list[FacetValueOut]] = Field(
+    facets: dict[str, list[ResourceFacetValueOut]] = Field(
         description="For each filter (kind, format, audience, level, domain, sdg, language), "
         "every known value with its count among the current results."
     )

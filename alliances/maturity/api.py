@@ -16,7 +16,7 @@ from .results import answer_error_message, build_result
 router = Router(tags=["maturity"])
 
 
-class ErrorOut(Schema):
+class MaturityErrorOut(Schema):
     detail: str
     question: str | None = None
 
@@ -71,7 +71,7 @@ class DiagnosisOut(Schema):
 
 @router.get(
     "/referentials/{key}",
-    response={200: ReferentialOut, 404: ErrorOut},
+    response={200: ReferentialOut, 404: MaturityErrorOut},
     summary="Active version of a maturity referential",
 )
 def get_referential(request: HttpRequest, key: str) -> Status:
@@ -95,7 +95,7 @@ def get_referential(request: HttpRequest, key: str) -> Status:
 
 @router.post(
     "/diagnoses",
-    response={200: DiagnosisOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: DiagnosisOut, 404: MaturityErrorOut, 422: MaturityErrorOut},
     summary="Score a self-diagnosis",
 )
 def post_diagnosis(request: HttpRequest, payload: DiagnosisIn) -> Status:

@@ -78,7 +78,7 @@ class ListingListOut(Schema):
     )
 
 
-class SuggestionOut(Schema):
+class PartnerSuggestionOut(Schema):
     key: str = Field(description='"organisation:<id>" or "listing:<id>".')
     name: str
     score: float = Field(description="0 to 1: the weighted sum of the four grounds.")
@@ -256,7 +256,7 @@ def _suggestion_rows(found: list[dict]) -> list[dict]:
 
 @router.get(
     "/listings/{id}/suggestions",
-    response=list[SuggestionOut],
+    response=list[PartnerSuggestionOut],
     auth=[django_auth, CuratorApiKey()],
     summary="Suggestions for a need or an offer",
     description="For a need: the offers and organisations that could answer it; for an offer: "
@@ -271,7 +271,7 @@ def listing_suggestions(request: HttpRequest, id: int) -> list[dict]:  # noqa: A
 
 @router.get(
     "/organisations/{id}/suggestions",
-    response=list[SuggestionOut],
+    response=list[PartnerSuggestionOut],
     auth=[django_auth, CuratorApiKey()],
     summary="Possible partners of an organisation",
     description="Nearby organisations, best complement first, each with its reasons in words. "

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from alliances.apikit.errors import ErrorOut
 from alliances.apikit.pagination import paginate
 
 from .models import Taxonomy, Term
@@ -46,10 +47,6 @@ class TaxonomyOut(Schema):
 class TaxonomyListOut(Schema):
     count: int = Field(description="Number of lists.")
     results: list[TaxonomyOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _term(term: Term) -> dict:

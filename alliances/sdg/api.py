@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from alliances.apikit.errors import ErrorOut
 from alliances.apikit.pagination import paginate
 
 from .models import SdgGoal, SdgTarget
@@ -36,10 +37,6 @@ class GoalOut(Schema):
 class GoalListOut(Schema):
     count: int = Field(description="Number of goals (17 once loaded).")
     results: list[GoalOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _target(target: SdgTarget) -> dict:

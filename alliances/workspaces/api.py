@@ -13,7 +13,7 @@ from .models import Workspace
 router = Router(tags=["workspaces"], auth=django_auth)
 
 
-class AxisOut(Schema):
+class WorkspaceAxisOut(Schema):
     axis: str
     convergence: int | None
     means: list[float | None]
@@ -37,7 +37,7 @@ class CommentOut(Schema):
 class ResultsOut(Schema):
     year: int
     partners: list[str]
-    axes: list[AxisOut]
+    axes: list[WorkspaceAxisOut]
     questions: list[QuestionOut]
     comments: list[CommentOut]
 
