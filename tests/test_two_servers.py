@@ -1,7 +1,8 @@
 """Two application servers (separate gunicorn processes on separate ports, each with its own
 in-process state) in front of one PostgreSQL database and one Redis cache: a curator's change
 made through one is seen through the other, in the search, its facet counts and a sheet,
-within one second (issue 20, item 5; docs/deployment.md).
+by the very first requests sent to it after the write, hence within one second (issue 20,
+item 5; docs/deployment.md).
 
 PostgreSQL only (the production layout; `make test` runs it through scripts/test-postgres.sh).
 The change is committed in the test database by the servers, so it is undone at the end."""
@@ -201,23 +202,16 @@ def test_a_change_through_one_server_is_seen_through_the_other():
         changelist = "/admin/base/alliance/"
         archive = {"action": "archive", "_selected_action": [alliance.pk], "index": 0}
         assert writer.post(changelist, archive) == 200
-        written = time.monotonic()
 
-        # Seen through the second, within a second: each of the search, its facet counts and
-        # the sheet is asked until it shows the change; the request that first shows it must
-        # have been sent less than a second after the write (its own time is the server's
-        # work, a sheet rendered anew for the new data).
-        for check in (
-            lambda: alliance.slug not in _state(reader, alliance.title, domain, sheet)[0],
-            lambda: _state(reader, alliance.title, domain, sheet)[1] == count - 1,
-            lambda: _state(reader, alliance.title, domain, sheet)[2] != sheet_before,
-        ):
-            while True:
-                sent = time.monotonic() - written
-                if check():
-                    break
-                assert sent < 1, "not seen through the other server within a second"
-            assert sent < 1, f"seen by a request sent {sent:.2f} s after the write"
+        # Seen through the second at once: the very first requests sent to it after the write
+        # (the search, its facet counts, the sheet) show the change. No cache of the second
+        # server keeps the old state for any time, so the change is seen within a second
+        # whatever the machine's load (a timed check failed under load for the requests'
+        # own time, not for any staleness).
+        slugs, count_after, sheet_after = _state(reader, alliance.title, domain, sheet)
+        assert alliance.slug not in slugs, "the search of the other server still finds it"
+        assert count_after == count - 1, "the other server's facet count did not change"
+        assert sheet_after != sheet_before, "the other server's sheet did not change"
 
         # Undone through the second server: the first sees it back.
         reader.cookies.set_cookie(_cookie(settings.SESSION_COOKIE_NAME, session_key))
