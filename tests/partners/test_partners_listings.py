@@ -169,3 +169,10 @@ def test_the_place_page_shows_its_needs_and_offers(orgs, client_fr):
     assert "Besoins et propositions" in page and "Besoin du Rhône" in page
     assert "?lieu=departement:69" in page
     assert "Besoin du Rhône" not in client_fr.get("/territoires/departement/13/").content.decode()
+
+
+def test_an_empty_list_leads_to_publishing_and_to_the_alliances_near_you(client_fr, client_en):
+    page = client_fr.get("/partenaires/?q=aucun-mot-ne-correspond").content.decode()
+    assert "Aucun besoin ni aucune proposition ne correspond" in page
+    assert 'href="/alliances/"' in page
+    assert "No need or offer matches yet" in client_en.get("/partenaires/?q=zzz").content.decode()
