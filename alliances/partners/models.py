@@ -33,7 +33,29 @@ class Via(models.TextChoices):
     CLAIM = "claim", _("représentant reconnu de l'organisation")
 
 
-class Claim(models.Model):
+class CuratedRequest(models.Model):
+    """What a request that a curator may decide keeps of its decision (claims, workspaces)."""
+
+    status = models.CharField(
+        _("décision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    via = models.CharField(_("accordée par"), max_length=10, choices=Via.choices, blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Claim(CuratedRequest):
     """A person says they act for an organisation; once approved they may edit and publish."""
 
     organisation = models.ForeignKey(
@@ -48,23 +70,9 @@ class Claim(models.Model):
         related_name="organisation_claims",
         verbose_name=_("compte"),
     )
-    status = models.CharField(
-        _("décision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    via = models.CharField(_("accordée par"), max_length=10, choices=Via.choices, blank=True)
     note = models.TextField(_("message aux curateurs"), blank=True)
-    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
 
-    class Meta:
+    class Meta(CuratedRequest.Meta):
         verbose_name = _("demande de représentation")
         verbose_name_plural = _("demandes de représentation")
         ordering = ["-created_at"]
@@ -76,7 +84,7 @@ class Claim(models.Model):
         return f"{self.user} → {self.organisation} ({self.get_status_display()})"
 
 
-class WorkspaceRequest(models.Model):
+class WorkspaceRequest(CuratedRequest):
     """A partner of a published alliance asks for the alliance's workspace."""
 
     alliance = models.ForeignKey(
@@ -91,22 +99,8 @@ class WorkspaceRequest(models.Model):
         related_name="workspace_requests",
         verbose_name=_("compte"),
     )
-    status = models.CharField(
-        _("décision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    via = models.CharField(_("accordée par"), max_length=10, choices=Via.choices, blank=True)
-    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
 
-    class Meta:
+    class Meta(CuratedRequest.Meta):
         verbose_name = _("demande d'espace partenaires")
         verbose_name_plural = _("demandes d'espace partenaires")
         ordering = ["-created_at"]
