@@ -13,7 +13,10 @@ def _docs_text() -> str:
 
 
 def test_every_environment_variable_is_documented():
-    settings_source = (ROOT / "alliances" / "settings.py").read_text()
+    # The settings and the process manager's configuration (gunicorn.conf.py) read them.
+    settings_source = "\n".join(
+        (ROOT / name).read_text() for name in ("alliances/settings.py", "gunicorn.conf.py")
+    )
     names = set(re.findall(r"""environ(?:\.get)?\(\s*["']([A-Z_]+)["']""", settings_source))
     names |= set(re.findall(r"""environ\[["']([A-Z_]+)["']\]""", settings_source))
     names |= set(re.findall(r"""env_flag\(\s*["']([A-Z_]+)["']""", settings_source))

@@ -110,7 +110,8 @@ def site():
         stderr=subprocess.PIPE,
     )
     server_site.url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Each worker warms up before it answers (gunicorn.conf.py): allow for a loaded machine.
+    deadline = time.monotonic() + 90
     while True:
         try:
             urllib.request.urlopen(f"{server_site.url}/healthz", timeout=2)
