@@ -4,6 +4,7 @@ the place box, the phone menu, page weight and a first paint that waits for no s
 import re
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from browser_helpers import DESKTOP, PHONE
 
 
@@ -102,6 +103,21 @@ def test_on_a_phone_filters_are_behind_a_disclosure_and_the_menu_folds(phone, si
     assert phone.locator(".site-nav").is_visible()
     phone.keyboard.press("Escape")
     assert phone.locator(".site-nav").is_hidden()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_on_a_desktop_the_main_navigation_holds_on_one_line(browser, site_url, language):
+    context = browser.new_context(
+        viewport=DESKTOP, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.goto(site_url + "/")
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.site-nav li')]"
+        ".map(li => Math.round(li.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 8 and len(set(tops)) == 1, tops
+    context.close()
 
 
 def test_the_phone_menu_opens_without_javascript(browser, site_url):
