@@ -78,3 +78,13 @@ def test_observatory_answers_for_a_departement_with_its_regions_figures(client_f
     assert client_fr.get("/observatoire/territoires/commune/32013/").status_code == 404
     # The former address still serves régions (the code 32 is the Hauts-de-France there).
     assert "Hauts-de-France" in client_fr.get("/observatoire/territoires/32/").content.decode()
+
+
+def test_survey_figures_are_punctuated_as_each_language_writes(client_fr, client_en):
+    # French sets a space before the colon; English none ("officials: see", not "officials : see").
+    for client, population in ((client_fr, "Élus locaux"), (client_en, "Local elected officials")):
+        html = client.get("/").content.decode()
+        if client is client_fr:
+            assert f"{population} : " in html
+        else:
+            assert f"{population}: " in html and f"{population} : " not in html

@@ -186,7 +186,11 @@ def values_chart(rows: list[dict], title: str, description: str, slug: str) -> v
         return None
     data = [
         {
-            "label": _short(f"{r['population_name']} : {r['label']}"),
+            "label": _short(
+                # French sets a space before the colon, English none.
+                _("%(population)s : %(statement)s")
+                % {"population": r["population_name"], "statement": r["label"]}
+            ),
             "statement": r["statement"],
             "population": r["population_name"],
             "scope": r["scope"],
