@@ -11,6 +11,11 @@ from alliances.territories.models import Level, Territory
 
 # Official codes (COG) of the régions the observatory sources name.
 REGIONS = {
+    "01": "Guadeloupe",
+    "02": "Martinique",
+    "03": "Guyane",
+    "04": "La Réunion",
+    "06": "Mayotte",
     "11": "Île-de-France",
     "24": "Centre-Val de Loire",
     "27": "Bourgogne-Franche-Comté",

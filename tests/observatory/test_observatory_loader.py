@@ -22,7 +22,7 @@ SUBGROUP_ROW = (
     "associatifs (budget > 150 k€),France,Share of larger associations "
     "(budget above 150k EUR) partnering with a company,50,,1380"
 )
-FIGURES = 112  # 141 rows: 29 of them are further sources of a figure (same_as)
+FIGURES = 113  # 142 rows: 29 of them are further sources of a figure (same_as)
 
 
 def test_every_figure_is_shipped(loaded):
@@ -31,7 +31,7 @@ def test_every_figure_is_shipped(loaded):
     assert Figure.objects.filter(territory__isnull=True).count() == 0
     assert Fragility.objects.count() == 40
     assert LoadedDataset.objects.get(name="observatory").rows == FIGURES
-    assert FigureSource.objects.count() == 141
+    assert FigureSource.objects.count() == 142
     assert {p.key for p in Programme.objects.all()} >= {
         "arpea",
         "phare",
@@ -70,6 +70,16 @@ def test_scopes_resolve_to_territories(loaded):
     assert [t.code for t in paca.extra_territories.all()] == ["94"]
     assert Figure.objects.get(key="obs-2015-citoyens-share-citing-securit").territory.code == "84"
     assert Figure.objects.get(key="obs-2008-citoyens").territory.code == "FR"
+
+
+def test_the_overseas_rate_counts_for_the_five_overseas_regions(loaded):
+    """One rate for the overseas territories together (the source says « Drom Tom »): shown
+    for each of the five overseas régions under the scope's own name, never as their own."""
+    figure = Figure.objects.get(key="obs-2023-entreprises-mecenes-outre-mer")
+    codes = [figure.territory.code, *(t.code for t in figure.extra_territories.all())]
+    assert sorted(codes) == ["01", "02", "03", "04", "06"]
+    assert figure.scope_fr.startswith("outre-mer") and "Drom Tom" in figure.scope_fr
+    assert figure.indicator.key == "entreprises-mecenes" and figure.approximate_year
 
 
 def test_indicators_group_wordings_and_are_bilingual(loaded):

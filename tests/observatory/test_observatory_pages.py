@@ -105,6 +105,20 @@ def test_territory_page_puts_national_figures_beside(fr):
     assert security["value"] == 36.0 and security["national_value"] == 37.0
 
 
+def test_an_overseas_region_shows_the_overseas_rate_under_its_own_scope(fr, en):
+    """La Réunion has no rate of its own: its page shows the one « Drom Tom » rate, named as
+    the overseas territories together, in both languages (ADR 0161)."""
+    data = fr.get("/observatoire/territoires/04/", {"format": "json"}).json()
+    rows = [r for r in data["results"] if r["indicator"] == "entreprises-mecenes"]
+    assert [r["value"] for r in rows] == [3.6]
+    assert "Drom Tom" in rows[0]["scope"] and "ensemble" in rows[0]["scope"]
+    html = fr.get("/observatoire/territoires/04/").content.decode()
+    assert "Drom Tom" in html
+    english = en.get("/observatoire/territoires/04/", {"format": "json"}).json()
+    scopes = [r["scope"] for r in english["results"] if r["indicator"] == "entreprises-mecenes"]
+    assert scopes == ["overseas France ('Drom Tom' in the source: the overseas régions together)"]
+
+
 def test_english_pages(en):
     html = en.get("/observatoire/indicateurs/partenariats-source-innovation/").content.decode()
     assert 'lang="en"' in html
@@ -173,7 +187,7 @@ def test_api_figures_shape_and_filters(fr):
     with_n = [r for r in data["results"] if r["n"]][0]
     assert (with_n["ci_low"], with_n["ci_high"]) == (87.2, 93.7)
     paged = fr.get("/api/v1/observatory/figures", {"page_size": 10, "page": 2}).json()
-    assert paged["count"] == 112 and len(paged["results"]) == 10
+    assert paged["count"] == 113 and len(paged["results"]) == 10
 
 
 @pytest.mark.parametrize("name", ["indicators", "studies", "programmes"])
