@@ -82,6 +82,7 @@ setup_django()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from searches import BROAD, SEARCHES, datasette_url  # noqa: E402
 
 from alliances.base.models import Alliance  # noqa: E402
 from alliances.base.search import index, places, semantic  # noqa: E402
@@ -89,30 +90,6 @@ from alliances.base.search.executor import run_search  # noqa: E402
 from alliances.base.search.query import parse_query  # noqa: E402
 from alliances.common import embeddings, vectors  # noqa: E402
 from alliances.territories.models import Territory  # noqa: E402
-
-# Text + 2 filters, words taken from the generator's French vocabulary.
-SEARCHES = [
-    ("insertion", {"domain": "emploi_insertion", "territory": "region:84"}),
-    ("numérique", {"profile": "association", "territory": "region:11"}),
-    ("jardins partagés", {"type": "mecenat", "territory": "region:75"}),
-    ("mobilité solidaire", {"domain": "mobilite", "kind": "alliance"}),
-    ("santé", {"profile": "entreprise", "territory": "region:76"}),
-    ("transition écologique", {"type": "cooperation_economique", "kind": "alliance"}),
-    ("économie locale", {"domain": "developpement_economique_local", "territory": "region:53"}),
-    ("bénévolat", {"profile": "fondation", "type": "innovation_societale"}),
-    ("accès aux soins", {"domain": "sante", "territory": "region:44"}),
-    ("réussite éduc", {"domain": "education", "profile": "collectivite"}),
-]
-# Broad searches (issue 20): results that are most of the base.
-BROAD = [
-    ("", {}),  # no text, no filter
-    ("partenaires", {}),  # a word found in every synthetic alliance's summary
-    ("solidaire", {}),  # a common word alone
-    ("", {"type": "mecenat", "profile": "association"}),  # two filters over 10 %
-    ("", {"domain": "emploi_insertion", "kind": "alliance"}),
-    ("", {"page": "5"}),  # a deep page of everything
-    ("insertion", {"page": "5"}),
-]
 
 
 def timed(label: str, func) -> float:
@@ -475,24 +452,7 @@ def export_for_datasette(target: Path) -> None:
 
 
 def datasette_urls(db_name: str) -> list[str]:
-    urls = []
-    for text, filters in SEARCHES:
-        params: list[tuple[str, str]] = [("_search", text), ("_size", "20")]
-        for name, value in filters.items():
-            if name == "territory":
-                params.append(("region", value.split(":", 1)[1]))
-            elif name == "kind":
-                params.append(("kind", value))
-            else:
-                column = {"profile": "profiles", "type": "types", "domain": "domains"}[name]
-                params.append((f"{column}__arraycontains", value))
-        for facet in ("kind", "stage", "region"):
-            params.append(("_facet", facet))
-        for facet in ("profiles", "types", "domains", "sdg"):
-            params.append(("_facet_array", facet))
-        params.append(("_facet_size", "max"))
-        urls.append(f"/{db_name}/alliances.json?" + urlencode(params))
-    return urls
+    return [datasette_url(db_name, text, filters) or "" for text, filters in SEARCHES]
 
 
 def bench_datasette(runs: int) -> dict | str:

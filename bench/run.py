@@ -19,7 +19,9 @@ RESULTS = HERE / "results"
 
 
 def benchmarks() -> list[Path]:
-    return sorted(p for p in HERE.glob("*.py") if p.name not in {"run.py", "common.py"})
+    return sorted(
+        p for p in HERE.glob("*.py") if p.name not in {"run.py", "common.py", "searches.py"}
+    )
 
 
 def assemble() -> None:
