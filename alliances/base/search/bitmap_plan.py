@@ -65,7 +65,8 @@ def _uninformative(text: BitMap | None, base: BitMap, results: BitMap) -> bool:
 
 
 def eligible(compiled: object, plan: RunPlan) -> bool:
-    if plan.limit is None or plan.semantic or getattr(compiled, "semantic", None):
+    meaning = bool(plan.semantic or getattr(compiled, "semantic", None))
+    if plan.limit is None or (meaning and not compiled.dialect.fuses_sets):  # type: ignore[attr-defined]
         return False
     if plan.sort not in SORTS and not compiled.dialect.ranks_sets:  # type: ignore[attr-defined]
         return False
@@ -82,11 +83,13 @@ def run(compiled: object, plan: RunPlan) -> RunOutput | None:
     using: str = compiled.using  # type: ignore[attr-defined]
     parts: dict[str, BitMap] = {}
     for name, condition in compiled.conditions.items():  # type: ignore[attr-defined]
-        found = (
-            compiled.dialect.text_ids(condition, using)  # type: ignore[attr-defined]
-            if name == "q"
-            else _condition_set(condition, using)
-        )
+        if name == "q":
+            found = compiled.dialect.text_ids(condition, using)  # type: ignore[attr-defined]
+            # The neighbours in meaning join the text's matches; the filters apply to both.
+            found |= BitMap(compiled.semantic)  # type: ignore[attr-defined]
+            compiled.text_ids = found  # type: ignore[attr-defined]
+        else:
+            found = _condition_set(condition, using)
         if found is None:
             return None
         parts[name] = found
@@ -105,11 +108,77 @@ def run(compiled: object, plan: RunPlan) -> RunOutput | None:
     assert plan.limit is not None
     if plan.sort in SORTS:
         found_page = page(results, plan.sort, plan.offset, plan.limit, using)
-    elif _uninformative(parts.get("q"), base, results):
+    elif compiled.dialect.dates_noise and _uninformative(parts.get("q"), base, results):  # type: ignore[attr-defined]
         found_page = page(results, "date", plan.offset, plan.limit, using)
+    elif not results:
+        found_page = []
     else:
-        found_page = compiled.dialect.rank_page(compiled, results, plan.offset, plan.limit)  # type: ignore[attr-defined]
+        found_page = compiled.dialect.rank_page(  # type: ignore[attr-defined]
+            compiled, results, plan.offset, plan.limit, plan
+        )
     if found_page is None:
         return None
     output.page = found_page
     return output
+
+
+# -- the covering tier (issue 13) -------------------------------------------------------------
+# The scales of the territories covering a place, closest first (as `executor` orders them).
+SCALES = ("epci", "departement", "region")
+
+
+def _main_territory(territory_id: int, using: str) -> tuple[str, BitMap]:
+    """(level, the alliances whose main territory it is), whatever their status."""
+
+    def read() -> tuple[str, BitMap]:
+        t = tables()
+        level = fetch(using, f"SELECT level FROM {t.territory} WHERE id = %s", [territory_id])
+        ids = fetch(using, f"SELECT id FROM {t.alliance} WHERE territory_id = %s", [territory_id])
+        return (str(level[0][0]) if level else ""), BitMap([int(r[0]) for r in ids])
+
+    return per_index_version(f"main-territory:{territory_id}", read, using)
+
+
+def covering(
+    compiled: object, territory_ids: list[int], limit: int
+) -> tuple[int, list[int]] | None:
+    """The alliances whose main territory is one of `territory_ids` and that match every
+    condition but the place (the text, with its neighbours in meaning, and the other
+    filters): their number and the first `limit`, the closest scale first, then the newest.
+    None when a condition has no bitmap form (the SQL way answers)."""
+    using: str = compiled.using  # type: ignore[attr-defined]
+    conditions = compiled.conditions  # type: ignore[attr-defined]
+    others = {n: c for n, c in conditions.items() if n not in ("territory", "place")}
+    if not all(name == "q" or condition.tags for name, condition in others.items()):
+        return None
+    groups: dict[int, BitMap] = {}
+    for territory_id in territory_ids:
+        level, ids = _main_territory(territory_id, using)
+        scale = SCALES.index(level) if level in SCALES else len(SCALES)
+        groups[scale] = groups.get(scale, BitMap()) | ids
+    found = BitMap.union(*groups.values()) if groups else BitMap()
+    found &= _status_set(compiled.statuses, using)  # type: ignore[attr-defined]
+    for name in sorted(others, key=lambda n: n == "q"):  # the text last: maybe nothing left
+        if not found:
+            break
+        if name == "q":
+            text = compiled.text_ids  # type: ignore[attr-defined]
+            if text is None:  # the results came the SQL way
+                text = compiled.dialect.matching_ids(compiled, {"territory", "place"})  # type: ignore[attr-defined]
+                text = text | BitMap(compiled.semantic)  # type: ignore[attr-defined]
+            found &= text
+        else:
+            part = _condition_set(others[name], using)
+            if part is None:
+                return None
+            found &= part
+    chosen: list[int] = []
+    for scale in sorted(groups):
+        if len(chosen) >= limit:
+            break
+        ids = found & groups[scale]
+        first = page(ids, "date", 0, limit - len(chosen), using)
+        if first is None:
+            return None
+        chosen += first
+    return len(found), chosen

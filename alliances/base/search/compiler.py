@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pyroaring import BitMap
+
 from ..models import Alliance
 from .analysis import Term
 from .dialects import Dialect, dialect_for, fetch
@@ -53,6 +55,9 @@ class CompiledQuery:
     context: Context
     reading: Reading = field(default_factory=Reading)
     semantic: list[int] = field(default_factory=list)  # the neighbours, closest first
+    # What the bitmap way read of the text (`bitmap_plan`): its matches and neighbours, whatever
+    # their status, for the covering tier to reuse.
+    text_ids: BitMap | None = None
 
     @property
     def terms(self) -> list[Term]:

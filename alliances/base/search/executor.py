@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from alliances.territories.models import Territory
 
 from ..models import Alliance
-from . import bitmap_plan, facets, index, orderings
+from . import bitmap_plan, facets, index, orderings, versions
 from .compiler import CURATOR_STATUSES, PUBLIC_STATUSES, CompiledQuery, compile_query
 from .dialects import RunOutput, RunPlan, fetch
 from .facets import FacetValue
@@ -214,6 +214,18 @@ def run_search(
     `limit` takes the first `limit` results whatever the page (portals, widgets).
     `disjunctive=False` counts every facet on the results themselves (cheaper; used by the
     benchmark to show the cost of disjunctive counts)."""
+    with versions.pinned():  # the index version read once for the whole search
+        return _run_search(query, include_drafts, using, with_facets, limit, disjunctive)
+
+
+def _run_search(
+    query: SearchQuery,
+    include_drafts: bool,
+    using: str | None,
+    with_facets: bool,
+    limit: int | None,
+    disjunctive: bool,
+) -> SearchResult:
     alias = using or router.db_for_read(Alliance)
     statuses = CURATOR_STATUSES if include_drafts else PUBLIC_STATUSES
     compiled = compile_query(query, statuses, alias)
@@ -327,6 +339,12 @@ def _covering(result: SearchResult, compiled: CompiledQuery) -> None:
     """Alliances of the territories covering the places (EPCI, département, région, the
     whole country), apart from those located in them."""
     ids = sorted(set(compiled.context.covering_ids))
+    fast = bitmap_plan.covering(compiled, ids, COVERING_LIMIT)
+    if fast is not None:  # from the bitmaps: no second search (issue 13)
+        result.covering_count, found = fast
+        result.covering = load_hits(found, compiled.terms, compiled.using)
+        label_covering(result.covering)
+        return
     marks = ", ".join(["%s"] * len(ids))
     sql, params = compiled.ids_sql(
         exclude={"territory", "place"}, extra=(f"a.territory_id IN ({marks})", ids)

@@ -19,20 +19,22 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliances.common.i18n import current_language
-from alliances.referentials.models import Term
 from alliances.sdg.models import SdgGoal, SdgTarget
 from alliances.sdg.rules import BY_DEFINITION_GOAL, BY_DEFINITION_TARGET
 from alliances.territories.models import Territory
 
 from ..models import Alliance, Organisation, Partner
 from .schema import marks, tables
+
+if TYPE_CHECKING:
+    from .references import TermRow
 
 MAX_VALUES = 20
 MIN_YEAR, MAX_YEAR = 1800, 2100
@@ -286,14 +288,12 @@ class TermFilter(SearchFilter):
         value = value.lower()
         return value if _KEY.match(value) else None
 
-    def terms(self, keys: tuple[str, ...], ctx: Context) -> dict[str, Term]:
+    def terms(self, keys: tuple[str, ...], ctx: Context) -> dict[str, TermRow]:
         """The known terms of these keys (labels noted, unknown keys noticed)."""
-        found = {
-            term.key: term
-            for term in Term.objects.using(ctx.using).filter(
-                taxonomy__key=self.taxonomy, key__in=keys
-            )
-        }
+        from . import references  # references reads the index, which reads this module
+
+        by_key = references.terms(ctx.using).by_key
+        found = {k: by_key[(self.taxonomy, k)] for k in keys if (self.taxonomy, k) in by_key}
         for key in keys:
             if key in found:
                 ctx.labels[(self.name, key)] = found[key].label
@@ -302,13 +302,11 @@ class TermFilter(SearchFilter):
         return found
 
     def facet_labels(self, raw: Iterable[str], using: str) -> dict[str, tuple[str, str]]:
-        ids = [int(v) for v in raw]
-        return {
-            str(pk): (key, label_of(fr, en))
-            for pk, key, fr, en in Term.objects.using(using)
-            .filter(pk__in=ids)
-            .values_list("id", "key", "label_fr", "label_en")
-        }
+        from . import references
+
+        by_id = references.terms(using).by_id
+        found = [by_id[int(v)] for v in raw if int(v) in by_id]
+        return {str(term.pk): (term.key, term.label) for term in found}
 
 
 class ManyTermFilter(TermFilter):
@@ -571,9 +569,12 @@ class SdgFilter(SearchFilter):
             yield pk, tag(self.prefix, goal_of.get(target_id, 0))
 
     def facet_labels(self, raw: Iterable[str], using: str) -> dict[str, tuple[str, str]]:
-        goals = SdgGoal.objects.using(using).filter(pk__in=[int(v) for v in raw])
+        from . import references
+
+        goals = references.goals(using)
         out = {}
-        for pk, number, fr, en in goals.values_list("id", "number", "short_fr", "short_en"):
+        for pk in {int(v) for v in raw} & set(goals):
+            number, fr, en = goals[pk]
             label = f"{number}. {label_of(fr, en)}"
             if number == BY_DEFINITION_GOAL:
                 label = _("%(goal)s (par définition)") % {"goal": label}
@@ -717,11 +718,16 @@ class TerritoryFilter(SearchFilter):
                 yield pk, one
 
     def facet_labels(self, raw: Iterable[str], using: str) -> dict[str, tuple[str, str]]:
-        regions = Territory.objects.using(using).filter(pk__in=[int(v) for v in raw])
-        return {
-            str(pk): (f"region:{code}", name)
-            for pk, code, name in regions.values_list("id", "code", "name")
-        }
+        from . import references
+
+        ids = {int(v) for v in raw}
+        known = references.regions(using)
+        out = {str(pk): (f"region:{known[pk][0]}", known[pk][1]) for pk in ids & set(known)}
+        if ids - set(known):  # a territory of another level holding alliances: read it
+            others = Territory.objects.using(using).filter(pk__in=ids - set(known))
+            for pk, code, name in others.values_list("id", "code", "name"):
+                out[str(pk)] = (f"region:{code}", name)
+        return out
 
 
 class YearsFilter(SearchFilter):

@@ -13,11 +13,9 @@ from django.db import connections
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from alliances.referentials.models import Term
-
 from ..models import Alliance, Partner
+from . import references
 from .analysis import snippet
-from .filters import label_of
 from .schema import marks, tables
 
 
@@ -147,12 +145,8 @@ def _term_labels(rows: _Rows, using: str) -> dict[int, tuple[str, str]]:
     term_ids = {row[10] for row in rows.main.values() if row[10]}
     term_ids |= {x for _a, x, _k in rows.tagged}
     term_ids |= {p for plist in rows.partners.values() for _n, p in plist}
-    return {
-        pk: (key, label_of(fr, en))
-        for pk, key, fr, en in Term.objects.using(using)
-        .filter(pk__in=term_ids)
-        .values_list("id", "key", "label_fr", "label_en")
-    }
+    by_id = references.terms(using).by_id
+    return {pk: (by_id[pk].key, by_id[pk].label) for pk in term_ids if pk in by_id}
 
 
 def load_hits(ids: list[int], terms: list, using: str) -> list[Hit]:

@@ -17,18 +17,17 @@ Public interface (what other parts may use):
   bulk load; the `reindex` command), `remove_from_index(ids)`, `indexed_count()`,
   `is_stale()` (`setup` re-indexes when the index and the base disagree);
 - reading: `index_version()`, `per_index_version(name, read)`, `facet_set(facet, value)`,
-  `facet_counts(ids, facets)`.
+  `facet_counts(ids, facets)`; `new_version()` when reference data cached under the version
+  (labels) changed.
 """
 
 from __future__ import annotations
 
-import secrets
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, transaction
 from django.dispatch import Signal
 from pyroaring import BitMap
 
@@ -38,9 +37,12 @@ from ..models import Alliance, Partner
 from . import semantic
 from .analysis import analyse, fold, raw_words
 from .bitmaps import FacetBitmaps, Key
-from .dialects import BITMAP_TABLE, FACET_TABLE, STATE_TABLE, Document, dialect_for
+from .dialects import BITMAP_TABLE, FACET_TABLE, Document, dialect_for
 from .filters import IndexRows, facet_filter, index_tags, table
 from .texts import extras
+from .versions import _alias, _bump, per_index_version
+from .versions import index_version as index_version  # public interface, re-exported
+from .versions import new_version as new_version
 
 T = TypeVar("T")
 BATCH = 2000  # alliances analysed and written per batch
@@ -66,43 +68,7 @@ def _embed_later(ids: list[int], alias: str) -> None:
     queue.after_commit(embed_alliances, ids, alias, using=alias)
 
 
-def _alias(using: str | None) -> str:
-    return using or router.db_for_write(Alliance)
-
-
 # -- reading -----------------------------------------------------------------------------------
-def index_version(using: str | None = None) -> int:
-    """Drawn anew at each write to the index: it changes whenever anything searchable did."""
-    with connections[_alias(using)].cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-_per_version: dict[tuple[str, str, str], tuple[int, Any]] = {}
-_per_version_lock = threading.RLock()  # a `read` may itself call per_index_version
-
-
-def per_index_version(name: str, read: Callable[[], T], using: str | None = None) -> T:
-    """What `read` returns, read once per process, database and index version.
-
-    For what is derived from the indexed alliances (the facet bitmaps, the sets of the
-    sheets): a write to the index draws a new version and the next call reads again. What
-    is returned must never be changed in memory. One thread reads; the others wait for it.
-    """
-    alias = _alias(using)
-    version = index_version(alias)
-    key = (name, alias, str(connections[alias].settings_dict.get("NAME")))
-    found = _per_version.get(key)
-    if found is None or found[0] != version:
-        with _per_version_lock:
-            found = _per_version.get(key)
-            if found is None or found[0] != version:
-                found = (version, read())
-                _per_version[key] = found
-    return found[1]
-
-
 def facet_bitmaps(using: str | None = None) -> FacetBitmaps:
     """Every facet value's bitmap, read once per process and index version."""
     alias = _alias(using)
@@ -253,12 +219,6 @@ def documents(
 
 
 # -- writing --------------------------------------------------------------------------------
-def _bump(cursor: Any) -> None:
-    """A new version; on PostgreSQL also the write lock on the state row until commit, so two
-    writers never rewrite a bitmap from the same old copy."""
-    cursor.execute(f"UPDATE {STATE_TABLE} SET version = %s WHERE id = 1", [secrets.randbits(62)])
-
-
 def _write(
     docs: Iterable[Document],
     using: str,

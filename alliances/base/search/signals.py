@@ -15,6 +15,10 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from alliances.referentials.models import Term
+from alliances.sdg.models import SdgGoal
+from alliances.territories.models import Territory
+
 from ..models import Alliance, Organisation, Partner, alliances_of_m2m_change
 from . import index
 
@@ -106,6 +110,16 @@ def _m2m_changed(
         _touch(ids, using)
 
 
+def _reference_changed(
+    sender: type, instance: Any, raw: bool = False, using: str | None = None, **kw: Any
+) -> None:
+    """A term, an SDG goal or a région changed: the labels the search keeps under the index
+    version (`references`) are read again, in every process."""
+    if raw or (isinstance(instance, Territory) and instance.level != "region"):
+        return
+    index.new_version(using)
+
+
 def connect() -> None:
     """Called once from the app's ready()."""
     uid = "alliances.base.search"
@@ -117,3 +131,7 @@ def connect() -> None:
     for field in ("domains", "partnership_types", "sdg_goals", "sdg_targets", "other_territories"):
         through = getattr(Alliance, field).through
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}.m2m.{field}")
+    for model in (Term, SdgGoal, Territory):
+        name = model.__name__
+        post_save.connect(_reference_changed, sender=model, dispatch_uid=f"{uid}.ref.{name}")
+        post_delete.connect(_reference_changed, sender=model, dispatch_uid=f"{uid}.del.{name}")

@@ -28,9 +28,6 @@ from ..schema import tables
 # The index tables common to both databases (see docs/adr/0047, 0092).
 FACET_TABLE = "base_alliance_facet"  # (alliance id, facet prefix, value)
 BITMAP_TABLE = "base_alliance_facet_bitmap"  # (facet prefix, value, serialised roaring bitmap)
-# One row: a random number drawn anew at every write to the index, so that what is computed
-# from the index can be cached under it, in every process.
-STATE_TABLE = "base_alliance_search_state"
 
 
 class CompiledQuery(Protocol):
@@ -179,18 +176,34 @@ class Dialect:
         raise NotImplementedError
 
     # -- searching from the bitmaps (bitmap_plan) ------------------------------------------
-    # Whether `rank_page` can order a given set by relevance.
+    # Whether `rank_page` can order a given set by relevance; whether it fuses the ranks of
+    # the neighbours in meaning too (`RunPlan.semantic`).
     ranks_sets = False
+    fuses_sets = False
+    # Whether a text found in nearly every alliance orders a large result by date
+    # (`bitmap_plan`); SQLite has always ranked such texts by bm25.
+    dates_noise = False
 
     def text_ids(self, condition: Condition, using: str) -> BitMap:
         """Every alliance the text's condition keeps, whatever its status."""
         sql = f"SELECT a.id FROM {tables().alliance} a WHERE {condition.driver}"
         return BitMap([int(row[0]) for row in fetch(using, sql, list(condition.params))])
 
+    def matching_ids(self, compiled: CompiledQuery, exclude: set[str] | frozenset[str]) -> BitMap:
+        """Every alliance (whatever its status) the text keeps, maybe narrowed by the other
+        tagged conditions but the excluded ones: the caller intersects the filters' bitmaps."""
+        return self.text_ids(compiled.conditions["q"], compiled.using)
+
     def rank_page(
-        self, compiled: CompiledQuery, ids: BitMap, offset: int, limit: int
+        self,
+        compiled: CompiledQuery,
+        ids: BitMap,
+        offset: int,
+        limit: int,
+        plan: RunPlan | None = None,
     ) -> list[int] | None:
-        """The page of `ids` in the order of relevance, or None (not supported)."""
+        """The page of `ids` (the results of `compiled`) in the order of relevance, or None
+        (not supported)."""
         return None
 
     def similar_text_sql(

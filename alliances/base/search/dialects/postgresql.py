@@ -158,6 +158,7 @@ class PostgresqlDialect(Dialect):
         )
 
     ranks_sets = True
+    dates_noise = True
 
     def text_ids(self, condition: Condition, using: str) -> BitMap:
         """From the text index alone (GIN), packed into one value.
@@ -177,7 +178,12 @@ class PostgresqlDialect(Dialect):
         return BitMap(_unpack(row[0] if row else None))
 
     def rank_page(
-        self, compiled: CompiledQuery, ids: BitMap, offset: int, limit: int
+        self,
+        compiled: CompiledQuery,
+        ids: BitMap,
+        offset: int,
+        limit: int,
+        plan: RunPlan | None = None,
     ) -> list[int] | None:
         """The same order as `_ordered` (ts_rank, then id), over a given set of ids."""
         sql = (

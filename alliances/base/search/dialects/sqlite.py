@@ -23,7 +23,7 @@ from pyroaring import BitMap
 from ..analysis import Item, Term, fts5_expression
 from ..filters import Condition
 from ..schema import tables
-from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan
+from . import FACET_TABLE, RRF_K, CompiledQuery, Dialect, Document, RunOutput, RunPlan
 
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
@@ -32,6 +32,9 @@ TEMP_IDS = "alliances_search_sets"  # the id sets (and scores) of the current se
 WEIGHTS = (10.0, 4.0, 2.0, 1.0, 1.5, 1.5, 1.0, 0.0)
 TEXT_COLUMNS = "{title summary description partners labels places results}"
 CHUNK = 500  # ids per statement (SQLite's variable limit)
+# Up to this many results, a relevance page is ranked in Python from the FTS5 table's bm25
+# alone; beyond, by SQLite (sorting many rows costs more here than the join saves).
+RANK_IN_PYTHON = 20_000
 
 
 def bm25() -> str:
@@ -102,6 +105,13 @@ class SqliteDialect(Dialect):
             cursor.execute(sql, [condition.text])
             return BitMap([row[0] for row in cursor.fetchall()])
 
+    def matching_ids(self, compiled: CompiledQuery, exclude: set[str] | frozenset[str]) -> BitMap:
+        """The text and the tagged filters in one MATCH: FTS5 intersects them."""
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        with connections[compiled.using].cursor() as cursor:
+            cursor.execute(sql, [self.match(compiled, exclude)])
+            return BitMap([row[0] for row in cursor.fetchall()])
+
     def run(self, compiled: CompiledQuery, plan: RunPlan) -> RunOutput:
         temp = f"temp.{TEMP_IDS}"
         relevance = plan.sort == "relevance"
@@ -137,6 +147,75 @@ class SqliteDialect(Dialect):
             sql, params = compiled.ids_sql(exclude={name})
             cursor.execute(sql, params)
         return BitMap([row[0] for row in cursor.fetchall()])
+
+    # From the bitmaps (issue 13): the id sets and the total come from the facet bitmaps and
+    # one MATCH of the text; only the page is ranked here, in one statement (no TEMP table).
+    ranks_sets = True
+    fuses_sets = True
+
+    def rank_page(
+        self,
+        compiled: CompiledQuery,
+        ids: BitMap,
+        offset: int,
+        limit: int,
+        plan: RunPlan | None = None,
+    ) -> list[int] | None:
+        """The same order as `_page` and `_fused_page` over the TEMP table: the results of
+        `compiled` (which `ids` are) with their bm25, in one statement."""
+        if len(ids) <= RANK_IN_PYTHON:
+            return self._rank_in_python(compiled, ids, offset, limit, plan)
+        sql, params = compiled.ids_sql(score=True)
+        window = [limit, offset]
+        with connections[compiled.using].cursor() as cursor:
+            if plan is None or not plan.semantic:
+                cursor.execute(
+                    f"SELECT id FROM ({sql}) ORDER BY score, id LIMIT %s OFFSET %s",
+                    [*params, *window],
+                )
+                return [int(row[0]) for row in cursor.fetchall()]
+            # A neighbour that also matches the text keeps its score (MIN ignores NULL).
+            values = ", ".join(["(%s, %s)"] * len(plan.semantic))
+            ranks = [x for rank, pk in enumerate(plan.semantic, start=1) for x in (pk, rank)]
+            lexical = "CASE WHEN t.score IS NULL THEN NULL ELSE t.r END"
+            order, order_params = self.fused_order(plan, lexical, "sem.r")
+            cursor.execute(
+                f"WITH sem(id, r) AS (VALUES {values}), "
+                f"s AS (SELECT id, MIN(score) AS score FROM ({sql}) GROUP BY id) "
+                "SELECT t.id FROM (SELECT id, score, ROW_NUMBER() OVER (ORDER BY score IS NULL, "
+                "score, id) AS r FROM s) t LEFT JOIN sem ON sem.id = t.id "
+                f"ORDER BY {order}, t.id LIMIT %s OFFSET %s",
+                [*ranks, *params, *order_params, *window],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+
+    def _rank_in_python(
+        self,
+        compiled: CompiledQuery,
+        ids: BitMap,
+        offset: int,
+        limit: int,
+        plan: RunPlan | None,
+    ) -> list[int]:
+        """The same order, from the bm25 of the text's matches read from the FTS5 table
+        alone (no join on the alliances: `ids` already says which are results), ranked
+        and fused here with the same arithmetic as the SQL."""
+        sql = f"SELECT rowid, {bm25()} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        with connections[compiled.using].cursor() as cursor:
+            cursor.execute(sql, [self.match(compiled, frozenset())])
+            scored = sorted((score, pk) for pk, score in cursor.fetchall() if pk in ids)
+        end = offset + limit
+        if plan is None or not plan.semantic:
+            return [pk for _score, pk in scored[offset:end]]
+        lexical = {pk: rank for rank, (_score, pk) in enumerate(scored, start=1)}
+        meaning = {pk: rank for rank, pk in enumerate(plan.semantic, start=1)}
+        weight = plan.semantic_weight
+
+        def fused(pk: int) -> float:
+            value = 1.0 / (RRF_K + lexical[pk]) if pk in lexical else 0.0
+            return value + (weight / (RRF_K + meaning[pk]) if pk in meaning else 0.0)
+
+        return sorted(ids, key=lambda pk: (-fused(pk), pk))[offset:end]
 
     def _fused_page(self, cursor: Any, plan: RunPlan, window: list) -> list[int]:
         """Relevance with meaning: the text's rank (bm25; neighbours without a text match
