@@ -158,6 +158,9 @@ class PostgresqlDialect(Dialect):
         )
 
     ranks_sets = True
+    # With meaning too: the neighbours join the text's matches in the bitmaps and the page is
+    # fused over the given set (`rank_page`), as `_fused` does over the SQL way's results.
+    fuses_sets = True
     dates_noise = True
 
     def text_ids(self, condition: Condition, using: str) -> BitMap:
@@ -185,7 +188,10 @@ class PostgresqlDialect(Dialect):
         limit: int,
         plan: RunPlan | None = None,
     ) -> list[int] | None:
-        """The same order as `_ordered` (ts_rank, then id), over a given set of ids."""
+        """The same order as `_ordered` (ts_rank, then id; fused with the neighbours' ranks
+        when the plan has some), over a given set of ids."""
+        if plan is not None and plan.semantic:
+            return self._fused_page(compiled, ids, offset, limit, plan)
         sql = (
             f"SELECT s.alliance_id FROM {SEARCH_TABLE} s "
             "WHERE s.alliance_id = ANY(CAST(%s AS BIGINT[])) "
@@ -193,6 +199,29 @@ class PostgresqlDialect(Dialect):
             "s.alliance_id LIMIT %s OFFSET %s"
         )
         params = [list(ids), compiled.conditions["q"].text, limit, offset]
+        return [int(row[0]) for row in fetch(compiled.using, sql, params)]
+
+    def _fused_page(
+        self, compiled: CompiledQuery, ids: BitMap, offset: int, limit: int, plan: RunPlan
+    ) -> list[int]:
+        """`_fused`'s order over a given set: the text's rank among the set's matches (ts_rank,
+        then id) and the neighbour's rank, fused; ties by id."""
+        values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS INTEGER))"] * len(plan.semantic))
+        ranks = [x for rank, pk in enumerate(plan.semantic, start=1) for x in (pk, rank)]
+        order, order_params = self.fused_order(plan, "lex.r", "sem.r")
+        members = list(ids)
+        sql = (
+            f"WITH sem(id, r) AS (VALUES {values}), "
+            "lex AS (SELECT s.alliance_id AS id, ROW_NUMBER() OVER (ORDER BY "
+            f"ts_rank('{WEIGHTS}', s.document, tq) DESC, s.alliance_id) AS r "
+            f"FROM {SEARCH_TABLE} s, to_tsquery('{CONFIG}', %s) tq "
+            "WHERE s.alliance_id = ANY(CAST(%s AS BIGINT[])) AND s.document @@ tq) "
+            "SELECT x.id FROM unnest(CAST(%s AS BIGINT[])) AS x(id) "
+            "LEFT JOIN lex ON lex.id = x.id LEFT JOIN sem ON sem.id = x.id "
+            f"ORDER BY {order}, x.id LIMIT %s OFFSET %s"
+        )
+        text = compiled.conditions["q"].text
+        params = [*ranks, text, members, members, *order_params, limit, offset]
         return [int(row[0]) for row in fetch(compiled.using, sql, params)]
 
     def similar_text_sql(
