@@ -374,7 +374,7 @@ class ImportRun(models.Model):
         INTERRUPTED = "interrupted", _("interrompu")
 
     class Mode(models.TextChoices):
-        DRY_RUN = "dry_run", _("vérification seule (rien n'est écrit)")
+        DRY_RUN = "dry_run", _("vérification seule")
         KEEP_VALID = "keep_valid", _("lignes valides seulement")
         ALL_OR_NOTHING = "all_or_nothing", _("tout ou rien")
 

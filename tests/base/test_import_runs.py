@@ -110,7 +110,7 @@ def test_a_large_file_is_queued_checked_then_imported_with_its_progress(
     page = curator.get(response["Location"]).content.decode()
     assert "http-equiv" not in page  # finished: no more refreshing
     assert "nature inconnue" in page and "<td>14</td>" in page  # row and field named
-    assert "Importer les 12 lignes valides" in page
+    assert "Importer les 12 lignes valides" in page and "sont écartées" in page
     rejects = curator.get(reverse("admin:base_importrun_rejects", args=[run.pk]))
     text = b"".join(rejects.streaming_content).decode("utf-8-sig")
     assert f"{word} fautive 1" in text and "error" in text and f"{word} alliance" not in text

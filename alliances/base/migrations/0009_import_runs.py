@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('queued', 'en attente'), ('running', 'en cours'), ('done', 'terminé'), ('failed', 'échoué'), ('interrupted', 'interrompu')], db_index=True, default='queued', max_length=20, verbose_name='état')),
-                ('mode', models.CharField(choices=[('dry_run', "vérification seule (rien n'est écrit)"), ('keep_valid', 'lignes valides seulement'), ('all_or_nothing', 'tout ou rien')], max_length=20, verbose_name='mode')),
+                ('mode', models.CharField(choices=[('dry_run', "vérification seule"), ('keep_valid', 'lignes valides seulement'), ('all_or_nothing', 'tout ou rien')], max_length=20, verbose_name='mode')),
                 ('filename', models.CharField(max_length=255, verbose_name='fichier')),
                 ('stored', models.CharField(max_length=100, verbose_name='fichier enregistré')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='taille (octets)')),
