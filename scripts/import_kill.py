@@ -126,14 +126,19 @@ def _import(env: dict, path: Path) -> subprocess.Popen:
 
 
 def _work(env: dict, path: Path) -> subprocess.Popen:
-    """The job worker's loop on an all-or-nothing run of `path` that this process queues."""
-    return subprocess.Popen(
+    """The job worker's loop on an all-or-nothing run of `path` that this process queues;
+    returned once the run is queued (the process's start-up is not the import's time)."""
+    process = subprocess.Popen(
         [sys.executable, __file__, "--work", str(path)],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
+    assert process.stdout is not None
+    process.stdout.readline()  # "queued"
+    return process
 
 
 def work(path: Path) -> None:
@@ -148,7 +153,11 @@ def work(path: Path) -> None:
         mode=ImportRun.Mode.ALL_OR_NOTHING, filename=path.name, stored=path.name
     )
     tasks.import_file(run.pk)
-    queue.run_pending()
+    print("queued", flush=True)
+    # The import's job only: the jobs it asks for once committed (sheets, vectors) would keep
+    # the process alive after the import and the kills would land after it.
+    queue.run_pending(limit=1)
+    print("done", flush=True)
 
 
 def _kill_at(process: subprocess.Popen, delay: float) -> tuple[bool, float]:
@@ -187,6 +196,7 @@ def rounds(
 ) -> list[dict]:
     env = {**os.environ, "DATABASE_URL": url, "ALLIANCES_DATA_DIR": workdir}
     env["ALLIANCES_JOBS_IMMEDIATE"] = "0"
+    env["ALLIANCES_SHEETS_PREBUILD"] = "0"
     start = _work if worker else _import
     env.setdefault("DJANGO_SECRET_KEY", "import-kill-scratch")
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -200,9 +210,15 @@ def rounds(
     for word in ("echauffement", "etalonnage"):
         calibration = Path(workdir) / f"{word}.csv"
         write_file(calibration, word, rows)
+        process = start(env, calibration)
         started = time.monotonic()
-        start(env, calibration).wait()
+        if worker:  # until the job has run (the process's exit is not the import's time)
+            assert process.stdout is not None
+            process.stdout.readline()
+        else:
+            process.wait()
         duration = time.monotonic() - started
+        process.wait()
     outcomes = []
     before = _state(env, "etalonnage")
     if before["round_rows"] != rows or before["round_found"] != rows:
@@ -218,7 +234,7 @@ def rounds(
         finished_first, elapsed = _kill_at(process, delay)
         if finished_first and process.returncode:
             raise RuntimeError(f"round {number}: the import failed on its own")
-        if finished_first:
+        if finished_first and not worker:
             duration = elapsed  # the machine's pace now
         after = _state(env, word)  # the totals after this round are the next one's "before"
         outcomes.append(
