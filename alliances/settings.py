@@ -178,6 +178,17 @@ if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
     }
 else:
     CACHES["sheets"] = dict(CACHES["default"])
+# The live progress of background imports (ADR 0152), written by the job worker and read by the
+# web processes, outside the database: the import's transaction holds the base meanwhile. The
+# same rule as for the sheets: the shared cache when there is one, else files.
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    CACHES["jobs"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "jobs"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+else:
+    CACHES["jobs"] = dict(CACHES["default"])
 # Background jobs (ADR 0150): huey. Embedded default: a queue in its own SQLite file beside the
 # base, served by `manage.py run_huey` (started by `make serve`). Production: Redis
 # (ALLIANCES_JOBS_URL=redis://...). ALLIANCES_JOBS_IMMEDIATE=1 runs every job at once in the
@@ -304,6 +315,11 @@ ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("ALLIANCES_IMPORT_MAX_UNZIPPED_BYTES", "100000000")
 )
 ALLIANCES_IMPORT_MAX_PROBLEMS = int(os.environ.get("ALLIANCES_IMPORT_MAX_PROBLEMS", "500"))
+# Files larger than this (bytes) are checked and imported by the job worker, with their progress
+# shown (ADR 0152); smaller ones at once, in the request. 0: every file goes through the worker.
+ALLIANCES_IMPORT_BACKGROUND_BYTES = int(
+    os.environ.get("ALLIANCES_IMPORT_BACKGROUND_BYTES", "1000000")
+)
 
 # Accounts. A registration waits this long for its address to be confirmed, then expires.
 ALLIANCES_REGISTRATION_EXPIRY_HOURS = int(

@@ -70,6 +70,7 @@ MATRIX = [
     ("/admin/", BACK_OFFICE),
     ("/admin/base/alliance/", BACK_OFFICE),
     ("/admin/base/organisation/", BACK_OFFICE),
+    ("/admin/base/importrun/", BACK_OFFICE),  # imports run by the job worker (ADR 0152)
     ("/admin/library/resource/", BACK_OFFICE),
     ("/admin/observatory/figure/", BACK_OFFICE),
     ("/admin/contributions/proposal/", BACK_OFFICE),

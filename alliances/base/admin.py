@@ -18,15 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.common.limits import import_limits
 from alliances.common.tables import check_size
+from alliances.jobs import queue
 from alliances.territories.models import Level, Territory
 
-from . import history
-from .importing import importer
+from . import history, tasks
+from .importing import importer, runs
 from .importing.readers import ReadError, read_path, read_stream
 from .merging import merge_organisations
-from .models import Alliance, ChangeRecord, Organisation, Partner, Result, Source
+from .models import Alliance, ChangeRecord, ImportRun, Organisation, Partner, Result, Source
 
-IMPORT_DIR = Path(settings.DATA_DIR) / "imports"
+IMPORT_DIR = runs.IMPORT_DIR
+RECENT_RUNS = 5  # recent background imports listed under the upload form
 # Addresses typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -225,6 +227,8 @@ class AllianceAdmin(admin.ModelAdmin):
             try:
                 # The size is known before anything is read; the reader streams the rest.
                 check_size(upload.size, limits)
+                if upload.size > settings.ALLIANCES_IMPORT_BACKGROUND_BYTES:
+                    return self._queue_import(request, upload)
                 table = read_stream(upload.file, upload.name, limits=limits)
             except ReadError as error:
                 form.add_error("file", error.translated(gettext))
@@ -245,7 +249,32 @@ class AllianceAdmin(admin.ModelAdmin):
                 )
                 self._offer_rejects(report, token, context, limits.max_problems)
         context["form"] = form
+        context["background_bytes"] = settings.ALLIANCES_IMPORT_BACKGROUND_BYTES
+        if request.user.has_perm("base.view_importrun"):
+            context["recent_runs"] = list(ImportRun.objects.select_related("user")[:RECENT_RUNS])
+            runs.notice_interrupted(context["recent_runs"])
         return TemplateResponse(request, "admin/base/alliance/import.html", context)
+
+    def _queue_import(self, request: HttpRequest, upload: Any) -> HttpResponse:
+        """A large file: kept, checked by the job worker (a dry run), its page shown."""
+        token = secrets.token_hex(12)
+        suffix = Path(upload.name).suffix.lower()[:6]
+        if suffix and not suffix[1:].isalnum():
+            suffix = ""
+        IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+        with (IMPORT_DIR / f"{token}{suffix}").open("wb") as stored:
+            for chunk in upload.chunks():
+                stored.write(chunk)
+        run = ImportRun.objects.create(
+            mode=ImportRun.Mode.DRY_RUN,
+            filename=Path(upload.name).name[:255],
+            stored=f"{token}{suffix}",
+            size=upload.size,
+            language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)[:10],
+            user=request.user,
+        )
+        queue.after_commit(tasks.import_file, run.pk)
+        return HttpResponseRedirect(reverse("admin:base_importrun_change", args=[run.pk]))
 
     @staticmethod
     def _offer_rejects(
@@ -304,6 +333,160 @@ class AllianceAdmin(admin.ModelAdmin):
             if path_.exists():
                 return FileResponse(path_.open("rb"), as_attachment=True, filename=f"rejets.{fmt}")
         raise Http404
+
+
+STEPS = {
+    "reading": _("Lecture du fichier"),
+    "checking": _("Vérification des lignes"),
+    "writing": _("Écriture dans la base, en une transaction"),
+}
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Imports run by the job worker: the list of recent ones and the page of each, which
+    refreshes itself while the import waits or runs (ADR 0152). Read-only: a run is made by
+    the import page, or by confirming a dry run on its own page."""
+
+    list_display = ("filename", "mode", "status", "progress", "user", "created_at", "created_count")
+    list_filter = ("status", "mode")
+    list_select_related = ("user",)
+    search_fields = ("filename",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("avancement"))
+    def progress(self, obj: ImportRun) -> str:
+        done, total = _progress(obj)
+        if total:
+            return f"{done:,} / {total:,}".replace(",", "\u202f")
+        return "–"
+
+    def get_urls(self) -> list:
+        own = [
+            path(
+                "<int:pk>/confirmer/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="base_importrun_confirm",
+            ),
+            path(
+                "<int:pk>/rejets/",
+                self.admin_site.admin_view(self.rejects_view),
+                name="base_importrun_rejects",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        results = getattr(response, "context_data", {}).get("cl")
+        if results is not None:
+            runs.notice_interrupted(list(results.result_list))
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """The page of one run: where it stands, then what it gave."""
+        run = self._run(request, object_id)
+        runs.notice_interrupted([run])
+        done, total = _progress(run)
+        state = runs.progress_of(run) if run.status == ImportRun.Status.RUNNING else None
+        summary = run.summary or {}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": run.filename,
+            "run": run,
+            "step": STEPS.get((state or {}).get("step", ""), ""),
+            "step_done": (state or {}).get("done", 0),
+            "step_total": (state or {}).get("total", 0),
+            "writing": (state or {}).get("step") == "writing",
+            "rows_done": done,
+            "rows_total": total,
+            "summary": summary,
+            "refresh": 0 if run.finished else REFRESH_SECONDS,
+            "can_confirm": (
+                run.status == ImportRun.Status.DONE
+                and run.mode == ImportRun.Mode.DRY_RUN
+                and run.valid_rows
+                and request.user.has_perm("base.add_alliance")
+                and runs.stored_path(run).exists()
+            ),
+            "followers": list(run.followers.order_by("-created_at")),
+        }
+        return TemplateResponse(request, "admin/base/importrun/detail.html", context)
+
+    def _run(self, request: HttpRequest, object_id: str) -> ImportRun:
+        if not str(object_id).isdigit():
+            raise Http404
+        run = ImportRun.objects.select_related("user").filter(pk=object_id).first()
+        if run is None or not self.has_view_permission(request, run):
+            raise Http404
+        return run
+
+    def confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Import the file of a finished dry run: a new run, in the mode asked for."""
+        run = self._run(request, str(pk))
+        if request.method != "POST" or not request.user.has_perm("base.add_alliance"):
+            raise Http404
+        mode = request.POST.get("mode")
+        if mode not in (ImportRun.Mode.KEEP_VALID, ImportRun.Mode.ALL_OR_NOTHING):
+            raise Http404
+        if run.mode != ImportRun.Mode.DRY_RUN or run.status != ImportRun.Status.DONE:
+            raise Http404
+        if not runs.stored_path(run).exists():
+            self.message_user(request, _("Fichier d'import expiré : recommencez."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:base_alliance_import"))
+        follower = ImportRun.objects.create(
+            mode=mode,
+            filename=run.filename,
+            stored=run.stored,
+            size=run.size,
+            language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)[:10],
+            user=request.user,
+            checked_by=run,
+        )
+        queue.after_commit(tasks.import_file, follower.pk)
+        return HttpResponseRedirect(reverse("admin:base_importrun_change", args=[follower.pk]))
+
+    def rejects_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        run = self._run(request, str(pk))
+        rejects = runs.rejects_path(run)
+        if rejects is None or not rejects.exists():
+            raise Http404
+        stem = Path(run.filename).stem[:80] or "import"
+        return FileResponse(
+            rejects.open("rb"),
+            as_attachment=True,
+            filename=f"{stem}-rejets{rejects.suffix}",
+        )
+
+
+REFRESH_SECONDS = 2  # the page of a waiting or running import reloads itself this often
+
+
+def _progress(run: ImportRun) -> tuple[int, int]:
+    """Rows checked and rows read: live while the run checks them, final once it is done."""
+    if run.status == ImportRun.Status.RUNNING:
+        state = runs.progress_of(run) or {}
+        if state.get("step") == "checking":
+            return int(state.get("done", 0)), int(state.get("total", 0))
+        if state.get("step") == "writing":
+            return run.total_rows or 0, run.total_rows or 0
+        return 0, run.total_rows or 0
+    if run.total_rows is None:
+        return 0, 0
+    return (run.total_rows if run.status == ImportRun.Status.DONE else 0), run.total_rows
 
 
 class PartnershipInline(admin.TabularInline):

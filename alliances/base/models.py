@@ -359,3 +359,67 @@ def alliances_of_m2m_change(instance: object, action: str, pk_set: set | None) -
     if isinstance(instance, Alliance):
         return [instance.pk]
     return sorted(pk_set or ())
+
+
+class ImportRun(models.Model):
+    """An import of a file run by the job worker (ADR 0152): what was asked, by whom, where
+    it stands and what it gave. Its live progress (rows checked, step) is in the cache alias
+    `jobs`, not here: the worker writes it while the import's transaction holds the base."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en attente")
+        RUNNING = "running", _("en cours")
+        DONE = "done", _("terminé")
+        FAILED = "failed", _("échoué")
+        INTERRUPTED = "interrupted", _("interrompu")
+
+    class Mode(models.TextChoices):
+        DRY_RUN = "dry_run", _("vérification seule")
+        KEEP_VALID = "keep_valid", _("lignes valides seulement")
+        ALL_OR_NOTHING = "all_or_nothing", _("tout ou rien")
+
+    status = models.CharField(
+        _("état"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    filename = models.CharField(_("fichier"), max_length=255)
+    # The file as uploaded, under <data dir>/imports/ (kept: a dry run's file is imported
+    # by the next run without being sent again).
+    stored = models.CharField(_("fichier enregistré"), max_length=100)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    language = models.CharField(_("langue"), max_length=10, default="fr")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("demandé par"),
+    )
+    # The dry run whose file this run imports, when it comes from one.
+    checked_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followers"
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("lignes lues"), null=True, blank=True)
+    valid_rows = models.PositiveIntegerField(_("lignes valides"), null=True, blank=True)
+    rejected_rows = models.PositiveIntegerField(_("lignes en erreur"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("alliances créées"), default=0)
+    organisations_created = models.PositiveIntegerField(_("organisations créées"), default=0)
+    written = models.BooleanField(_("enregistré dans la base"), default=False)
+    # The first problems and warnings, notices, the error of a failed run (JSON).
+    summary = models.JSONField(_("résumé"), default=dict, blank=True)
+    rejects = models.CharField(_("fichier des lignes rejetées"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("import de fichier")
+        verbose_name_plural = _("imports de fichiers")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.get_mode_display()} · {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.INTERRUPTED)

@@ -12,6 +12,7 @@ file (same columns plus `error`) that can be fixed and imported again.
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -133,6 +134,12 @@ ROLE_WORDS = {
     "facilitateur": Partner.Role.FACILITATOR,
 }
 BATCH = 2000
+# How an import says where it stands: (step, done, total). Steps: "checking" (rows checked out
+# of the rows read), "writing" (steps of the write done out of WRITE_STEPS). Called from inside
+# the write's transaction: it must not write to the base (the job writes to a cache, ADR 0152).
+Progress = Callable[[str, int, int], None]
+PROGRESS_EVERY = 250  # rows checked between two reports
+WRITE_STEPS = 5  # organisations, alliances, links, history, search index
 _WORDS = re.compile(r"[a-z0-9]+")
 # Kinds, statuses, roles and labels come from small vocabularies: fold each spelling once.
 _fold = lru_cache(maxsize=4096)(normalize_name)
@@ -292,8 +299,9 @@ class Validator:
             raise CellError(gettext_noop("valeur inconnue : « %(value)s »"), value=value)
         return found
 
-    def validate(self, table: Table) -> ImportReport:
+    def validate(self, table: Table, progress: Progress | None = None) -> ImportReport:
         report = ImportReport(table=table)
+        total = len(table.rows)
         unknown = [c for c in table.columns if c not in COLUMNS and c not in IGNORED]
         if unknown:
             report.notices.append(
@@ -304,7 +312,9 @@ class Validator:
         file_slugs: dict[str, int] = {}
         # A JSON Lines record has fields, not columns: a missing one is missing in that row.
         columns = table.columns if table.format != "jsonl" else [*table.columns, *REQUIRED]
-        for number, cells in table.rows:
+        for done, (number, cells) in enumerate(table.rows):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress("checking", done, total)
             problems = read_problems(table, number, cells)
             warnings: list[Problem] = []
             clean = None
@@ -317,6 +327,8 @@ class Validator:
             else:
                 report.valid.append(clean)
                 report.warnings += warnings
+        if progress is not None:
+            progress("checking", total, total)
         return report
 
     def clean_row(
@@ -601,8 +613,8 @@ def _partner_cell(value: str) -> tuple[PartnerCell, str]:
     return cell, organisation_key(cell.name)
 
 
-def validate(table: Table) -> ImportReport:
-    return Validator().validate(table)
+def validate(table: Table, progress: Progress | None = None) -> ImportReport:
+    return Validator().validate(table, progress)
 
 
 def _free_slug(title: str, taken: set[str]) -> str:
@@ -679,15 +691,23 @@ def apply(
     user: AbstractBaseUser | AnonymousUser | None = None,
     actor: str = "import",
     origin: str = "import",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Write the valid rows of a validated report, all in one transaction."""
     rows = report.valid
     now = timezone.now()
     who = history._who(user, actor)
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress("writing", done, WRITE_STEPS)
+
     with transaction.atomic():
+        step(0)
         bulk.large_cache()
         taken = set(Alliance.objects.values_list("slug", flat=True))
         organisation_ids = _organisations(rows, report)
+        step(1)
         alliances = []
         for row in rows:
             slug = row.slug or _free_slug(row.title, taken)
@@ -718,6 +738,7 @@ def apply(
             )
         bulk.insert(Alliance, alliances)
         ids = bulk.ids_by_slug(Alliance, [a["slug"] for a in alliances])
+        step(2)
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)
         partners, results, sources, records = [], [], [], []
         seen_partners: set[tuple[int, int]] = set()
@@ -787,11 +808,14 @@ def apply(
         bulk.insert(Partner, partners)
         bulk.insert(Result, results)
         bulk.insert(Source, sources)
+        step(3)
         bulk.insert(ChangeRecord, records)
         created = list(ids.values())
+        step(4)
         # The search index is written in the same transaction as the rows: an import
         # interrupted at any moment leaves either nothing or rows that the search finds.
         report.index_message = refresh_search_index(created)
+        step(WRITE_STEPS)
     report.created = len(created)
     report.written = True
     report.created_ids = created
@@ -813,9 +837,10 @@ def run(
     user: AbstractBaseUser | AnonymousUser | None = None,
     actor: str = "import",
     origin: str = "import",
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Validate, then write unless dry run; all-or-nothing unless keep_valid."""
-    report = validate(table)
+    report = validate(table, progress)
     if dry_run or (report.rejected and not keep_valid) or not report.valid:
         return report
-    return apply(report, user=user, actor=actor, origin=origin)
+    return apply(report, user=user, actor=actor, origin=origin, progress=progress)
