@@ -285,3 +285,13 @@ def test_the_feed_of_a_search(listed, client_fr):
     assert "Rhône" in feed.find(f"{ATOM}title").text
     everything = ElementTree.fromstring(client_fr.get("/partenaires/flux/").content)
     assert len(everything.findall(f"{ATOM}entry")) == 4
+
+
+def test_the_api_declares_every_filter_of_the_table():
+    from alliances.api.v1 import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    for path in ("/api/v1/needs", "/api/v1/offers"):
+        declared = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        wanted = {f.param for f in search.FILTERS if f.param != "sens"} | {"q", "exact"}
+        assert wanted <= declared, path
