@@ -201,15 +201,10 @@ def _listings(request: HttpRequest, direction: str, page: int, page_size: int) -
     finds the same needs and offers here as on /partenaires/."""
     query, notices = search.parse(request.GET)
     found = search.run(query, notices, direction=direction, limit=1)
-    rows = (
-        found.rows.select_related("organisation", "territory")
-        .prefetch_related("domains")
-        .order_by("-published_at", "-id")
-    )
-    count, chunk = paginate(rows, page, page_size)
+    count, chunk = paginate(found.ids, page, page_size)
     return {
         "count": count,
-        "results": [listing_row(x) for x in chunk],
+        "results": [listing_row(x) for x in search.fetch(chunk)],
         "ignored": found.notices,
         "facets": found.facet_counts(),
     }

@@ -18,13 +18,15 @@ SQLite and PostgreSQL alike. `exact=1` reads no place.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +46,8 @@ MAX_VALUES = 20
 MAX_TEXT = 200
 PAGE_SIZE = 30
 MAX_PAGE = 1000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NOTHING = Q(pk__isnull=True)  # no listing (a primary key is never null)
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 _INT = re.compile(r"^[0-9]{1,6}$")
 
@@ -96,12 +100,15 @@ class ListingFilter:
         """The values that exist (the others are named in `notices`)."""
         return values
 
+    columns: tuple[str, ...] = ()  # what its facet reads of each listing (`values_of`)
+    needs_domains = False  # its facet reads the listing's domain keys (row["domains"])
+
     def condition(self, values: tuple[str, ...]) -> Q:
         raise NotImplementedError
 
-    def counts(self, rows: QuerySet) -> dict[str, int]:
-        """{URL value: number of listings of `rows`} for the facet."""
-        return {}
+    def values_of(self, row: dict) -> Iterable[str]:
+        """The facet's URL values of one listing (a row of `columns`)."""
+        return ()
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         """{URL value: label} of these values."""
@@ -116,6 +123,11 @@ class ChoiceFilter(ListingFilter):
     """A column with fixed choices; `choices` gives {URL value: (stored value, label)}."""
 
     column = ""
+
+    @property
+    def columns(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.column,)
+
     choices: Callable[[], dict[str, tuple[str, str]]]
     keep_order = True  # choices keep their own order (need before offer, local to national)
 
@@ -134,13 +146,11 @@ class ChoiceFilter(ListingFilter):
         stored = [self.choices()[v][0] for v in values]
         return Q(**{f"{self.column}__in": stored})
 
-    def counts(self, rows: QuerySet) -> dict[str, int]:
-        back = {stored: key for key, (stored, _label) in self.choices().items()}
-        return {
-            back[stored]: n
-            for stored, n in rows.order_by().values_list(self.column).annotate(n=Count("pk"))
-            if stored in back
-        }
+    def values_of(self, row: dict) -> Iterable[str]:
+        for key, (stored, _label) in self.choices().items():
+            if row[self.column] == stored:
+                return (key,)
+        return ()
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         choices = self.choices()
@@ -178,13 +188,10 @@ class DomainFilter(ListingFilter):
             ).values("listing_id")
         )
 
-    def counts(self, rows: QuerySet) -> dict[str, int]:
-        through = Listing.domains.through
-        return dict(
-            through.objects.filter(listing_id__in=rows.order_by().values("pk"))
-            .values_list("term__key")
-            .annotate(n=Count("listing_id", distinct=True))
-        )
+    needs_domains = True
+
+    def values_of(self, row: dict) -> Iterable[str]:
+        return row.get("domains", ())
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         return {k: t.label for k, t in self._terms(list(values)).items()}
@@ -219,23 +226,19 @@ class PlaceFilter(ListingFilter):
             wanted |= Q(level=level, code=code)
         return list(Territory.objects.filter(wanted))
 
+    columns = ("territory__level", "territory__code", "territory__region__code")
+
     def condition(self, values: tuple[str, ...]) -> Q:
-        found = Q(pk__in=[])
+        found = NOTHING
         for territory in self.territories(values):
             found |= within(territory)
         return found
 
-    def counts(self, rows: QuerySet) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for level, code, region, n in (
-            rows.order_by()
-            .values_list("territory__level", "territory__code", "territory__region__code")
-            .annotate(n=Count("pk"))
-        ):
-            key = region or (code if level == "region" else None)
-            if key:
-                out[f"region:{key}"] = out.get(f"region:{key}", 0) + n
-        return out
+    def values_of(self, row: dict) -> Iterable[str]:
+        region = row["territory__region__code"] or (
+            row["territory__code"] if row["territory__level"] == "region" else None
+        )
+        return (f"region:{region}",) if region else ()
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         return {f"{t.level}:{t.code}": t.name for t in self.territories(values)}
@@ -498,7 +501,8 @@ class Chip:
 @dataclass
 class Found:
     query: ListingQuery
-    rows: QuerySet  # every listing found, unordered (the API and the feed page it)
+    rows: QuerySet  # every listing found, unordered (a lazy query: the alerts filter it)
+    ids: list[int] = field(default_factory=list)  # every listing found, newest first
     count: int = 0
     results: list[Listing] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -520,7 +524,7 @@ def _conditions(query: ListingQuery, reading: TextReading) -> dict[str, Q]:
     places read in it)."""
     out = {param: BY_PARAM[param].condition(values) for param, values in query.selected}
     if reading.places:
-        read = Q(pk__in=[])
+        read = NOTHING
         for _typed, _label, values in reading.places:
             read |= BY_PARAM["lieu"].condition(values)
         out["lieu-lu"] = read
@@ -529,21 +533,52 @@ def _conditions(query: ListingQuery, reading: TextReading) -> dict[str, Q]:
     return out
 
 
-def _apply(rows: QuerySet, conditions: Mapping[str, Q], but: str = "") -> QuerySet:
-    for name, condition in conditions.items():
-        if name != but:
-            rows = rows.filter(condition)
+def _apply(rows: QuerySet, conditions: Mapping[str, Q]) -> QuerySet:
+    for condition in conditions.values():
+        rows = rows.filter(condition)
     return rows
 
 
-def _facets(query: ListingQuery, base: QuerySet, conditions: Mapping[str, Q]) -> list[FacetGroup]:
+def _scan(base: QuerySet, conditions: Mapping[str, Q], with_facets: bool) -> list[dict]:
+    """Every open listing once, with what its facets read and, per active condition, whether
+    it passes (a boolean column). One pass over the table: the text is matched once per row
+    however many facets are counted. `row["fails"]` is the bit mask of its failed conditions.
+    """
+    flags = {
+        f"c{i}": ExpressionWrapper(condition, output_field=BooleanField())
+        for i, condition in enumerate(conditions.values())
+    }
+    columns = {"pk", "published_at"}
+    if with_facets:
+        columns |= {c for entry in FILTERS for c in entry.columns}
+    rows = list(base.annotate(**flags).values(*sorted(columns), *flags))
+    for row in rows:
+        row["fails"] = sum(1 << i for i in range(len(flags)) if not row[f"c{i}"])
+    if with_facets and any(entry.needs_domains for entry in FILTERS):
+        keys: dict[int, list[str]] = {}
+        through = Listing.domains.through
+        for listing, key in through.objects.filter(listing_id__in=base.values("pk")).values_list(
+            "listing_id", "term__key"
+        ):
+            keys.setdefault(listing, []).append(key)
+        for row in rows:
+            row["domains"] = keys.get(row["pk"], ())
+    return rows
+
+
+def _facets(query: ListingQuery, rows: list[dict], conditions: Mapping[str, Q]) -> list[FacetGroup]:
     """Disjunctive counts, as the base's search: a facet's counts apply every OTHER active
     filter, so that its other values stay visible with what choosing them would give."""
+    bits = {name: 1 << i for i, name in enumerate(conditions)}
     groups = []
     for entry in FILTERS:
         if not entry.facet_name:
             continue
-        counts = entry.counts(_apply(base, conditions, but=entry.param))
+        others = ~bits.get(entry.param, 0)
+        counts: Counter[str] = Counter()
+        for row in rows:
+            if not row["fails"] & others:
+                counts.update(entry.values_of(row))
         selected = query.values(entry.param)
         shown = [v for v in counts if counts[v]] + [v for v in selected if v not in counts]
         labels = entry.labels(shown)
@@ -554,6 +589,13 @@ def _facets(query: ListingQuery, base: QuerySet, conditions: Mapping[str, Q]) ->
         if values:
             groups.append(FacetGroup(entry.facet_name, entry.param, str(entry.facet_title), values))
     return groups
+
+
+def fetch(ids: list[int]) -> list[Listing]:
+    """These listings, in this order, with their organisation, place and domains."""
+    found = Listing.objects.filter(pk__in=ids).select_related("organisation", "territory")
+    by_id = {x.pk: x for x in found.prefetch_related("domains")}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _chips(query: ListingQuery, reading: TextReading) -> list[Chip]:
@@ -595,19 +637,21 @@ def run(
         )
     base = Listing.objects.open()
     conditions = _conditions(query, reading)
-    rows = _apply(base, conditions)
-    found = Found(query=query, rows=rows, notices=notices, reading=reading)
-    found.count = rows.count()
+    rows = _scan(base, conditions, with_facets)
+    matching = sorted(
+        (r for r in rows if not r["fails"]),
+        key=lambda r: (r["published_at"] or _EPOCH, r["pk"]),
+        reverse=True,
+    )
+    found = Found(query=query, rows=_apply(base, conditions), notices=notices, reading=reading)
+    found.ids = [r["pk"] for r in matching]
+    found.count = len(found.ids)
     found.pages = max(1, -(-found.count // limit))
     page = min(query.page, found.pages)
     start = (page - 1) * limit
-    found.results = list(
-        rows.select_related("organisation", "territory").order_by("-published_at", "-id")[
-            start : start + limit
-        ]
-    )
+    found.results = fetch(found.ids[start : start + limit])
     if with_facets:
-        found.facets = _facets(query, base, conditions)
+        found.facets = _facets(query, rows, conditions)
     found.chips = _chips(query, reading)
     return found
 
@@ -635,9 +679,9 @@ def count_of(querystring: str) -> int:
 def published_between(querystring: str, since: Any, until: Any) -> list[Listing]:
     """The open needs and offers a saved search finds, first published in (since, until]."""
     query = parse(params_of(querystring))[0]
-    found = run(query, with_facets=False, limit=1)
+    rows = _apply(Listing.objects.open(), _conditions(query, read_text(query)))
     return list(
-        found.rows.filter(published_at__gt=since, published_at__lte=until)
+        rows.filter(published_at__gt=since, published_at__lte=until)
         .select_related("organisation", "territory")
         .order_by("-published_at", "-id")
     )
