@@ -21,7 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -46,7 +45,6 @@ MAX_VALUES = 20
 MAX_TEXT = 200
 PAGE_SIZE = 30
 MAX_PAGE = 1000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NOTHING = Q(pk__isnull=True)  # no listing (a primary key is never null)
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 _INT = re.compile(r"^[0-9]{1,6}$")
@@ -100,15 +98,16 @@ class ListingFilter:
         """The values that exist (the others are named in `notices`)."""
         return values
 
-    columns: tuple[str, ...] = ()  # what its facet reads of each listing (`values_of`)
+    columns: tuple[str, ...] = ()  # what its facet reads of each listing (`reader`)
     needs_domains = False  # its facet reads the listing's domain keys (row["domains"])
 
     def condition(self, values: tuple[str, ...]) -> Q:
         raise NotImplementedError
 
-    def values_of(self, row: dict) -> Iterable[str]:
-        """The facet's URL values of one listing (a row of `columns`)."""
-        return ()
+    def reader(self) -> Callable[[dict], Iterable[str]]:
+        """A function giving the facet's URL values of one listing (a row of `columns`);
+        made once per count, so that what it needs is looked up once, not per row."""
+        return lambda row: ()
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         """{URL value: label} of these values."""
@@ -146,11 +145,10 @@ class ChoiceFilter(ListingFilter):
         stored = [self.choices()[v][0] for v in values]
         return Q(**{f"{self.column}__in": stored})
 
-    def values_of(self, row: dict) -> Iterable[str]:
-        for key, (stored, _label) in self.choices().items():
-            if row[self.column] == stored:
-                return (key,)
-        return ()
+    def reader(self) -> Callable[[dict], Iterable[str]]:
+        back = {stored: (key,) for key, (stored, _label) in self.choices().items()}
+        column = self.column
+        return lambda row: back.get(row[column], ())
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         choices = self.choices()
@@ -190,8 +188,8 @@ class DomainFilter(ListingFilter):
 
     needs_domains = True
 
-    def values_of(self, row: dict) -> Iterable[str]:
-        return row.get("domains", ())
+    def reader(self) -> Callable[[dict], Iterable[str]]:
+        return lambda row: row.get("domains", ())
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         return {k: t.label for k, t in self._terms(list(values)).items()}
@@ -234,11 +232,14 @@ class PlaceFilter(ListingFilter):
             found |= within(territory)
         return found
 
-    def values_of(self, row: dict) -> Iterable[str]:
-        region = row["territory__region__code"] or (
-            row["territory__code"] if row["territory__level"] == "region" else None
-        )
-        return (f"region:{region}",) if region else ()
+    def reader(self) -> Callable[[dict], Iterable[str]]:
+        def values_of(row: dict) -> Iterable[str]:
+            region = row["territory__region__code"] or (
+                row["territory__code"] if row["territory__level"] == "region" else None
+            )
+            return (f"region:{region}",) if region else ()
+
+        return values_of
 
     def labels(self, values: Iterable[str]) -> dict[str, str]:
         return {f"{t.level}:{t.code}": t.name for t in self.territories(values)}
@@ -548,10 +549,13 @@ def _scan(base: QuerySet, conditions: Mapping[str, Q], with_facets: bool) -> lis
         f"c{i}": ExpressionWrapper(condition, output_field=BooleanField())
         for i, condition in enumerate(conditions.values())
     }
-    columns = {"pk", "published_at"}
+    columns = {"pk"}
     if with_facets:
         columns |= {c for entry in FILTERS for c in entry.columns}
-    rows = list(base.annotate(**flags).values(*sorted(columns), *flags))
+    # Newest first, as the list shows them (sorted by the database: no date read here).
+    rows = list(
+        base.annotate(**flags).order_by("-published_at", "-pk").values(*sorted(columns), *flags)
+    )
     for row in rows:
         row["fails"] = sum(1 << i for i in range(len(flags)) if not row[f"c{i}"])
     if with_facets and any(entry.needs_domains for entry in FILTERS):
@@ -575,10 +579,10 @@ def _facets(query: ListingQuery, rows: list[dict], conditions: Mapping[str, Q]) 
         if not entry.facet_name:
             continue
         others = ~bits.get(entry.param, 0)
-        counts: Counter[str] = Counter()
-        for row in rows:
-            if not row["fails"] & others:
-                counts.update(entry.values_of(row))
+        values_of = entry.reader()
+        counts = Counter(
+            value for row in rows if not row["fails"] & others for value in values_of(row)
+        )
         selected = query.values(entry.param)
         shown = [v for v in counts if counts[v]] + [v for v in selected if v not in counts]
         labels = entry.labels(shown)
@@ -638,13 +642,8 @@ def run(
     base = Listing.objects.open()
     conditions = _conditions(query, reading)
     rows = _scan(base, conditions, with_facets)
-    matching = sorted(
-        (r for r in rows if not r["fails"]),
-        key=lambda r: (r["published_at"] or _EPOCH, r["pk"]),
-        reverse=True,
-    )
     found = Found(query=query, rows=_apply(base, conditions), notices=notices, reading=reading)
-    found.ids = [r["pk"] for r in matching]
+    found.ids = [r["pk"] for r in rows if not r["fails"]]
     found.count = len(found.ids)
     found.pages = max(1, -(-found.count // limit))
     page = min(query.page, found.pages)
