@@ -245,6 +245,18 @@ class PlaceFilter(ListingFilter):
         return {f"{t.level}:{t.code}": t.name for t in self.territories(values)}
 
 
+def place_box(value: str) -> str:
+    """What the place box shows for a `level:code` value: the place's name when the name
+    reads back as the same place (the form is sent again at each facet ticked), else the
+    value itself ("Saint-Denis" names several communes)."""
+    name = BY_PARAM["lieu"].labels((value,)).get(value, "")
+    try:
+        same = name and resolve_place(name)
+    except ValidationError:
+        same = None
+    return name if same and f"{same.level}:{same.code}" == value else value
+
+
 def _directions() -> dict[str, tuple[str, str]]:
     return {
         "besoins": (Listing.Direction.NEED, _("Besoins")),

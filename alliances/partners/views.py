@@ -201,9 +201,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "found": found,
             "query": query,
-            "place_box": search.BY_PARAM["lieu"].labels(typed[:1]).get(typed[0], "")
-            if typed
-            else "",
+            "place_box": search.place_box(typed[0]) if typed else "",
             "other_places": typed[1:],
             "active_count": len(found.chips),
             "filters_open": bool(query.selected),

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core import mail
+from django.db.models import Count
 from django.utils import timezone
 
 from alliances.alerts import sending
@@ -295,3 +296,22 @@ def test_the_api_declares_every_filter_of_the_table():
         declared = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         wanted = {f.param for f in search.FILTERS if f.param != "sens"} | {"q", "exact"}
         assert wanted <= declared, path
+
+
+def test_the_place_box_gives_back_the_same_place(listed, client_fr):
+    page = client_fr.get("/partenaires/?lieu=departement:69")
+    assert page.context["place_box"] == "Rhône"
+    # A name shared by several places stays as its code, so that sending the form again
+    # (each facet ticked) keeps the same place.
+    homonyms = (
+        Territory.objects.filter(level="commune", obsolete=False)
+        .values("name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .first()
+    )
+    commune = Territory.objects.filter(level="commune", name=homonyms).order_by("code").first()
+    value = f"commune:{commune.code}"
+    assert client_fr.get(f"/partenaires/?lieu={value}").context["place_box"] == value
