@@ -61,3 +61,13 @@ def test_the_architecture_page_names_files_that_exist():
     roots += [ROOT / "alliances" / "sheets" / "templates"]
     missing = sorted(n for n in named if not any((root / n).exists() for root in roots))
     assert missing == [], f"docs/architecture.md names files that do not exist: {missing}"
+
+
+def test_every_listing_parameter_and_facet_is_documented():
+    """The search of needs and offers (ADR 0146): its parameters and facets, for people."""
+    from alliances.partners.search import FILTERS
+
+    partners_docs = (ROOT / "docs" / "partners.md").read_text()
+    names = [n for f in FILTERS for n in (f.param, f.facet_name) if n] + ["q", "exact"]
+    missing = [n for n in names if f"`{n}`" not in partners_docs]
+    assert missing == [], f"listing parameters or facets not in docs/partners.md: {missing}"

@@ -28,8 +28,11 @@ SEARCHES = [
     "/charte/signataires/?region={}",
     "/partenaires/?q={}",
     "/partenaires/?lieu={}&nature={}",
+    "/partenaires/?domaine={}&portee={}&sens={}&page={}&exact={}",
+    "/partenaires/flux/?q={}&lieu={}&nature={}",
     "/api/v1/needs?q={}",
     "/api/v1/offers?lieu={}",
+    "/api/v1/needs?domaine={}&portee={}&nature={}&lieu={}",
     "/api/v1/organisations?q={}",
 ]
 

@@ -46,6 +46,9 @@ MATRIX = [
     # Faire alliance (issue 17): "member" also represents the organisation of its workspace;
     # "contributor" wrote to it.
     ("/partenaires/", PUBLIC),
+    ("/partenaires/?q=benevoles+Lyon&sens=besoins&portee=local", PUBLIC),
+    ("/partenaires/flux/?sens=propositions&lieu=region:84", PUBLIC),
+    ("/recherches/enregistrer/?cible=listings&sens=besoins", SIGNED_IN),
     ("/partenaires/{listing}/", PUBLIC),
     ("/organisations/{organisation}/", PUBLIC),
     ("/partenaires/organisations/{organisation}/partenaires-possibles/", PUBLIC),

@@ -65,6 +65,7 @@ def personal_data(user: AbstractBaseUser) -> dict:
         "saved_searches": [
             {
                 "name": s.name,
+                "target": s.target,
                 "querystring": s.querystring,
                 "frequency": s.frequency,
                 "language": s.language,

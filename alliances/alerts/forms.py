@@ -6,8 +6,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import targets
 from .models import INTRO_MAX, NAME_MAX, SLUG_PATTERN, TITLE_MAX, Portal, SavedSearch
-from .querystrings import MAX_QUERYSTRING_LENGTH, normalise_querystring
+from .querystrings import MAX_QUERYSTRING_LENGTH, normalise_querystring, params_of
 
 MAX_SAVED_PER_OWNER = 100
 SLUG_MIN, SLUG_MAX = 3, 60
@@ -86,8 +87,9 @@ class SavedSearchForm(forms.ModelForm):
 
 
 class NewSavedSearchForm(SavedSearchForm):
-    """Saving the current search: the query string travels in a hidden field."""
+    """Saving the current search: its target and query string travel in hidden fields."""
 
+    target = forms.ChoiceField(widget=forms.HiddenInput, required=False, choices=targets.CHOICES)
     querystring = forms.CharField(
         widget=forms.HiddenInput, required=False, max_length=MAX_QUERYSTRING_LENGTH
     )
@@ -101,9 +103,16 @@ class NewSavedSearchForm(SavedSearchForm):
             "Cette recherche est trop longue pour être enregistrée (au plus %(max)d caractères)."
         ) % {"max": MAX_QUERYSTRING_LENGTH}
 
+    def clean_target(self) -> str:
+        return self.cleaned_data.get("target") or targets.ALLIANCES
+
     def clean_querystring(self) -> str:
-        # Never trust the hidden field: it goes through the search's parser again.
-        return normalise_querystring(self.cleaned_data.get("querystring", ""))[0]
+        # Never trust the hidden field: it goes through its search's parser again.
+        target = targets.target_of(self.cleaned_data.get("target", targets.ALLIANCES))
+        raw = self.cleaned_data.get("querystring", "")
+        if target.key == targets.ALLIANCES:
+            return normalise_querystring(raw)[0]
+        return target.canonical(params_of(raw))[0]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -123,6 +132,7 @@ class NewSavedSearchForm(SavedSearchForm):
     def save(self, commit: bool = True) -> SavedSearch:
         saved = forms.ModelForm.save(self, commit=False)
         saved.owner = self.owner
+        saved.target = self.cleaned_data["target"]
         saved.querystring = self.cleaned_data["querystring"]
         if commit:
             saved.save()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.base.search.query import SearchQuery
 
-from . import schedule
+from . import schedule, targets
 from .querystrings import query_of
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -19,7 +19,8 @@ INTRO_MAX = 3000
 
 
 class SavedSearch(models.Model):
-    """A search of the base kept by a signed-in person: its query string is the search."""
+    """A search kept by a signed-in person: its query string is the search, of the base's
+    alliances or of the needs and offers (`target`)."""
 
     class Frequency(models.TextChoices):
         NONE = schedule.NONE, _("pas d'alerte")
@@ -33,6 +34,10 @@ class SavedSearch(models.Model):
         related_name="saved_searches",
     )
     name = models.CharField(_("nom"), max_length=NAME_MAX)
+    # What is searched: the alliances of the base, or the needs and offers (alerts.targets).
+    target = models.CharField(
+        _("recherche de"), max_length=10, choices=targets.CHOICES, default=targets.ALLIANCES
+    )
     # Canonical (alerts.querystrings): no page, no page size, no drafts.
     querystring = models.TextField(_("recherche (chaîne de requête)"), blank=True)
     frequency = models.CharField(
@@ -73,9 +78,12 @@ class SavedSearch(models.Model):
         return query_of(self.querystring)
 
     @property
+    def searches(self) -> "targets.Target":
+        return targets.target_of(self.target)
+
+    @property
     def search_url(self) -> str:
-        url = reverse("base:search")
-        return f"{url}?{self.querystring}" if self.querystring else url
+        return self.searches.search_url(self.querystring)
 
     def switch_frequency(self, frequency: str) -> None:
         """Alerts switched on start from now: no flood of what was published meanwhile."""

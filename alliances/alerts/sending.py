@@ -11,28 +11,19 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from alliances.base.models import Alliance
-from alliances.base.search.executor import search_queryset
 
-from . import schedule
+from . import schedule, targets
 from .models import SavedSearch
+from .targets import NewItem
 from .tokens import unsubscribe_token
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 30  # beyond, the e-mail says how many more and links to the search
-SUMMARY_CHARS = 300
 CHUNK = 200
-
-
-@dataclass
-class NewItem:
-    title: str
-    url: str
-    summary: str
 
 
 @dataclass
@@ -48,38 +39,48 @@ class Outcome:
 
 def new_alliances(saved: SavedSearch, since: datetime, until: datetime) -> list[Alliance]:
     """The published alliances the search finds, first published in (since, until]."""
-    return list(
-        search_queryset(saved.query)
-        .filter(published_at__gt=since, published_at__lte=until)
-        .order_by("-published_at", "pk")
-        .only("slug", "title", "summary", "published_at")
-    )
+    return targets.new_alliances(saved.querystring, since, until)
+
+
+def new_items(saved: SavedSearch, since: datetime, until: datetime) -> list[NewItem]:
+    """What the saved search finds that was first published in (since, until]: alliances,
+    or needs and offers (its target)."""
+    return saved.searches.new_items(saved.querystring, since, until)
+
+
+def _as_item(found: object) -> NewItem:
+    if isinstance(found, NewItem):
+        return found
+    return NewItem(found.title, found.get_absolute_url(), targets.summary_of(found.summary))
 
 
 def alert_message(
-    saved: SavedSearch, alliances: list[Alliance], base_url: str, unsubscribe_url: str
+    saved: SavedSearch, found: list, base_url: str, unsubscribe_url: str
 ) -> EmailMessage:
-    """The e-mail (plain text, in the owner's language) announcing the new alliances."""
+    """The e-mail (plain text, in the owner's language) announcing what is new: `found` are
+    the new items of `new_items` (or alliances)."""
     language = saved.language or "fr"
     with translation.override(language):
-        items = [
-            NewItem(
-                title=a.title,
-                url=base_url + a.get_absolute_url(),
-                summary=Truncator(" ".join((a.summary or "").split())).chars(SUMMARY_CHARS),
-            )
-            for a in alliances[:MAX_ITEMS]
-        ]
-        count = len(alliances)
+        items = [_as_item(x) for x in found[:MAX_ITEMS]]
+        items = [NewItem(i.title, base_url + i.url, i.summary) for i in items]
+        count = len(found)
         # A name is one line already (forms); a subject must never carry a line break.
         name = " ".join(saved.name.split())
-        subject = ngettext(
-            "%(count)d nouvelle alliance : %(name)s",
-            "%(count)d nouvelles alliances : %(name)s",
-            count,
-        ) % {"count": count, "name": name}
+        if saved.target == targets.LISTINGS:
+            subject = ngettext(
+                "%(count)d nouveau besoin ou nouvelle proposition : %(name)s",
+                "%(count)d nouveaux besoins ou nouvelles propositions : %(name)s",
+                count,
+            )
+        else:
+            subject = ngettext(
+                "%(count)d nouvelle alliance : %(name)s",
+                "%(count)d nouvelles alliances : %(name)s",
+                count,
+            )
+        subject = subject % {"count": count, "name": name}
         body = render_to_string(
-            "alerts/email/alert.txt",
+            saved.searches.email_template,
             {
                 "saved": saved,
                 "name": name,
@@ -128,7 +129,7 @@ def process(
     owner = saved.owner
     if not owner.is_active or not owner.email:
         return "skipped"
-    found = new_alliances(saved, saved.alerts_since, now)
+    found = new_items(saved, saved.alerts_since, now)
     if dry_run:
         if write is not None:
             write(f"{saved.pk} {owner.email} « {saved.name} » : {len(found)}")

@@ -17,20 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from alliances.base.search.executor import notice_message, run_search, search_count
+from alliances.base.search.executor import notice_message, run_search
 from alliances.common.i18n import current_language
 from alliances.common.twins import list_response, requested_format
+from alliances.partners import search as listing_search
 
-from . import embed
+from . import embed, targets
 from .forms import NAME_MAX, NewSavedSearchForm, PortalForm, SavedSearchForm, suggested_slug
 from .models import Portal, SavedSearch
 from .portals import PORTAL_LIMIT, current_results, portal_payload, visible_portal
-from .querystrings import canonical_querystring, normalise_querystring, query_of
+from .querystrings import canonical_querystring, normalise_querystring, params_of, query_of
 from .tokens import saved_search_id
 
 LIST_COLUMNS = (
     "id",
     "name",
+    "target",
     "querystring",
     "search_url",
     "frequency",
@@ -52,15 +54,28 @@ def _owned(request: HttpRequest, pk: int) -> SavedSearch:
 
 
 def _count(saved: SavedSearch) -> int:
-    return search_count(saved.query)
+    return saved.searches.count(saved.querystring)
 
 
-def _suggested_name(querystring: str) -> str:
-    query = query_of(querystring)
-    if query.q:
-        return query.q[:NAME_MAX]
+def _suggested_name(querystring: str, target: targets.Target) -> str:
+    text = params_of(querystring).get("q", [""])[0].strip()
+    if text:
+        return text[:NAME_MAX]
     today = formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    if target.key == targets.LISTINGS:
+        return _("Besoins et propositions du %(date)s") % {"date": today}
     return _("Recherche du %(date)s") % {"date": today}
+
+
+def _preview(querystring: str, target: targets.Target) -> tuple[int, list[dict[str, str]]]:
+    """How many results the search has now, and the first five (title and address)."""
+    if target.key == targets.LISTINGS:
+        found = listing_search.run(
+            listing_search.parse(params_of(querystring))[0], with_facets=False, limit=5
+        )
+        return found.count, [{"title": x.title, "url": x.get_absolute_url()} for x in found.results]
+    result = run_search(query_of(querystring), with_facets=False, limit=5)
+    return result.count, [{"title": a.title, "url": a.url} for a in result.alliances]
 
 
 @login_required
@@ -74,6 +89,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             {
                 "id": saved.pk,
                 "name": saved.name,
+                "target": saved.target,
                 "querystring": saved.querystring,
                 "search_url": request.build_absolute_uri(saved.search_url),
                 "frequency": saved.frequency,
@@ -102,7 +118,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        querystring, notices = normalise_querystring(request.POST.get("querystring", ""))
+        target = targets.target_of(request.POST.get("target", ""))
         form = NewSavedSearchForm(request.POST, owner=request.user)
         if form.is_valid():
             with transaction.atomic():
@@ -112,33 +128,50 @@ def create(request: HttpRequest) -> HttpResponse:
                 _("La recherche « %(name)s » est enregistrée.") % {"name": saved.name},
             )
             return redirect("alerts:mine")
+        querystring, notices = _canonical(request.POST.get("querystring", ""), target)
     else:
-        querystring, notices = canonical_querystring(request.GET)
+        target = targets.requested(request.GET)
+        if target.key == targets.ALLIANCES:
+            querystring, raw_notices = canonical_querystring(request.GET)
+            notices = [_dropped_message(n) for n in raw_notices]
+        else:
+            querystring, notices = target.canonical(request.GET)
         form = NewSavedSearchForm(
             owner=request.user,
             initial={
+                "target": target.key,
                 "querystring": querystring,
-                "name": _suggested_name(querystring),
+                "name": _suggested_name(querystring, target),
                 "frequency": SavedSearch.Frequency.NONE,
                 "language": current_language(),
             },
         )
-    result = run_search(query_of(querystring), with_facets=False, limit=5)
-    search_url = reverse("base:search") + (f"?{querystring}" if querystring else "")
-    same = SavedSearch.objects.filter(owner=request.user, querystring=querystring).first()
+    count, items = _preview(querystring, target)
+    same = SavedSearch.objects.filter(
+        owner=request.user, target=target.key, querystring=querystring
+    ).first()
     return render(
         request,
         "alerts/save.html",
         {
             "form": form,
-            "result": result,
-            "search_url": search_url,
+            "target": target,
+            "count": count,
+            "items": items,
+            "search_url": target.search_url(querystring),
             "querystring": querystring,
-            "notices": [_dropped_message(n) for n in notices],
+            "notices": notices,
             "same": same,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _canonical(querystring: str, target: targets.Target) -> tuple[str, list[str]]:
+    if target.key == targets.ALLIANCES:
+        canonical, raw_notices = normalise_querystring(querystring)
+        return canonical, [_dropped_message(n) for n in raw_notices]
+    return target.canonical(params_of(querystring))
 
 
 def _dropped_message(notice: Any) -> str:
@@ -199,6 +232,8 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     saved = _owned(request, pk)
+    if not saved.searches.portals:
+        raise Http404(_("Seules les recherches d'alliances peuvent être publiées en portail."))
     portal = Portal.objects.filter(saved_search=saved).first()
     instance = portal or Portal(saved_search=saved)
     if request.method == "POST":

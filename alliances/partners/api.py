@@ -11,7 +11,7 @@ from alliances.apikit.auth import CuratorApiKey
 from alliances.apikit.pagination import paginate
 from alliances.base.models import Organisation
 
-from . import listings, suggestions
+from . import search, suggestions
 from .models import Decision, Listing
 
 router = Router(tags=["partners"])
@@ -70,11 +70,22 @@ class ListingOut(Schema):
     url: str
 
 
+class ListingFacetValueOut(Schema):
+    value: str = Field(description="The value to pass to the filter's parameter.")
+    label: str
+    count: int
+
+
 class ListingListOut(Schema):
     count: int
     results: list[ListingOut]
     ignored: list[str] = Field(
         default_factory=list, description="Filter values not understood, and ignored."
+    )
+    facets: dict[str, list[ListingFacetValueOut]] = Field(
+        default_factory=dict,
+        description="direction, kind, domain, region, reach: each value with the number of "
+        "results it gives (the other filters applied).",
     )
 
 
@@ -185,22 +196,34 @@ def listing_row(x: Listing) -> dict:
     }
 
 
-def _listings(direction: str, params: dict, page: int, page_size: int) -> dict:
-    found = listings.search({**params, "sens": direction})
-    rows = (
-        found.rows.select_related("organisation", "territory")
-        .prefetch_related("domains")
-        .order_by("-published_at", "-id")
-    )
-    count, chunk = paginate(rows, page, page_size)
-    return {"count": count, "results": [listing_row(x) for x in chunk], "ignored": found.notices}
+def _listings(request: HttpRequest, direction: str, page: int, page_size: int) -> dict:
+    """The list's own search (`search`) on the request's parameters: the same query string
+    finds the same needs and offers here as on /partenaires/."""
+    query, notices = search.parse(request.GET)
+    found = search.run(query, notices, direction=direction, limit=1)
+    count, chunk = paginate(found.ids, page, page_size)
+    return {
+        "count": count,
+        "results": [listing_row(x) for x in search.fetch(chunk)],
+        "ignored": found.notices,
+        "facets": found.facet_counts(),
+    }
 
 
 LISTING_FILTERS = (
-    "Filter by `nature` (kind key), `domaine` (domain key), `lieu` (a place: name or "
-    "level:code; everything inside it) and `q` (words). Only published needs and offers that "
-    "have not expired; no person is named."
+    "The parameters of the list /partenaires/ (one search for the page, this API, the saved "
+    "searches and the feed): `nature` (kind key), `domaine` (domain key), `lieu` (a place: name "
+    "or level:code; everything inside it), `portee` (reach), each repeatable (any of the "
+    "values), and `q` (words, accents and plurals ignored; a place named in it filters too, "
+    "unless `exact=1`). Only published needs and offers that have not expired; no person is "
+    "named. `facets` counts each filter's values with the other filters applied."
 )
+NATURE = Query(None, description="Kind key, e.g. mecenat_competences; repeatable.")
+DOMAINE = Query(None, description="Domain key, e.g. emploi_insertion; repeatable.")
+LIEU = Query(None, description="A place, e.g. Rhône or departement:69; repeatable.")
+PORTEE = Query(None, description="Reach: local, departement, region, national; repeatable.")
+Q_TEXT = Query("", max_length=200, description="Words of the title, description, organisation.")
+EXACT = Query(False, description="Words as typed: no place read in them.")
 
 
 @router.get(
@@ -211,15 +234,16 @@ LISTING_FILTERS = (
 )
 def list_needs(
     request: HttpRequest,
-    nature: str = Query("", description="Kind key, e.g. mecenat_competences."),
-    domaine: str = Query("", description="Domain key, e.g. emploi_insertion."),
-    lieu: str = Query("", max_length=200, description="A place, e.g. Rhône or departement:69."),
-    q: str = Query("", max_length=200, description="Words of the title or description."),
+    nature: list[str] | None = NATURE,
+    domaine: list[str] | None = DOMAINE,
+    lieu: list[str] | None = LIEU,
+    portee: list[str] | None = PORTEE,
+    q: str = Q_TEXT,
+    exact: bool = EXACT,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict:
-    params = {"nature": nature, "domaine": domaine, "lieu": lieu, "q": q}
-    return _listings("besoins", params, page, page_size)
+    return _listings(request, "besoins", page, page_size)
 
 
 @router.get(
@@ -230,15 +254,16 @@ def list_needs(
 )
 def list_offers(
     request: HttpRequest,
-    nature: str = Query("", description="Kind key, e.g. locaux."),
-    domaine: str = Query("", description="Domain key, e.g. emploi_insertion."),
-    lieu: str = Query("", max_length=200, description="A place, e.g. Rhône or departement:69."),
-    q: str = Query("", max_length=200, description="Words of the title or description."),
+    nature: list[str] | None = NATURE,
+    domaine: list[str] | None = DOMAINE,
+    lieu: list[str] | None = LIEU,
+    portee: list[str] | None = PORTEE,
+    q: str = Q_TEXT,
+    exact: bool = EXACT,
     page: int = PAGE,
     page_size: int = PAGE_SIZE,
 ) -> dict:
-    params = {"nature": nature, "domaine": domaine, "lieu": lieu, "q": q}
-    return _listings("propositions", params, page, page_size)
+    return _listings(request, "propositions", page, page_size)
 
 
 def _suggestion_rows(found: list[dict]) -> list[dict]:

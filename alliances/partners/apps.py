@@ -24,3 +24,11 @@ class PartnersConfig(AppConfig):
         from .sections import place_section
 
         register_place(place_section)
+
+        from django.db.models.signals import post_save
+
+        from alliances.base.models import Organisation
+
+        from .listings import refresh_text
+
+        post_save.connect(refresh_text, sender=Organisation, dispatch_uid="partners-listing-text")

@@ -1,16 +1,9 @@
-"""Needs and offers: publish, list with filters, count the curators' funnel.
+"""Needs and offers: publish, report, count the curators' funnel, keep the analysed text.
 
-The list reads the territories' containment (a place contains its communes, EPCI,
-départements) and a plain text match; it does not use the base's search engine, whose
-index is built for alliances (ADR 0141).
-"""
-
-from dataclasses import dataclass, field
+The search of the list (filters, facets, text) is `search` (ADR 0146)."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
-from django.http import QueryDict
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from alliances.base.models import Organisation
@@ -18,12 +11,7 @@ from alliances.referentials.models import Term
 from alliances.territories.models import Territory
 
 from . import services
-from .forms import resolve_place
-from .kinds import KIND_LABELS
 from .models import AbuseReport, Conversation, Listing
-
-PAGE_SIZE = 30
-DIRECTIONS = {"besoins": Listing.Direction.NEED, "propositions": Listing.Direction.OFFER}
 
 
 def create(data: dict, organisation: Organisation, user: AbstractBaseUser) -> Listing:
@@ -44,79 +32,15 @@ def create(data: dict, organisation: Organisation, user: AbstractBaseUser) -> Li
 
 
 def within(territory: Territory) -> Q:
-    """Listings placed in this territory or anywhere inside it."""
+    """Listings placed in this territory or anywhere inside it (a country: everywhere)."""
+    if territory.level == "pays":
+        return Q(pk__isnull=False)
     return (
         Q(territory=territory)
         | Q(territory__epci=territory)
         | Q(territory__departement=territory)
         | Q(territory__region=territory)
     )
-
-
-@dataclass
-class Found:
-    results: list[Listing] = field(default_factory=list)
-    count: int = 0
-    notices: list[str] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    kinds: list[tuple[str, str, int]] = field(default_factory=list)
-    domains: list[tuple[str, str]] = field(default_factory=list)
-    place: Territory | None = None
-    rows: object = None  # the filtered queryset (the API pages it itself)
-
-
-def _filter(rows: object, params: QueryDict | dict, found: Found) -> object:
-    direction = DIRECTIONS.get(found.values["sens"])
-    if direction:
-        rows = rows.filter(direction=direction)
-    if found.values["nature"]:
-        if found.values["nature"] in KIND_LABELS:
-            rows = rows.filter(kind=found.values["nature"])
-        else:
-            found.notices.append(_("Nature inconnue, ignorée : %s") % found.values["nature"])
-    if found.values["domaine"]:
-        rows = rows.filter(domains__taxonomy__key="domains", domains__key=found.values["domaine"])
-    if found.values["lieu"]:
-        try:
-            found.place = resolve_place(found.values["lieu"])
-        except ValidationError as error:
-            found.notices.extend(error.messages)
-        if found.place is not None:
-            rows = rows.filter(within(found.place))
-    text = found.values["q"]
-    if text:
-        rows = rows.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
-            | Q(organisation__name__icontains=text)
-        )
-    return rows
-
-
-def search(params: QueryDict | dict) -> Found:
-    found = Found(
-        values={
-            key: " ".join(params.get(key, "").split())[:200]
-            for key in ("sens", "nature", "domaine", "lieu", "q")
-        }
-    )
-    rows = _filter(Listing.objects.open(), params, found).distinct()
-    found.rows = rows
-    found.count = rows.count()
-    found.results = list(
-        rows.select_related("organisation", "territory").order_by("-published_at", "-id")[
-            :PAGE_SIZE
-        ]
-    )
-    counts = dict(rows.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
-    found.kinds = [(k, str(label), counts.get(k, 0)) for k, label in KIND_LABELS.items()]
-    found.domains = [
-        (t.key, t.label)
-        for t in Term.objects.filter(taxonomy__key="domains", parent__isnull=True).order_by(
-            "position", "key"
-        )
-    ]
-    return found
 
 
 def funnel() -> list[dict]:
@@ -152,3 +76,13 @@ def report(user: AbstractBaseUser, listing: Listing, reason: str) -> AbuseReport
     record = AbuseReport.objects.create(listing=listing, reporter=user, reason=reason)
     mail.tell_curators(_("Besoin ou proposition signalé"), f"{listing.title}: {reason[:500]}")
     return record
+
+
+def refresh_text(sender: object, instance: Organisation, **kwargs: object) -> None:
+    """An organisation renamed: its listings' analysed text follows (post_save)."""
+    for listing in Listing.objects.filter(organisation=instance).only(
+        "pk", "title", "description", "organisation"
+    ):
+        text = listing.analysed_text()
+        if text != listing.search_text:
+            Listing.objects.filter(pk=listing.pk).update(search_text=text)

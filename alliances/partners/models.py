@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliances.base.models import Alliance, Organisation
+from alliances.base.search.analysis import analyse
 from alliances.referentials.models import Term
 from alliances.territories.models import Territory
 
@@ -238,6 +239,9 @@ class Listing(models.Model):
         _("rappel d'expiration envoyé le"), null=True, blank=True
     )
     synthetic = models.BooleanField(_("donnée synthétique"), default=False)
+    # Title, description and organisation name as the base's French analyser gives them
+    # (folded words and their stems between spaces): what the list's text search matches.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = ListingQuerySet.as_manager()
 
@@ -253,12 +257,20 @@ class Listing(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.expires_at is None:
             self.expires_at = timezone.now() + DEFAULT_LIFETIME
+        self.search_text = self.analysed_text()
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"title", "description", "organisation"} & set(fields):
+            kwargs["update_fields"] = [*fields, "search_text"]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("partners:listing", kwargs={"pk": self.pk})
+
+    def analysed_text(self) -> str:
+        name = self.organisation.name if self.organisation_id else ""
+        return f" {analyse(' '.join((self.title, self.description, name)))} "
 
 
 class HiddenSuggestion(models.Model):

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import views
+from .feeds import ListingSearchFeed
 
 app_name = "partners"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("flux/", ListingSearchFeed(), name="feed"),
     path("publier/", views.publish, name="publish"),
     path("mon-organisation/", views.mine, name="mine"),
     path("<int:pk>/signaler/", views.report_listing, name="report-listing"),

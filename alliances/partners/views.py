@@ -11,7 +11,16 @@ from alliances.base.models import Alliance, Organisation
 from alliances.referentials.models import Term
 from alliances.workspaces.models import Workspace
 
-from . import conversations, drafts, facilitation, followups, listings, services, suggestions
+from . import (
+    conversations,
+    drafts,
+    facilitation,
+    followups,
+    listings,
+    search,
+    services,
+    suggestions,
+)
 from .forms import (
     AbuseForm,
     ClaimForm,
@@ -165,9 +174,43 @@ def hide(request: HttpRequest) -> HttpResponse:
 # Needs and offers -----------------------------------------------------------------------
 
 
+def _listing_pages(found: search.Found) -> dict:
+    query = found.query
+    current = min(query.page, found.pages)
+    return {
+        "current": current,
+        "last": found.pages,
+        "previous": query.with_page(current - 1).to_querystring() if current > 1 else "",
+        "next": query.with_page(current + 1).to_querystring() if current < found.pages else "",
+    }
+
+
 def index(request: HttpRequest) -> HttpResponse:
-    found = listings.search(request.GET)
-    return render(request, "partners/index.html", {"found": found})
+    """The open needs and offers: text, facets, chips (the same search as the API, the feed
+    and the saved searches: `search`)."""
+    found = search.search(request.GET)
+    query = found.query
+    places = query.values("lieu")
+    typed = [v for v in places if not v.startswith("region:")]
+    qs = query.first_page().to_querystring()
+    api = "needs" if query.values("sens") == ("besoins",) else "offers"
+    api_qs = query.without("sens").first_page().to_querystring()
+    return render(
+        request,
+        "partners/index.html",
+        {
+            "found": found,
+            "query": query,
+            "place_box": search.place_box(typed[0]) if typed else "",
+            "other_places": typed[1:],
+            "active_count": len(found.chips),
+            "filters_open": bool(query.selected),
+            "as_typed": query.as_typed().to_querystring(),
+            "pages": _listing_pages(found),
+            "feed_url": reverse("partners:feed") + (f"?{qs}" if qs else ""),
+            "api_url": reverse(f"api-v1:list_{api}") + (f"?{api_qs}" if api_qs else ""),
+        },
+    )
 
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:

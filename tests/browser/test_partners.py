@@ -150,3 +150,56 @@ def test_a_need_answered_without_exposing_addresses(seeded, browser):
     desk.close()
     office.close()
     company_context.close()
+
+
+LISTINGS_SEED = """
+from django.utils import timezone
+from alliances.base.models import Organisation
+from alliances.partners.models import Listing
+from alliances.territories.models import Territory
+
+orgs = list(Organisation.objects.order_by("pk")[:3])
+lyon = Territory.objects.get(level="commune", code="69123")
+paris = Territory.objects.get(level="commune", code="75056")
+rows = [
+    ("need", "benevoles", "Des bénévoles pour l'aide aux devoirs (essai)", lyon, "local"),
+    ("need", "mecenat_competences", "Un comptable en mécénat de compétences (essai)", paris,
+     "departement"),
+    ("offer", "locaux", "Une salle de réunion prêtée le soir (essai)", lyon, "local"),
+    ("offer", "materiel", "Des ordinateurs reconditionnés à donner (essai)", paris, "region"),
+]
+for i, (direction, kind, title, place, reach) in enumerate(rows):
+    Listing.objects.create(organisation=orgs[i % len(orgs)], direction=direction, kind=kind,
+                           title=title, description="Donnée d'essai du navigateur.",
+                           territory=place, reach=reach, status="published",
+                           published_at=timezone.now())
+print("ok")
+"""
+
+
+def test_the_list_of_needs_and_offers_is_searched_like_the_base(site, browser):
+    assert site.shell(LISTINGS_SEED).strip().endswith("ok")
+    for width in (1366, 390):
+        context = _context(browser, width)
+        page = context.new_page()
+        page.goto(f"{site.url}/partenaires/?q=benevoles")
+        assert "Des bénévoles pour l'aide aux devoirs" in page.inner_text("main")
+        assert page.locator("link[rel=alternate][type='application/atom+xml']").count() == 1
+        _fits(page, width)
+        page.goto(f"{site.url}/partenaires/")
+        facets = page.locator("details#filtres")
+        summary = facets.locator("summary")
+        # Folded under "Filtres" on a phone; always shown beside the results on a wide screen.
+        assert summary.is_visible() == (width < 1024)
+        if summary.is_visible():
+            summary.click()
+        assert "Nature" in facets.inner_text() and "Région" in facets.inner_text()
+        _fits(page, width)
+        # A box ticked applies at once (the base's apply-on-change script).
+        with page.expect_navigation():
+            facets.locator("#facette-direction input[value=propositions]").check()
+        assert "sens=propositions" in page.url
+        assert "Des bénévoles" not in page.inner_text("main .results")
+        assert page.locator("ul.chips a.chip").count() == 1
+        _fits(page, width)
+        context.close()

@@ -96,3 +96,32 @@ def test_publish_contact_claim_edit(text, orgs, alliance, people, as_user, repre
         )
     )
     _safe(client.get("/partenaires/mon-organisation/"))
+
+
+@pytest.mark.parametrize("text", CORPUS)
+def test_saving_a_search_of_needs_and_offers(text, people, as_user):
+    from urllib.parse import quote, urlencode
+
+    from alliances.alerts.models import SavedSearch
+
+    client = as_user(people["stranger"])
+    _safe(client.get(f"/recherches/enregistrer/?cible=listings&q={quote(text)}&lieu={quote(text)}"))
+    querystring = urlencode({"q": text, "nature": text, "domaine": text, "portee": text})
+    _safe(
+        client.post(
+            "/recherches/enregistrer/",
+            {
+                "target": "listings",
+                "querystring": querystring,
+                "name": text[:120],
+                "frequency": "weekly",
+                "language": "fr",
+            },
+        )
+    )
+    saved = SavedSearch.objects.filter(owner=people["stranger"]).first()
+    if saved is not None:  # kept as text, its filters parsed again: only the text remains
+        assert saved.target == "listings"
+        assert "nature=" not in saved.querystring and "portee=" not in saved.querystring
+        _safe(client.get("/recherches/"))
+    _safe(client.post("/recherches/enregistrer/", {"target": text, "querystring": text}))
