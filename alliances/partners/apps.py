@@ -24,3 +24,7 @@ class PartnersConfig(AppConfig):
         from .sections import place_section
 
         register_place(place_section)
+
+        from .pool import connect
+
+        connect()
