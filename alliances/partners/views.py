@@ -484,6 +484,6 @@ def confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not services.can_edit(request.user, organisation):
         raise PermissionDenied
-    services.confirm_profile(organisation)
+    services.confirm_profile(organisation, request.user)
     messages.success(request, _("Profil confirmé."))
     return redirect(organisation.get_absolute_url())
