@@ -11,7 +11,16 @@ from alliances.base.models import Alliance, Organisation
 from alliances.referentials.models import Term
 from alliances.workspaces.models import Workspace
 
-from . import conversations, drafts, facilitation, followups, listings, services, suggestions
+from . import (
+    conversations,
+    drafts,
+    facilitation,
+    followups,
+    inspiration,
+    listings,
+    services,
+    suggestions,
+)
 from .forms import (
     AbuseForm,
     ClaimForm,
@@ -149,6 +158,7 @@ def possible_partners(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "suggestions": found,
             "subject_key": f"organisation:{organisation.pk}",
+            "inspiration": inspiration.for_organisation(organisation),
         },
     )
 
@@ -171,7 +181,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_object_or_404(Listing.objects.select_related("organisation", "territory"), pk=pk)
+    listing = get_object_or_404(
+        Listing.objects.select_related(
+            "organisation__territory__region", "territory__region"
+        ).prefetch_related("domains"),
+        pk=pk,
+    )
     owner = services.can_edit(request.user, listing.organisation)
     if listing.status != Listing.Status.PUBLISHED and not owner:
         raise Http404
@@ -183,6 +198,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owner": owner,
             "suggestions": suggestions.for_listing(listing, request.user),
             "subject_key": f"listing:{listing.pk}",
+            "inspiration": inspiration.for_listing(listing),
             "abuse_form": AbuseForm(),
         },
     )
