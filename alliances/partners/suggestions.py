@@ -109,9 +109,7 @@ def listing_actor(
         key=f"listing:{listing.pk}",
         profile=owner.profile if owner else "",
         domains=(
-            domains
-            if domains is not None
-            else frozenset(listing.domains.values_list("key", flat=True))
+            domains if domains is not None else frozenset(d.key for d in listing.domains.all())
         ),
         alliance_count=owner.alliance_count if owner else 0,
         alliance_types=owner.alliance_types if owner else frozenset(),
