@@ -70,31 +70,29 @@ def _per_version(name: str, version: tuple, read: Callable[[], T]) -> T:
 
 
 # -- what is kept ------------------------------------------------------------------------------
-def _place(territory: Territory | None) -> dict:
-    if territory is None:
-        return {}
-
-    def code(level: str) -> str:
-        if territory.level == level:
-            return territory.code
-        parent = getattr(territory, level, None) if level != "commune" else None
-        return parent.code if parent is not None else ""
-
-    return {
-        "commune": code("commune"),
-        "epci": code("epci"),
-        "departement": code("departement"),
-        "region": code("region"),
-        "point": point_of(territory.level, territory.code),
-    }
-
-
 class _Places:
-    """Territories read once per build, with their containing EPCI, département, région."""
+    """Territories read once per build as plain rows (codes of the territory and of its
+    EPCI, département, région): no model instances, which cost most of a build."""
+
+    FILTER_LIMIT = 500  # beyond this many territories, read them all rather than filter
 
     def __init__(self, ids: set[int]) -> None:
-        rows = Territory.objects.filter(pk__in=ids).select_related("epci", "departement", "region")
-        self.places = {t.pk: _place(t) for t in rows}
+        rows = Territory.objects.all()
+        if len(ids) <= self.FILTER_LIMIT:
+            rows = rows.filter(pk__in=ids)
+        self.places: dict[int, dict] = {}
+        for pk, level, code, epci, departement, region in rows.values_list(
+            "pk", "level", "code", "epci__code", "departement__code", "region__code"
+        ):
+            if pk not in ids:
+                continue
+            self.places[pk] = {
+                "commune": code if level == "commune" else "",
+                "epci": code if level == "epci" else (epci or ""),
+                "departement": code if level == "departement" else (departement or ""),
+                "region": code if level == "region" else (region or ""),
+                "point": point_of(level, code),
+            }
 
     def get(self, territory_id: int | None) -> dict:
         return self.places.get(territory_id, {}) if territory_id else {}
