@@ -335,6 +335,15 @@ ALLIANCES_LOGIN_COOLOFF_SECONDS = int(os.environ.get("ALLIANCES_LOGIN_COOLOFF_SE
 ALLIANCES_PARTNERS_CONTACTS_PER_DAY = int(
     os.environ.get("ALLIANCES_PARTNERS_CONTACTS_PER_DAY", "10")
 )
+# Faire alliance: a represented organisation's profile goes stale (out of the suggestions)
+# this many days after its representatives last confirmed it (ADR 0155); they are asked to
+# confirm it ALLIANCES_PARTNERS_PROFILE_NOTICE_DAYS before.
+ALLIANCES_PARTNERS_PROFILE_STALE_DAYS = int(
+    os.environ.get("ALLIANCES_PARTNERS_PROFILE_STALE_DAYS", "365")
+)
+ALLIANCES_PARTNERS_PROFILE_NOTICE_DAYS = int(
+    os.environ.get("ALLIANCES_PARTNERS_PROFILE_NOTICE_DAYS", "30")
+)
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_CACHE = "logins"
 AXES_FAILURE_LIMIT = ALLIANCES_LOGIN_FAILURE_LIMIT

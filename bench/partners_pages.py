@@ -7,7 +7,15 @@ over their places; one organisation gets a representative. Pages are fetched thr
 django.test.Client after warm-up; the need page includes its suggestions (matching reads
 its candidates from the database), the organisation page its partners' section.
 
-Writes bench/results/partners_pages.md.
+`--scale` adds what the target is stated for: 100,000 SYNTHETIC organisations ("Organisation
+synthétique n°…", placed in real communes drawn in proportion to their population, random
+actor profile and 1-3 domains on a partner profile, no past alliance, no representative) and
+20,000 SYNTHETIC open needs and offers among them (instead of 2,000 among the shipped
+organisations). The pages leave organisations flagged `synthetic` out of the suggestions, so
+in this throw-away database they are stored unflagged (their names say what they are).
+`--suffix _before` names the result file (to keep a measure of an older revision).
+
+Writes bench/results/partners_pages[_100000][suffix].md.
 """
 
 import os
@@ -34,6 +42,60 @@ from django.test import Client  # noqa: E402
 
 LISTINGS = 2_000
 RUNS = 50
+SCALE = "--scale" in sys.argv
+SUFFIX = sys.argv[sys.argv.index("--suffix") + 1] if "--suffix" in sys.argv else ""
+SCALE_ORGANISATIONS = 100_000
+SCALE_LISTINGS = 20_000
+PROFILES = (
+    ["association"] * 45
+    + ["entreprise"] * 30
+    + ["collectivite"] * 8
+    + ["fondation"] * 5
+    + ["accompagnement"] * 5
+    + ["academique"] * 3
+    + ["etat"] * 2
+)
+
+
+def synthetic_organisations(rng: random.Random) -> list:
+    """SCALE_ORGANISATIONS synthetic organisations in communes drawn by population."""
+    from partners_matching import communes
+
+    from alliances.base.models import Organisation
+    from alliances.partners.models import OrganisationProfile
+    from alliances.referentials.models import Term
+    from alliances.territories.models import Territory
+
+    places, weights = communes()
+    chosen = rng.choices([p["code"] for p in places], weights=weights, k=SCALE_ORGANISATIONS)
+    territory = dict(
+        Territory.objects.filter(level="commune", code__in=set(chosen)).values_list("code", "pk")
+    )
+    profiles = {
+        t.key: t.pk
+        for t in Term.objects.filter(taxonomy__key="actor_profiles", parent__isnull=True)
+    }
+    rows = [
+        Organisation(
+            name=f"Organisation synthétique n°{i}",
+            profile_id=profiles.get(rng.choice(PROFILES)),
+            territory_id=territory.get(code),
+        )
+        for i, code in enumerate(chosen, start=1)
+    ]
+    Organisation.objects.bulk_create(rows, batch_size=2000)
+    created = list(Organisation.objects.filter(name__startswith="Organisation synthétique"))
+    OrganisationProfile.objects.bulk_create(
+        [OrganisationProfile(organisation=o) for o in created], batch_size=2000
+    )
+    domains = list(Term.objects.filter(taxonomy__key="domains", parent__isnull=True))
+    through = OrganisationProfile.domains.through
+    links = []
+    for profile in OrganisationProfile.objects.filter(organisation__in=created).only("pk"):
+        for term in rng.sample(domains, rng.randint(1, 3)):
+            links.append(through(organisationprofile_id=profile.pk, term_id=term.pk))
+    through.objects.bulk_create(links, batch_size=5000)
+    return created
 
 
 def build() -> tuple[int, int, int]:
@@ -50,12 +112,16 @@ def build() -> tuple[int, int, int]:
     from alliances.territories.models import Territory
 
     organisations = list(Organisation.objects.all())
+    count = LISTINGS
+    if SCALE:
+        organisations = synthetic_organisations(rng)
+        count = SCALE_LISTINGS
     # Shipped organisations rarely carry a place: the synthetic rows get a random département.
     departements = list(Territory.objects.filter(level="departement", obsolete=False))
     domains = list(Term.objects.filter(taxonomy__key="domains", parent__isnull=True))
     now = timezone.now()
     rows = []
-    for i in range(LISTINGS):
+    for i in range(count):
         owner = rng.choice(organisations)
         rows.append(
             Listing(
@@ -73,7 +139,7 @@ def build() -> tuple[int, int, int]:
                 synthetic=True,
             )
         )
-    Listing.objects.bulk_create(rows)
+    Listing.objects.bulk_create(rows, batch_size=2000)
     through = Listing.domains.through
     through.objects.bulk_create(
         [through(listing_id=x.pk, term_id=rng.choice(domains).pk) for x in Listing.objects.all()]
@@ -86,7 +152,13 @@ def build() -> tuple[int, int, int]:
     )
     user = get_user_model().objects.create_user("bench@example.org", "bench@example.org", "x")
     Claim.objects.create(user=user, organisation=need.organisation, status="approved")
-    return need.pk, need.organisation_id, len(organisations)
+    try:  # bulk_create sends no signal: draw the candidates' version (revisions that have it)
+        from alliances.partners import pool
+
+        pool.bump()
+    except ImportError:
+        pass
+    return need.pk, need.organisation_id, Organisation.objects.count()
 
 
 def main() -> None:
@@ -102,16 +174,52 @@ def main() -> None:
             ),
         }
         results = {}
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         for name, path in pages.items():
             assert client.get(path).status_code == 200, path
             results[name] = measure(lambda p=path: client.get(p), RUNS, warmup=5)
+        try:
+            from alliances.partners import pool
+        except ImportError:  # a revision before the candidates were kept in memory
+            pool = None
+        if pool is not None:
+            need_page = pages["need page /partenaires/<id>/ (with suggestions)"]
+
+            def after_write(part: str) -> None:
+                pool.bump(part)
+                client.get(need_page)
+
+            for part, what in (
+                (pool.LISTINGS, "a need or offer is written (needs and offers read again)"),
+                (pool.ORGANISATIONS, "an organisation is written (everything read again)"),
+            ):
+                results[f"need page right after {what}"] = measure(
+                    lambda p=part: after_write(p), 5, warmup=0
+                )
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
-    lines = header("Faire alliance: profile and need pages", "python bench/partners_pages.py")
+    command = "python bench/partners_pages.py" + (" --scale" if SCALE else "")
+    title = "Faire alliance: profile and need pages" + (
+        " at 100,000 organisations" if SCALE else ""
+    )
+    if SUFFIX:
+        title += f" ({SUFFIX.strip('_')})"
+    lines = header(title, command)
+    if SCALE:
+        data = (
+            f"Shipped base plus {SCALE_ORGANISATIONS:,} SYNTHETIC organisations "
+            f"({organisations:,} in all) and {SCALE_LISTINGS:,} SYNTHETIC open needs and "
+            "offers (labelled)"
+        )
+    else:
+        data = (
+            f"Shipped base ({organisations:,} organisations) plus {LISTINGS:,} SYNTHETIC "
+            "needs and offers (labelled)"
+        )
     lines += [
-        f"Revision {git_revision()}. Shipped base ({organisations:,} organisations) plus "
-        f"{LISTINGS:,} SYNTHETIC needs and offers (labelled); SQLite; in-process "
-        f"requests (django.test.Client), {RUNS} runs after 5 warm-up requests.",
+        f"Revision {git_revision()}. {data}; SQLite; in-process requests "
+        f"(django.test.Client), {RUNS} runs after 5 warm-up requests. Load average before "
+        f"the runs: {load}.",
         "",
         "| page | median ms | p95 ms | target |",
         "|---|---:|---:|---|",
@@ -119,7 +227,8 @@ def main() -> None:
     for name, r in results.items():
         lines.append(f"| {name} | {r['median']:.1f} | {r['p95']:.1f} | <= 50 ms median |")
     lines.append("")
-    out = Path(__file__).resolve().parent / "results" / "partners_pages.md"
+    name = "partners_pages" + ("_100000" if SCALE else "") + SUFFIX
+    out = Path(__file__).resolve().parent / "results" / f"{name}.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))
 

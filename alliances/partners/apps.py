@@ -32,3 +32,7 @@ class PartnersConfig(AppConfig):
         from .listings import refresh_text
 
         post_save.connect(refresh_text, sender=Organisation, dispatch_uid="partners-listing-text")
+
+        from .pool import connect
+
+        connect()

@@ -1,5 +1,6 @@
 """No request left unanswered: staged reminders, escalation to the territory's facilitator,
-questions after one and three months, notices before a need or offer expires.
+questions after one and three months, notices before a need or offer expires, and before
+a profile goes stale (ADR 0155).
 
 Run daily by `manage.py partners_followups`. Each step is idempotent (a counter or a date
 on the row says what was sent), so a second run the same day sends nothing.
@@ -15,8 +16,8 @@ from django.utils import timezone
 from alliances.base.models import Organisation
 from alliances.territories.models import Territory
 
-from . import mail, services
-from .models import Conversation, Facilitator, Listing
+from . import freshness, mail, services
+from .models import Claim, Conversation, Decision, Facilitator, Listing, OrganisationProfile
 
 # Days after the first message: a gentle reminder, a second one (never before), then the
 # territory's facilitator (or the curators when the territory has none).
@@ -34,6 +35,7 @@ class Sent:
     escalations: int = 0
     followups: int = 0
     expiry_notices: int = 0
+    profile_notices: int = 0
 
 
 def places_of(territory: Territory | None) -> list[int]:
@@ -122,6 +124,37 @@ def notify_expiry(now: datetime, sent: Sent) -> None:
         sent.expiry_notices += 1
 
 
+def notify_profiles(now: datetime, sent: Sent) -> None:
+    """Ask the representatives of a profile about to go stale to confirm it: once per
+    confirmation (the date of the notice is kept on the profile), each in their language."""
+    due_before = now - (freshness.stale_after() - freshness.notice_before())
+    signs = {k: v for k, v in freshness.last_signs().items() if v is not None and v <= due_before}
+    if not signs:
+        return
+    reminded = dict(
+        OrganisationProfile.objects.filter(organisation_id__in=list(signs)).values_list(
+            "organisation_id", "stale_reminded_at"
+        )
+    )
+    due = [k for k, v in signs.items() if reminded.get(k) is None or reminded[k] < v]
+    claims = (
+        Claim.objects.filter(
+            organisation_id__in=due, status=Decision.APPROVED, user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user", "organisation")
+        .order_by("organisation_id", "pk")
+    )
+    for claim in claims:
+        stale_on = freshness.stale_from(signs[claim.organisation_id])
+        mail.profile_confirmation(claim.organisation, claim.user.email, claim.language, stale_on)
+    for org_id in due:
+        profile, _created = OrganisationProfile.objects.get_or_create(organisation_id=org_id)
+        profile.stale_reminded_at = now
+        profile.save(update_fields=["stale_reminded_at"])
+        sent.profile_notices += 1
+
+
 def run(now: datetime | None = None) -> Sent:
     now = now or timezone.now()
     sent = Sent()
@@ -129,6 +162,7 @@ def run(now: datetime | None = None) -> Sent:
     escalate(now, sent)
     ask_followups(now, sent)
     notify_expiry(now, sent)
+    notify_profiles(now, sent)
     return sent
 
 

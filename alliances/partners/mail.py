@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -170,3 +171,26 @@ def introduction(first: object, second: object, note: str, recipients: list[str]
         ]
     )
     return sum(_send(f"[Alliances] {subject}", body, [email]) for email in recipients)
+
+
+def profile_confirmation(organisation: object, email: str, language: str, stale_on: object) -> int:
+    """Before a profile goes stale: confirm it or correct it (in the recipient's language)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = _("Le profil de %(name)s est-il toujours à jour ?") % {"name": organisation.name}
+        body = "\n".join(
+            [
+                _(
+                    "Vous représentez %(name)s sur la plateforme Alliances. Sans confirmation "
+                    "d'ici le %(date)s, son profil ne sera plus proposé comme partenaire "
+                    "possible, jusqu'à ce que vous le confirmiez."
+                )
+                % {
+                    "name": organisation.name,
+                    "date": formats.date_format(stale_on, "DATE_FORMAT"),
+                },
+                "",
+                _("Confirmez-le ou corrigez-le depuis sa page :"),
+                _link(organisation.get_absolute_url()),
+            ]
+        )
+        return _send(f"[Alliances] {subject}", body, [email])

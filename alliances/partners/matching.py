@@ -165,6 +165,27 @@ def score(
     return Suggestion(candidate, round(total, 4), reasons)
 
 
+def value(
+    subject: Actor,
+    candidate: Actor,
+    weights: Mapping[str, float] = WEIGHTS,
+    kind_profiles: Mapping[str, Iterable[str]] | None = None,
+) -> float:
+    """`score(...).score` without its reasons: what ranking thousands of candidates needs."""
+    comp = complementarity(subject, candidate, kind_profiles)
+    close, _why = closeness(subject, candidate)
+    shared = len(subject.domains & candidate.domains) if subject.domains else 0
+    dom = shared / len(subject.domains) if subject.domains else 0.0
+    exp = experience(subject, candidate)
+    total = (
+        weights["complementarity"] * comp
+        + weights["closeness"] * close
+        + weights["domains"] * dom
+        + weights["experience"] * exp
+    )
+    return round(total, 4)
+
+
 def rank(
     subject: Actor,
     candidates: Iterable[Actor],
@@ -173,14 +194,16 @@ def rank(
     weights: Mapping[str, float] = WEIGHTS,
     kind_profiles: Mapping[str, Iterable[str]] | None = None,
 ) -> list[Suggestion]:
-    """The best `limit` candidates, best first (ties: by key, so the order is stable)."""
-    scored = (
-        score(subject, c, weights, kind_profiles)
+    """The best `limit` candidates, best first (ties: by key, so the order is stable).
+
+    Every candidate gets its value; only the best get their reasons (`score`)."""
+    valued = (
+        (value(subject, c, weights, kind_profiles), c)
         for c in candidates
         if c.key != subject.key and c.key not in hidden
     )
-    best = heapq.nlargest(limit, scored, key=lambda s: (s.score, _tie(s.actor.key)))
-    return best
+    best = heapq.nlargest(limit, valued, key=lambda pair: (pair[0], _tie(pair[1].key)))
+    return [score(subject, c, weights, kind_profiles) for _value, c in best]
 
 
 def _tie(key: str) -> tuple[int, str]:

@@ -72,6 +72,9 @@ class Claim(CuratedRequest):
         verbose_name=_("compte"),
     )
     note = models.TextField(_("message aux curateurs"), blank=True)
+    # The language the person used when asking, then when confirming the profile: the
+    # reminders to confirm it are written in it (ADR 0155).
+    language = models.CharField(_("langue des e-mails"), max_length=8, blank=True)
 
     class Meta(CuratedRequest.Meta):
         verbose_name = _("demande de représentation")
@@ -125,6 +128,11 @@ class OrganisationProfile(models.Model):
         limit_choices_to={"taxonomy__key": "domains", "parent__isnull": True},
     )
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    # The representatives were asked to confirm it before it goes stale (ADR 0155): once per
+    # confirmation, so a second run of the daily follow-ups sends nothing again.
+    stale_reminded_at = models.DateTimeField(
+        _("rappel de confirmation envoyé le"), null=True, blank=True
+    )
     # A facilitator or a curator checked the profile (who, when).
     verified_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -142,6 +150,17 @@ class OrganisationProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class DataVersion(models.Model):
+    """Drawn anew at each write to what the suggestions read (organisations, needs and
+    offers): every process keeps its candidates in memory under this version (ADR 0157)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
 
 
 class ProfileChange(models.Model):

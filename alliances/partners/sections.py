@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,7 @@ from alliances.base.models import Alliance, Organisation
 from alliances.territories.hub import HubSection
 from alliances.territories.models import Territory
 
-from . import services
+from . import freshness, services
 from .forms import WorkspaceRequestForm
 from .models import Decision, Listing, WorkspaceRequest
 
@@ -39,8 +40,11 @@ def organisation_section(request: HttpRequest, organisation: Organisation) -> st
         Listing.objects.open().filter(organisation=organisation).order_by("direction", "-id")
     )
     user = request.user
+    fresh = freshness.freshness_of(organisation)
     context = {
         "organisation": organisation,
+        "freshness": fresh,
+        "stale": fresh.is_stale(timezone.now()),
         "profile": profile,
         "domains": list(profile.domains.order_by("position", "key")) if profile else [],
         "needs": [x for x in listings if x.direction == Listing.Direction.NEED],

@@ -74,6 +74,7 @@ def claim(user: AbstractBaseUser, organisation: Organisation, note: str = "") ->
     automatic = not already_held and email_matches_website(user.email, organisation.website)
     record = existing or Claim(user=user, organisation=organisation)
     record.note = note
+    record.language = current_language()
     record.status = Decision.APPROVED if automatic else Decision.PENDING
     record.via = Via.DOMAIN if automatic else ""
     record.decided_at = timezone.now() if automatic else None
@@ -222,10 +223,18 @@ def save_profile(
     return change
 
 
-def confirm_profile(organisation: Organisation) -> OrganisationProfile:
+def confirm_profile(
+    organisation: Organisation, user: AbstractBaseUser | None = None
+) -> OrganisationProfile:
+    """The profile still holds: fresh again (back in the suggestions, ADR 0155); the next
+    reminders go out in the language the representative uses now."""
     profile = profile_of(organisation)
     profile.confirmed_at = timezone.now()
     profile.save(update_fields=["confirmed_at"])
+    if user is not None:
+        Claim.objects.filter(organisation=organisation, user=user).update(
+            language=current_language()
+        )
     return profile
 
 

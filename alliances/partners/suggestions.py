@@ -1,10 +1,11 @@
-"""Suggestions on the pages: read the candidates from the database, rank them with
-`matching`, and say why in the reader's language.
+"""Suggestions on the pages: take the candidates kept in memory (`pool`, per data version),
+rank them with `matching`, read the display details of the few shown, and say why in the
+reader's language. Stale profiles (freshness.py) are left out.
 """
 
 from collections import defaultdict
 
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -13,12 +14,12 @@ from alliances.referentials.models import Term
 from alliances.territories.models import Territory
 from alliances.territories.points import point_of
 
-from . import matching
+from . import matching, pool
 from .kinds import KIND_LABELS, KIND_PROFILES
 from .models import HiddenSuggestion, Listing, OrganisationProfile
 
 LIMIT = 8
-# Organisations read per ranking at most (nearest territories first): keeps a page fast.
+# Candidates of each sort ranked at most (nearest territories first): keeps a page fast.
 MAX_ORGANISATIONS = 3000
 
 
@@ -108,9 +109,7 @@ def listing_actor(
         key=f"listing:{listing.pk}",
         profile=owner.profile if owner else "",
         domains=(
-            domains
-            if domains is not None
-            else frozenset(listing.domains.values_list("key", flat=True))
+            domains if domains is not None else frozenset(d.key for d in listing.domains.all())
         ),
         alliance_count=owner.alliance_count if owner else 0,
         alliance_types=owner.alliance_types if owner else frozenset(),
@@ -118,39 +117,6 @@ def listing_actor(
         reach=listing.reach,
         **place,
     )
-
-
-def _nearby(subject: matching.Actor, exclude: int) -> list[Organisation]:
-    """Organisations in the subject's département (its région for a wider reach)."""
-    rows = Organisation.objects.select_related(
-        "profile", "territory__epci", "territory__departement", "territory__region"
-    ).exclude(pk=exclude)
-    if subject.reach in ("region", "national") and subject.region:
-        rows = rows.filter(
-            Q(territory__region__code=subject.region)
-            | Q(territory__level="region", territory__code=subject.region)
-        )
-    elif subject.departement:
-        rows = rows.filter(
-            Q(territory__departement__code=subject.departement)
-            | Q(territory__level="departement", territory__code=subject.departement)
-        )
-    return list(rows.filter(synthetic=False)[:MAX_ORGANISATIONS])
-
-
-def _near_listings(subject: matching.Actor) -> object:
-    """Open needs or offers in the subject's département or région, and national ones."""
-    rows = Listing.objects.open()
-    if subject.reach == "national" or not subject.region:
-        return rows
-    area = Q(territory__region__code=subject.region) | Q(
-        territory__level="region", territory__code=subject.region
-    )
-    if subject.reach != "region" and subject.departement:
-        area = Q(territory__departement__code=subject.departement) | Q(
-            territory__level="departement", territory__code=subject.departement
-        )
-    return rows.filter(area | Q(reach=Listing.Reach.NATIONAL) | Q(territory__isnull=True))
 
 
 def hidden_for(user: object, subject: str) -> frozenset[str]:
@@ -204,8 +170,21 @@ def explain(reasons: list[tuple[str, dict]], labels: dict[str, str]) -> str:
     return " ".join([first, *rest[:1]]) + "".join(f", {p}" for p in rest[1:])
 
 
-def _present(found: list[matching.Suggestion], objects: dict[str, object]) -> list[dict]:
-    labels = _labels()
+def _represented(key: str, organisations: pool.Organisations | None) -> bool:
+    if not key.startswith("organisation:") or organisations is None:
+        return True
+    entry = organisations.entries.get(int(key.partition(":")[2]))
+    return entry is not None and entry.represented
+
+
+def _present(
+    found: list[matching.Suggestion],
+    objects: dict[str, object],
+    organisations: pool.Organisations | None = None,
+) -> list[dict]:
+    """Each with its reasons in words; an organisation nobody represents on the platform
+    (known through its published alliances) is marked so (ADR 0155)."""
+    labels = _labels() if found else {}
     return [
         {
             "key": s.actor.key,
@@ -213,46 +192,51 @@ def _present(found: list[matching.Suggestion], objects: dict[str, object]) -> li
             "is_listing": s.actor.key.startswith("listing:"),
             "score": s.score,
             "why": explain(s.reasons, labels),
+            "represented": _represented(s.actor.key, organisations),
         }
         for s in found
         if s.actor.key in objects
     ]
 
 
+def _subject_of(organisation: Organisation, organisations: pool.Organisations) -> matching.Actor:
+    entry = organisations.entries.get(organisation.pk)
+    if entry is not None:
+        return entry.actor
+    return organisation_actors([organisation])[organisation.pk]  # written since the read
+
+
+def _details(keys: list[str]) -> dict[str, object]:
+    """The display rows of the suggestions shown (a handful), in two queries."""
+    listing_ids = [int(k.partition(":")[2]) for k in keys if k.startswith("listing:")]
+    org_ids = [int(k.partition(":")[2]) for k in keys if k.startswith("organisation:")]
+    found: dict[str, object] = {}
+    if listing_ids:
+        rows = Listing.objects.filter(pk__in=listing_ids).select_related("organisation")
+        found.update({f"listing:{x.pk}": x for x in rows})
+    if org_ids:
+        found.update(
+            {f"organisation:{o.pk}": o for o in Organisation.objects.filter(pk__in=org_ids)}
+        )
+    return found
+
+
 def for_listing(listing: Listing, user: object) -> list[dict]:
     """For a need: offers and organisations that could answer; for an offer: the needs."""
-    owners = organisation_actors([listing.organisation])
-    subject = listing_actor(listing, owners.get(listing.organisation_id))
+    organisations, listings = pool.current()
+    now = timezone.now()
+    owner = _subject_of(listing.organisation, organisations)
+    subject = listing_actor(listing, owner)
     opposite = (
         Listing.Direction.OFFER
         if listing.direction == Listing.Direction.NEED
         else Listing.Direction.NEED
     )
-    others = list(
-        _near_listings(subject)
-        .filter(direction=opposite)
-        .exclude(organisation=listing.organisation)
-        .select_related(
-            "organisation__profile",
-            "organisation__territory__epci",
-            "organisation__territory__departement",
-            "organisation__territory__region",
-            "territory__epci",
-            "territory__departement",
-            "territory__region",
-        )[:MAX_ORGANISATIONS]
-    )
-    objects: dict[str, object] = {f"listing:{x.pk}": x for x in others}
-    org_actors = organisation_actors([x.organisation for x in others])
-    domains = _listing_domains([x.pk for x in others])
-    candidates = [
-        listing_actor(x, org_actors.get(x.organisation_id), domains.get(x.pk, frozenset()))
-        for x in others
-    ]
+    others = listings.near(subject, opposite, listing.organisation_id, now, MAX_ORGANISATIONS)
+    candidates = [x.actor for x in others]
     if listing.direction == Listing.Direction.NEED:
-        nearby = _nearby(subject, exclude=listing.organisation_id)
-        objects.update({f"organisation:{o.pk}": o for o in nearby})
-        candidates += list(organisation_actors(nearby).values())
+        ids = organisations.nearby(subject, listing.organisation_id, now, MAX_ORGANISATIONS)
+        candidates += [organisations.entries[pk].actor for pk in ids]
     found = matching.rank(
         subject,
         candidates,
@@ -260,21 +244,21 @@ def for_listing(listing: Listing, user: object) -> list[dict]:
         hidden=hidden_for(user, subject.key),
         kind_profiles=KIND_PROFILES,
     )
-    return _present(found, objects)
+    return _present(found, _details([s.actor.key for s in found]), organisations)
 
 
 def for_organisation(organisation: Organisation, user: object) -> list[dict]:
     """Its "partenaires possibles": nearby organisations, best complement first."""
-    subject = organisation_actors([organisation])[organisation.pk]
-    nearby = _nearby(subject, exclude=organisation.pk)
-    objects: dict[str, object] = {f"organisation:{o.pk}": o for o in nearby}
+    organisations, _listings = pool.current()
+    subject = _subject_of(organisation, organisations)
+    ids = organisations.nearby(subject, organisation.pk, timezone.now(), MAX_ORGANISATIONS)
     found = matching.rank(
         subject,
-        organisation_actors(nearby).values(),
+        [organisations.entries[pk].actor for pk in ids],
         limit=LIMIT,
         hidden=hidden_for(user, subject.key),
     )
-    return _present(found, objects)
+    return _present(found, _details([s.actor.key for s in found]), organisations)
 
 
 def kind_label(key: str) -> str:

@@ -16,6 +16,7 @@ from . import (
     drafts,
     facilitation,
     followups,
+    inspiration,
     listings,
     search,
     services,
@@ -158,6 +159,7 @@ def possible_partners(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "suggestions": found,
             "subject_key": f"organisation:{organisation.pk}",
+            "inspiration": inspiration.for_organisation(organisation),
         },
     )
 
@@ -214,7 +216,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    listing = get_object_or_404(Listing.objects.select_related("organisation", "territory"), pk=pk)
+    listing = get_object_or_404(
+        Listing.objects.select_related(
+            "organisation__territory__region", "territory__region"
+        ).prefetch_related("domains"),
+        pk=pk,
+    )
     owner = services.can_edit(request.user, listing.organisation)
     if listing.status != Listing.Status.PUBLISHED and not owner:
         raise Http404
@@ -226,6 +233,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owner": owner,
             "suggestions": suggestions.for_listing(listing, request.user),
             "subject_key": f"listing:{listing.pk}",
+            "inspiration": inspiration.for_listing(listing),
             "abuse_form": AbuseForm(),
         },
     )
@@ -527,6 +535,6 @@ def confirm_profile(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not services.can_edit(request.user, organisation):
         raise PermissionDenied
-    services.confirm_profile(organisation)
+    services.confirm_profile(organisation, request.user)
     messages.success(request, _("Profil confirmé."))
     return redirect(organisation.get_absolute_url())

@@ -81,3 +81,13 @@ def represent(db):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_candidates():
+    """Each test's rolled-back writes must not leave candidates in this process's memory."""
+    from alliances.partners import pool
+
+    pool.clear()
+    yield
+    pool.clear()

@@ -130,3 +130,36 @@ def test_index_narrows_by_place_and_reach():
         "s", departement="69", region="84", reach="national", domains=frozenset({"education"})
     )
     assert keys(national) == {"o:1", "o:2", "o:3"}
+
+
+def test_the_value_is_the_score_without_its_reasons():
+    from alliances.partners import matching as m
+
+    subject = m.Actor(
+        key="listing:1",
+        profile="association",
+        departement="69",
+        domains=frozenset({"a", "b"}),
+        kind="financement",
+        point=(4.8, 45.7),
+    )
+    others = [
+        m.Actor(
+            key="organisation:2", profile="fondation", departement="69", domains=frozenset({"a"})
+        ),
+        m.Actor(
+            key="organisation:3",
+            profile="entreprise",
+            point=(2.3, 48.8),
+            alliance_count=3,
+            alliance_types=frozenset({"mecenat"}),
+        ),
+        m.Actor(key="organisation:4"),
+    ]
+    for other in others:
+        assert m.value(subject, other) == m.score(subject, other).score
+    ranked = m.rank(subject, others, limit=2)
+    assert [s.actor.key for s in ranked] == [
+        s.actor.key for s in sorted((m.score(subject, o) for o in others), key=lambda s: -s.score)
+    ][:2]
+    assert all(s.reasons for s in ranked)

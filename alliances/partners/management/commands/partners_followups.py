@@ -14,5 +14,6 @@ class Command(BaseCommand):
         sent = run()
         self.stdout.write(
             f"reminders {sent.reminders}, escalations {sent.escalations}, "
-            f"follow-ups {sent.followups}, expiry notices {sent.expiry_notices}"
+            f"follow-ups {sent.followups}, expiry notices {sent.expiry_notices}, "
+            f"profile notices {sent.profile_notices}"
         )
