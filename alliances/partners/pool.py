@@ -301,6 +301,12 @@ def _keys() -> tuple[tuple, tuple]:
     return organisations, (*organisations, versions.get(LISTINGS, 0))
 
 
+def listings_version() -> tuple:
+    """What the open needs and offers, and the organisations they show, are as of now: it
+    changes with any write to them (another process's included) or to the alliances."""
+    return _keys()[1]
+
+
 def current() -> tuple[Organisations, Listings]:
     """The candidates as of now (read again only when a version changed)."""
     org_key, listing_key = _keys()

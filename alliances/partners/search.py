@@ -18,7 +18,8 @@ SQLite and PostgreSQL alike. `exact=1` reads no place.
 from __future__ import annotations
 
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,9 +27,10 @@ from urllib.parse import parse_qs, urlencode
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from alliances.base.search.analysis import Term as TextTerm
 from alliances.base.search.analysis import query_terms, raw_words
@@ -36,6 +38,7 @@ from alliances.base.search.places import read_places
 from alliances.referentials.models import Term
 from alliances.territories.models import Territory
 
+from . import pool
 from .forms import resolve_place
 from .kinds import KIND_LABELS
 from .listings import within
@@ -653,18 +656,58 @@ def run(
         )
     base = Listing.objects.open()
     conditions = _conditions(query, reading)
-    rows = _scan(base, conditions, with_facets)
     found = Found(query=query, rows=_apply(base, conditions), notices=notices, reading=reading)
-    found.ids = [r["pk"] for r in rows if not r["fails"]]
+    found.ids, facets = _found(query, base, conditions, with_facets)
     found.count = len(found.ids)
     found.pages = max(1, -(-found.count // limit))
     page = min(query.page, found.pages)
     start = (page - 1) * limit
     found.results = fetch(found.ids[start : start + limit])
-    if with_facets:
-        found.facets = _facets(query, rows, conditions)
+    found.facets = facets
     found.chips = _chips(query, reading)
     return found
+
+
+# What a search found (its ids, newest first, and its facets), kept per process for the next
+# pages and visits of the same search: a scan reads every open listing (about half a second
+# at 20,000 on a loaded machine, bench/results/partners_listsearch.md). The key holds the data
+# version (any write, in any process, changes it), the minute (a listing expiring leaves
+# within a minute), the search without its page, and the language of the facets' labels.
+FOUND_CACHE_SIZE = 64
+_found_cache: OrderedDict[tuple, tuple[list[int], list[FacetGroup]]] = OrderedDict()
+_found_lock = threading.Lock()
+
+
+def _found(
+    query: ListingQuery, base: QuerySet, conditions: Mapping[str, Q], with_facets: bool
+) -> tuple[list[int], list[FacetGroup]]:
+    minute = timezone.now().replace(second=0, microsecond=0)
+    key = (
+        pool.listings_version(),
+        minute,
+        query.first_page().to_querystring(),
+        with_facets,
+        get_language(),
+    )
+    with _found_lock:
+        kept = _found_cache.get(key)
+        if kept is not None:
+            _found_cache.move_to_end(key)
+            return kept
+    rows = _scan(base, conditions, with_facets)
+    ids = [r["pk"] for r in rows if not r["fails"]]
+    facets = _facets(query, rows, conditions) if with_facets else []
+    with _found_lock:
+        _found_cache[key] = (ids, facets)
+        while len(_found_cache) > FOUND_CACHE_SIZE:
+            _found_cache.popitem(last=False)
+    return ids, facets
+
+
+def forget() -> None:
+    """Drop what this process keeps (tests that write behind the signals' back)."""
+    with _found_lock:
+        _found_cache.clear()
 
 
 def search(params: Mapping[str, Any], **options: Any) -> Found:
