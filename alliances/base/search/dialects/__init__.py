@@ -181,7 +181,7 @@ class Dialect:
     ranks_sets = False
     fuses_sets = False
     # Whether a text found in nearly every alliance orders a large result by date
-    # (`bitmap_plan`); SQLite has always ranked such texts by bm25.
+    # (`bitmap_plan`): both dialects do, as docs/base-search.md says.
     dates_noise = False
 
     def text_ids(self, condition: Condition, using: str) -> BitMap:
