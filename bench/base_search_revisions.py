@@ -37,19 +37,12 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from common import header  # noqa: E402
+from searches import SEARCHES as NARROW  # noqa: E402
 
-# The searches of bench/base_search.py (text + 2 filters), and the broad ones people also make.
+# The searches of bench/base_search.py (text + 2 filters), and broad ones people also make
+# (kept as they were, so that runs of different days compare).
 SEARCHES = [
-    ("insertion", {"domain": "emploi_insertion", "territory": "region:84"}),
-    ("numérique", {"profile": "association", "territory": "region:11"}),
-    ("jardins partagés", {"type": "mecenat", "territory": "region:75"}),
-    ("mobilité solidaire", {"domain": "mobilite", "kind": "alliance"}),
-    ("santé", {"profile": "entreprise", "territory": "region:76"}),
-    ("transition écologique", {"type": "cooperation_economique", "kind": "alliance"}),
-    ("économie locale", {"domain": "developpement_economique_local", "territory": "region:53"}),
-    ("bénévolat", {"profile": "fondation", "type": "innovation_societale"}),
-    ("accès aux soins", {"domain": "sante", "territory": "region:44"}),
-    ("réussite éduc", {"domain": "education", "profile": "collectivite"}),
+    *NARROW,
     ("", {}),
     ("", {"profile": "entreprise", "type": "mecenat"}),
     ("solidarité", {}),
