@@ -68,3 +68,24 @@ def test_a_text_search_of_facet_filters_uses_no_temp_table() -> None:
         bitmap_plan.run = original
     assert [h.id for h in fast.alliances] == [h.id for h in slow.alliances]
     assert fast.count == slow.count and fast.facets == slow.facets
+
+
+@pytest.mark.django_db
+def test_the_text_order_is_kept_for_the_next_pages_until_the_index_changes() -> None:
+    world = build_world()
+    params = {"q": "entreprises", "page_size": "1"}
+    first = run_search(parse_query(params)[0])
+
+    def bm25_reads(page: str) -> tuple[list[int], int]:
+        with CaptureQueriesContext(connection) as queries:
+            found = run_search(parse_query({**params, "page": page})[0])
+        return [h.id for h in found.alliances], sum("bm25(" in q["sql"] for q in queries)
+
+    second, reads = bm25_reads("2")
+    assert reads == 0 and second and second != [h.id for h in first.alliances]
+    # A change to the index draws a new version: the order is read again.
+    alliance = next(iter(world.alliances.values()))
+    alliance.title = alliance.title + " (entreprises)"
+    alliance.save()
+    _again, reads = bm25_reads("2")
+    assert reads == 1

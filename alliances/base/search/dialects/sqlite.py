@@ -14,6 +14,9 @@ the same sets cost more than its parts run one by one.
 
 from __future__ import annotations
 
+import array
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +26,7 @@ from pyroaring import BitMap
 from ..analysis import Item, Term, fts5_expression
 from ..filters import Condition
 from ..schema import tables
+from ..versions import index_version
 from . import FACET_TABLE, RRF_K, CompiledQuery, Dialect, Document, RunOutput, RunPlan
 
 FTS_TABLE = "base_alliance_fts"
@@ -32,9 +36,14 @@ TEMP_IDS = "alliances_search_sets"  # the id sets (and scores) of the current se
 WEIGHTS = (10.0, 4.0, 2.0, 1.0, 1.5, 1.5, 1.0, 0.0)
 TEXT_COLUMNS = "{title summary description partners labels places results}"
 CHUNK = 500  # ids per statement (SQLite's variable limit)
-# Up to this many results, a relevance page is ranked in Python from the FTS5 table's bm25
-# alone; beyond, by SQLite (sorting many rows costs more here than the join saves).
-RANK_IN_PYTHON = 20_000
+# Up to this many results, a relevance page is ranked in Python from the order of the text's
+# matches by bm25, kept per process and index version (the next pages and the refinements of
+# a search reuse it: « insertion » page 5, 31,985 results at 100,000, was ranked anew on each
+# page); beyond, by SQLite. The bound keeps a kept order under 8 MB.
+RANK_IN_PYTHON = 1_000_000
+ORDERS_KEPT = 32
+_orders: OrderedDict[tuple, tuple[int, array.array]] = OrderedDict()
+_orders_lock = threading.Lock()
 
 
 def bm25() -> str:
@@ -193,6 +202,30 @@ class SqliteDialect(Dialect):
             )
             return [int(row[0]) for row in cursor.fetchall()]
 
+    def _lexical_order(self, compiled: CompiledQuery) -> array.array:
+        """Every match of the text (and tagged filters) by bm25, then id: read once per
+        process, index version and expression."""
+        expression = self.match(compiled, frozenset())
+        alias = compiled.using
+        key = (alias, str(connections[alias].settings_dict.get("NAME")), expression)
+        version = index_version(alias)
+        with _orders_lock:
+            kept = _orders.get(key)
+            if kept is not None and kept[0] == version:
+                _orders.move_to_end(key)
+                return kept[1]
+        sql = f"SELECT rowid, {bm25()} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, [expression])
+            scored = sorted((score, pk) for pk, score in cursor.fetchall())
+        order = array.array("q", (pk for _score, pk in scored))
+        with _orders_lock:
+            _orders[key] = (version, order)
+            _orders.move_to_end(key)
+            while len(_orders) > ORDERS_KEPT:
+                _orders.popitem(last=False)
+        return order
+
     def _rank_in_python(
         self,
         compiled: CompiledQuery,
@@ -201,25 +234,26 @@ class SqliteDialect(Dialect):
         limit: int,
         plan: RunPlan | None,
     ) -> list[int]:
-        """The same order, from the bm25 of the text's matches read from the FTS5 table
-        alone (no join on the alliances: `ids` already says which are results), ranked
-        and fused here with the same arithmetic as the SQL."""
-        sql = f"SELECT rowid, {bm25()} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        with connections[compiled.using].cursor() as cursor:
-            cursor.execute(sql, [self.match(compiled, frozenset())])
-            scored = sorted((score, pk) for pk, score in cursor.fetchall() if pk in ids)
+        """The same order, from the text's matches in bm25 order (`_lexical_order`): `ids`
+        already says which are results; fused here with the same arithmetic as the SQL."""
+        ranked = [pk for pk in self._lexical_order(compiled) if pk in ids]
         end = offset + limit
         if plan is None or not plan.semantic:
-            return [pk for _score, pk in scored[offset:end]]
-        lexical = {pk: rank for rank, (_score, pk) in enumerate(scored, start=1)}
+            return ranked[offset:end]
         meaning = {pk: rank for rank, pk in enumerate(plan.semantic, start=1)}
+        lexical = {
+            pk: rank for rank, pk in enumerate(ranked, start=1) if rank <= end or pk in meaning
+        }
         weight = plan.semantic_weight
 
         def fused(pk: int) -> float:
             value = 1.0 / (RRF_K + lexical[pk]) if pk in lexical else 0.0
             return value + (weight / (RRF_K + meaning[pk]) if pk in meaning else 0.0)
 
-        return sorted(ids, key=lambda pk: (-fused(pk), pk))[offset:end]
+        # Only the first `end` by the text and the neighbours can be on the page: any other
+        # result ranks after `end` by the text alone, below each of those `end`.
+        candidates = set(ranked[:end]) | {pk for pk in meaning if pk in ids}
+        return sorted(candidates, key=lambda pk: (-fused(pk), pk))[offset:end]
 
     def _fused_page(self, cursor: Any, plan: RunPlan, window: list) -> list[int]:
         """Relevance with meaning: the text's rank (bm25; neighbours without a text match
