@@ -54,6 +54,9 @@ PARSER.add_argument("--seconds", type=float, default=30)
 PARSER.add_argument("--workers", type=int, default=2)
 PARSER.add_argument("--venv", default="/tmp/bench-datasette-venv")
 PARSER.add_argument("--no-datasette", action="store_true")
+PARSER.add_argument(
+    "--pages", action="store_true", help="also the HTML search page of the SQLite server"
+)
 
 
 def free_port() -> int:
@@ -83,6 +86,8 @@ class System:
         return elapsed
 
     def stop(self) -> None:
+        if self.process.poll() is not None:  # a second view of a server already stopped
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
@@ -266,8 +271,8 @@ def report(systems: list[System], loads: tuple[float, float], load: dict, args) 
                 f"- {base.name} / {other.name}, median of per-search ratios of medians: "
                 f"{statistics.median(ratios):.2f} over {len(ratios)} searches."
             )
-    if len(systems) > 1 and systems[1].name.startswith("PostgreSQL"):
-        pg = systems[1]
+    pg = next((s for s in systems if s.name == "PostgreSQL"), None)
+    if pg is not None:
         ratios = [_stats(pg.times[i])[0] / _stats(base.times[i])[0] for i in pg.times]
         lines.append(
             f"- {pg.name} / {base.name}, median of per-search ratios: "
@@ -298,6 +303,10 @@ def main() -> None:
     systems: list[System] = []
     try:
         systems.append(start_platform("SQLite", args.data_dir, None, args.workers))
+        if args.pages:
+            api = systems[0]
+            pages = [u.replace("/api/v1/alliances?", "/alliances/?", 1) for u in api.urls]
+            systems.append(System("SQLite page", api.port, api.process, list(pages)))
         if args.database_url:
             pg_dir = args.pg_data_dir or args.data_dir
             systems.append(start_platform("PostgreSQL", pg_dir, args.database_url, args.workers))
@@ -306,7 +315,11 @@ def main() -> None:
         print("servers up:", ", ".join(f"{s.name} :{s.port}" for s in systems), flush=True)
         interleaved(systems, args.requests)
         print("interleaved rounds done", flush=True)
-        load = {s.name: concurrent(s, args.clients, args.seconds) for s in systems}
+        load = {
+            s.name: concurrent(s, args.clients, args.seconds)
+            for s in systems
+            if s.name != "SQLite page"
+        }
         loads.append(os.getloadavg()[0])
     finally:
         for s in systems:
