@@ -32,14 +32,19 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _nothing_kept_from_another_test():
     """What a process keeps per data version (the partners' candidates and searches) is keyed
-    by version rows that a test's rollback takes back: the next test could meet the same key."""
+    by version rows that a test's rollback takes back: the next test could meet the same key.
+    The search's kept text orders are keyed by the index version, drawn at random: cleared
+    too, so that no test depends on the draw."""
+    from alliances.base.search.versions import forget_kept
     from alliances.partners import pool, search
 
     pool.clear()
     search.forget()
+    forget_kept()
     yield
     pool.clear()
     search.forget()
+    forget_kept()
 
 
 @pytest.fixture

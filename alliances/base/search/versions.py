@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connections, router
 
@@ -84,6 +86,71 @@ def per_index_version(name: str, read: Callable[[], T], using: str | None = None
                 found = (version, read())
                 _per_version[key] = found
     return found[1]
+
+
+_kept: weakref.WeakSet[KeptPerVersion] = weakref.WeakSet()
+
+
+def forget_kept() -> None:
+    """Empty every `KeptPerVersion` of the process (tests: a rollback takes a version back)."""
+    for store in list(_kept):
+        store.clear()
+
+
+class KeptPerVersion(Generic[T]):
+    """At most `size` values (and, with `weight`, at most `budget` in all), each read once per
+    process, database, key and index version; the least recently used goes first. For what
+    depends on a query as well as on the index (the matches of a text, their order):
+    `per_index_version` keeps one value per name."""
+
+    def __init__(
+        self, size: int, budget: int | None = None, weight: Callable[[T], int] | None = None
+    ) -> None:
+        self.size = size
+        self.budget = budget
+        self.weight = weight
+        self._values: OrderedDict[tuple, tuple[int, T]] = OrderedDict()
+        self._lock = threading.Lock()
+        _kept.add(self)
+
+    def _over(self) -> bool:
+        if len(self._values) > self.size:
+            return True
+        if self.budget is None or self.weight is None or len(self._values) <= 1:
+            return False
+        return sum(self.weight(value) for _v, value in self._values.values()) > self.budget
+
+    def get(self, key: tuple, using: str | None = None) -> T | None:
+        """The value kept under `key` for the index's current version, or None."""
+        alias = _alias(using)
+        version = index_version(alias)
+        full = (alias, str(connections[alias].settings_dict.get("NAME")), *key)
+        with self._lock:
+            found = self._values.get(full)
+            if found is None or found[0] != version:
+                return None
+            self._values.move_to_end(full)
+            return found[1]
+
+    def read(self, key: tuple, make: Callable[[], T], using: str | None = None) -> T:
+        """The value kept under `key`, or `make()` kept under the version read before it."""
+        found = self.get(key, using)
+        if found is not None:
+            return found
+        alias = _alias(using)
+        version = index_version(alias)
+        value = make()
+        full = (alias, str(connections[alias].settings_dict.get("NAME")), *key)
+        with self._lock:
+            self._values[full] = (version, value)
+            self._values.move_to_end(full)
+            while self._over():
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 def _bump(cursor: Any) -> None:

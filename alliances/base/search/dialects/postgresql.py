@@ -23,7 +23,8 @@ from pyroaring import BitMap
 from ..analysis import Item, Term, tsquery_expression
 from ..filters import Condition
 from ..schema import tables
-from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan, fetch
+from ..versions import KeptPerVersion
+from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan, fetch, orders
 
 SEARCH_TABLE = "base_alliance_search"
 CONFIG = "alliances_fr"
@@ -32,6 +33,13 @@ WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"  # D, C, B, A as ts_rank expects
 PACK = "string_agg(int4send(CAST(s.id AS INTEGER)), ''::bytea)"
 # From this many alliances written at once, the planner's statistics are refreshed.
 BULK = 1000
+# A relevance page reads (and keeps) the order of all the text's matches when the results are
+# at least this many, or this share of the matches, or for a page after the first; below, the
+# first page of a narrow search scores its few results alone (docs/adr/0162).
+KEEP_FROM = 2000
+KEEP_SHARE = 0.25
+# The texts whose narrow first page was scored alone once (the second time, the order is kept).
+_seen: KeptPerVersion[bool] = KeptPerVersion(512)
 
 
 def _unpack(packed: bytes | None) -> array.array:
@@ -42,6 +50,16 @@ def _unpack(packed: bytes | None) -> array.array:
         if sys.byteorder == "little":
             ids.byteswap()
     return ids
+
+
+def _keeps_order(compiled: CompiledQuery, ids: BitMap, offset: int) -> bool:
+    """Whether a relevance page should read the text's whole order rather than score `ids`
+    alone: scoring reads each document once, so the whole order costs about matches / results
+    times the page's scoring, and is read once per index version and text."""
+    if offset > 0 or len(ids) >= KEEP_FROM:
+        return True
+    matches = getattr(compiled, "text_ids", None)
+    return matches is not None and len(ids) >= KEEP_SHARE * len(matches)
 
 
 class PostgresqlDialect(Dialect):
@@ -189,7 +207,12 @@ class PostgresqlDialect(Dialect):
         plan: RunPlan | None = None,
     ) -> list[int] | None:
         """The same order as `_ordered` (ts_rank, then id; fused with the neighbours' ranks
-        when the plan has some), over a given set of ids."""
+        when the plan has some), over a given set of ids: from the text's order kept for the
+        index version when there is one, or when it is worth reading (`_keeps_order`); else
+        by ts_rank over the set alone."""
+        order = self._lexical_order(compiled, ids, offset)
+        if order is not None:
+            return orders.rank(order, ids, offset, limit, plan)
         if plan is not None and plan.semantic:
             return self._fused_page(compiled, ids, offset, limit, plan)
         sql = (
@@ -200,6 +223,33 @@ class PostgresqlDialect(Dialect):
         )
         params = [list(ids), compiled.conditions["q"].text, limit, offset]
         return [int(row[0]) for row in fetch(compiled.using, sql, params)]
+
+    def _lexical_order(
+        self, compiled: CompiledQuery, ids: BitMap, offset: int
+    ) -> orders.TextOrder | None:
+        """Every match of the text by ts_rank (best first), then id, kept per process, index
+        version and text (`orders`); None when none is kept and reading one would
+        cost more than ranking `ids` alone, the first time these words are searched."""
+        text = compiled.conditions["q"].text
+        alias = compiled.using
+        key = ("ts_rank", text)
+        order = orders.kept(key, alias)
+        if order is not None:
+            return order
+        # A narrow first page scores its results alone, once: the same words asked again
+        # under this index version are worth their whole order.
+        if not _keeps_order(compiled, ids, offset) and not _seen.get(key, alias):
+            _seen.read(key, lambda: True, alias)
+            return None
+
+        def scored() -> list[tuple[float, int]]:
+            sql = (
+                f"SELECT -ts_rank('{WEIGHTS}', s.document, tq), s.alliance_id "
+                f"FROM {SEARCH_TABLE} s, to_tsquery('{CONFIG}', %s) tq WHERE s.document @@ tq"
+            )
+            return fetch(alias, sql, [text])
+
+        return orders.read(key, alias, scored)
 
     def _fused_page(
         self, compiled: CompiledQuery, ids: BitMap, offset: int, limit: int, plan: RunPlan

@@ -14,9 +14,6 @@ the same sets cost more than its parts run one by one.
 
 from __future__ import annotations
 
-import array
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,8 +23,7 @@ from pyroaring import BitMap
 from ..analysis import Item, Term, fts5_expression
 from ..filters import Condition
 from ..schema import tables
-from ..versions import index_version
-from . import FACET_TABLE, RRF_K, CompiledQuery, Dialect, Document, RunOutput, RunPlan
+from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan, orders
 
 FTS_TABLE = "base_alliance_fts"
 KEY_TABLE = "base_alliance_sortkey"
@@ -41,9 +37,6 @@ CHUNK = 500  # ids per statement (SQLite's variable limit)
 # a search reuse it: « insertion » page 5, 31,985 results at 100,000, was ranked anew on each
 # page); beyond, by SQLite. The bound keeps a kept order under 8 MB.
 RANK_IN_PYTHON = 1_000_000
-ORDERS_KEPT = 32
-_orders: OrderedDict[tuple, tuple[int, array.array]] = OrderedDict()
-_orders_lock = threading.Lock()
 
 
 def bm25() -> str:
@@ -177,7 +170,8 @@ class SqliteDialect(Dialect):
         """The same order as `_page` and `_fused_page` over the TEMP table: the results of
         `compiled` (which `ids` are) with their bm25, in one statement."""
         if len(ids) <= RANK_IN_PYTHON:
-            return self._rank_in_python(compiled, ids, offset, limit, plan)
+            order = self._lexical_order(compiled)
+            return orders.rank(order, ids, offset, limit, plan)
         sql, params = compiled.ids_sql(score=True)
         window = [limit, offset]
         with connections[compiled.using].cursor() as cursor:
@@ -202,58 +196,20 @@ class SqliteDialect(Dialect):
             )
             return [int(row[0]) for row in cursor.fetchall()]
 
-    def _lexical_order(self, compiled: CompiledQuery) -> array.array:
+    def _lexical_order(self, compiled: CompiledQuery) -> orders.TextOrder:
         """Every match of the text (and tagged filters) by bm25, then id: read once per
-        process, index version and expression."""
+        process, index version and expression (`orders`)."""
         expression = self.match(compiled, frozenset())
         alias = compiled.using
-        key = (alias, str(connections[alias].settings_dict.get("NAME")), expression)
-        version = index_version(alias)
-        with _orders_lock:
-            kept = _orders.get(key)
-            if kept is not None and kept[0] == version:
-                _orders.move_to_end(key)
-                return kept[1]
-        sql = f"SELECT rowid, {bm25()} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [expression])
-            scored = sorted((score, pk) for pk, score in cursor.fetchall())
-        order = array.array("q", (pk for _score, pk in scored))
-        with _orders_lock:
-            _orders[key] = (version, order)
-            _orders.move_to_end(key)
-            while len(_orders) > ORDERS_KEPT:
-                _orders.popitem(last=False)
-        return order
+        key = ("bm25", expression)
 
-    def _rank_in_python(
-        self,
-        compiled: CompiledQuery,
-        ids: BitMap,
-        offset: int,
-        limit: int,
-        plan: RunPlan | None,
-    ) -> list[int]:
-        """The same order, from the text's matches in bm25 order (`_lexical_order`): `ids`
-        already says which are results; fused here with the same arithmetic as the SQL."""
-        ranked = [pk for pk in self._lexical_order(compiled) if pk in ids]
-        end = offset + limit
-        if plan is None or not plan.semantic:
-            return ranked[offset:end]
-        meaning = {pk: rank for rank, pk in enumerate(plan.semantic, start=1)}
-        lexical = {
-            pk: rank for rank, pk in enumerate(ranked, start=1) if rank <= end or pk in meaning
-        }
-        weight = plan.semantic_weight
+        def scored() -> list[tuple[float, int]]:
+            sql = f"SELECT {bm25()}, rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            with connections[alias].cursor() as cursor:
+                cursor.execute(sql, [expression])
+                return cursor.fetchall()
 
-        def fused(pk: int) -> float:
-            value = 1.0 / (RRF_K + lexical[pk]) if pk in lexical else 0.0
-            return value + (weight / (RRF_K + meaning[pk]) if pk in meaning else 0.0)
-
-        # Only the first `end` by the text and the neighbours can be on the page: any other
-        # result ranks after `end` by the text alone, below each of those `end`.
-        candidates = set(ranked[:end]) | {pk for pk in meaning if pk in ids}
-        return sorted(candidates, key=lambda pk: (-fused(pk), pk))[offset:end]
+        return orders.read(key, alias, scored)
 
     def _fused_page(self, cursor: Any, plan: RunPlan, window: list) -> list[int]:
         """Relevance with meaning: the text's rank (bm25; neighbours without a text match
