@@ -51,7 +51,7 @@ class TextOrder:
 
 
 # At most this many orders per process, and this many matches in all (8 bytes each).
-_orders: KeptPerVersion[TextOrder] = KeptPerVersion(32, budget=4_000_000, weight=len)
+_orders: KeptPerVersion[TextOrder] = KeptPerVersion(32, budget=2_000_000, weight=len)
 
 
 def kept(key: tuple, alias: str) -> TextOrder | None:
