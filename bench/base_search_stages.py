@@ -59,7 +59,7 @@ WATCHED = ("alliances/base/search/", "alliances/common/vectors", "alliances/comm
 def once(text: str, filters: dict[str, str]) -> tuple[float, int]:
     started = time.perf_counter()
     result = run_search(parse_query({"q": text, **filters})[0])
-    return (time.perf_counter() - started) * 1000, result.total
+    return (time.perf_counter() - started) * 1000, result.count
 
 
 def stages(text: str, filters: dict[str, str]) -> list[str]:
