@@ -102,9 +102,12 @@ def timed(label: str, func) -> float:
 
 def prepare(size: int) -> dict[str, float]:
     times = {}
-    times["reference data (setup --reference-only)"] = timed(
-        "setup", lambda: call_command("setup", "--reference-only", verbosity=0)
-    )
+    # Resuming a generation: the reference data is there, and setup would re-index the
+    # partial base (and embed it for real, semantic part on) before going on.
+    if not Alliance.objects.filter(synthetic=True).exists():
+        times["reference data (setup --reference-only)"] = timed(
+            "setup", lambda: call_command("setup", "--reference-only", verbosity=0)
+        )
     existing = Alliance.objects.filter(synthetic=True).count()
     if existing < size:
         times[f"generate {size - existing:,} synthetic alliances"] = timed(
@@ -115,7 +118,9 @@ def prepare(size: int) -> dict[str, float]:
         )
     if "generate" in " ".join(times) or index.indexed_count() != Alliance.objects.count():
         with override_settings(ALLIANCES_SEARCH_SEMANTIC=False):
-            times["rebuild the full-text index"] = timed("index", index.rebuild_index)
+            times["rebuild the full-text index"] = timed(
+                "index", lambda: index.rebuild_index(progress=Progress("index"))
+            )
     if not ARGS.no_semantic and ARGS.embed_sample:
         times.update(embedding_throughput(ARGS.embed_sample))
     if not ARGS.no_semantic and semantic.missing("default"):
@@ -131,6 +136,22 @@ def prepare(size: int) -> dict[str, float]:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA optimize")
     return times
+
+
+class Progress:
+    """Prints the alliances indexed every 50,000, with the time and the load average."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.done, self.started = label, 0, time.perf_counter()
+
+    def __call__(self, count: int) -> None:
+        before, self.done = self.done, self.done + count
+        if before // 50_000 != self.done // 50_000:
+            print(
+                f"{self.label}: {self.done:,} in {time.perf_counter() - self.started:.0f} s "
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
 
 
 def embed_with_progress() -> None:

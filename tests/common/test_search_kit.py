@@ -104,3 +104,13 @@ def test_added_documents_bring_their_words(words):
     again = vocabulary.vocabulary(OWNER)
     assert again.knows("covoiturage")
     assert again.suggest("covoiturrage") == "covoiturage"
+
+
+def test_words_counted_as_they_come_give_the_counts_of_the_whole_list():
+    documents = [["Insertion", "jardins", "insertion"], ["INSERTION", "Économie", "2024"], []]
+    count = vocabulary.WordCount()
+    for words in documents:
+        count.add(iter(words))  # one document at a time, never kept
+    assert vocabulary.count_words(count) == vocabulary.count_words(documents)
+    assert vocabulary.count_words(count)["insertion"] == ("insertion", 2)
+    assert "2024" not in vocabulary.count_words(count)

@@ -40,7 +40,7 @@ from .bitmaps import FacetBitmaps, Key
 from .dialects import BITMAP_TABLE, FACET_TABLE, Document, dialect_for
 from .filters import IndexRows, facet_filter, index_tags, table
 from .texts import extras
-from .versions import _alias, _bump, per_index_version
+from .versions import STATE_TABLE, _alias, _bump, per_index_version
 from .versions import index_version as index_version  # public interface, re-exported
 from .versions import new_version as new_version
 
@@ -183,10 +183,10 @@ def _partner_names(pks: list[int], using: str) -> dict[int, list[str]]:
 
 
 def documents(
-    ids: Iterable[int] | None, using: str, words: list[list[str]] | None = None
+    ids: Iterable[int] | None, using: str, words: vocabulary.WordCount | None = None
 ) -> Iterator[Document]:
     """The analysed documents of these alliances (all when None); the words of each are
-    added to `words` when given (the vocabulary of typo suggestions)."""
+    counted in `words` when given (the vocabulary of typo suggestions)."""
     for batch in _batches(ids, using):
         if not batch:
             continue
@@ -202,8 +202,10 @@ def documents(
             extra = more[pk]
             partners = " ".join(names.get(pk, []))
             if words is not None:
-                words.append(raw_words(f"{title} {summary} {description} {partners}"))
-                words[-1] += raw_words(" ".join(extra.words()))
+                words.add(
+                    raw_words(f"{title} {summary} {description} {partners}")
+                    + raw_words(" ".join(extra.words()))
+                )
             yield Document(
                 id=pk,
                 title=analyse(title),
@@ -295,24 +297,82 @@ def rebuild_index(
     is told the number written after each batch, `vectors_progress` the number of texts
     embedded (semantic part on: only the texts that changed are embedded again).
 
-    One transaction for the text: readers see the old index until the new one is complete;
-    the vectors follow."""
+    One transaction per batch (ADR 0175): each batch replaces its alliances' text and facet
+    rows, so a reader sees every alliance indexed, old or new, never a missing one; the
+    bitmaps, the vocabulary and the removal of rows of alliances no longer in the base
+    follow in one last transaction. One transaction for the whole base grew SQLite's
+    write-ahead log past 2.4 GB at 1,000,000 alliances (it can only be checkpointed after a
+    commit). Inside a caller's transaction (a restore) the batches are savepoints: all or
+    nothing still. The vectors follow."""
     alias = _alias(using)
     dialect = dialect_for(alias)
-    words: list[list[str]] = []
+    words = vocabulary.WordCount()
+    bitmaps = FacetBitmaps()
+    count = 0
+    ours: int | None = None  # the version the last batch drew: another writer changes it
+    interleaved = False
+    chunk: list[Document] = []
+
+    def flush() -> None:
+        nonlocal ours, interleaved
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            interleaved |= ours is not None and _locked_version(cursor, alias) != ours
+            _bump(cursor)
+            dialect.delete_documents(cursor, [d.id for d in chunk])
+            _write(chunk, alias, bitmaps.add_rows)
+            ours = _locked_version(cursor, alias)
+        if progress is not None:
+            progress(len(chunk))
+        chunk.clear()
+
+    for document in documents(None, alias, words):
+        chunk.append(document)
+        count += 1
+        if len(chunk) >= BATCH:
+            flush()
+    if chunk:
+        flush()
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
+            interleaved |= ours is not None and _locked_version(cursor, alias) != ours
             _bump(cursor)
-            dialect.delete_documents(cursor, None)
-        bitmaps = FacetBitmaps()
-        count = _write(documents(None, alias, words), alias, bitmaps.add_rows, progress)
-        with connections[alias].cursor() as cursor:
+            _remove_gone(cursor, alias)
+            if interleaved:  # another writer indexed alliances in between: read what it wrote
+                bitmaps = _bitmaps_from_facet_rows(cursor)
             _store_bitmaps(cursor, bitmaps, None)
         vocabulary.replace_all(semantic.OWNER, words, alias)
     dialect.after_bulk_write(connections[alias])
     _announce(alias)
     semantic.embed_alliances(None, alias, vectors_progress)
     return count
+
+
+def _locked_version(cursor: Any, alias: str) -> int:
+    """The index's version, read under the write lock of the state row (PostgreSQL; a SQLite
+    write transaction holds the database's lock from its start)."""
+    lock = " FOR UPDATE" if connections[alias].vendor == "postgresql" else ""
+    cursor.execute(f"SELECT version FROM {STATE_TABLE} WHERE id = 1{lock}")
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _remove_gone(cursor: Any, alias: str) -> None:
+    """Take out of the index the alliances that are no longer in the base."""
+    dialect = dialect_for(alias)
+    cursor.execute(f"SELECT alliance_id FROM {dialect.key_table}")
+    indexed = BitMap(int(row[0]) for row in cursor.fetchall())
+    present = BitMap(Alliance.objects.using(alias).values_list("id", flat=True).iterator())
+    gone = list(indexed - present)
+    if gone:
+        dialect.delete_documents(cursor, gone)
+
+
+def _bitmaps_from_facet_rows(cursor: Any) -> FacetBitmaps:
+    bitmaps = FacetBitmaps()
+    cursor.execute(f"SELECT alliance_id, facet, value FROM {FACET_TABLE}")
+    while rows := cursor.fetchmany(50_000):
+        bitmaps.add_rows(rows)
+    return bitmaps
 
 
 def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
@@ -328,7 +388,7 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
             old = dialect.facet_rows_of(cursor, ids)
             dialect.delete_documents(cursor, ids)
         new: list[tuple] = []
-        words: list[list[str]] = []
+        words = vocabulary.WordCount()
         count = _write(documents(ids, alias, words), alias, new.extend)
         with connections[alias].cursor() as cursor:
             _update_bitmaps(cursor, ids, old, new)

@@ -306,6 +306,18 @@ class PostgresqlDialect(Dialect):
             ],
         )
 
+    def insert_facet_rows(self, cursor: Any, rows: Sequence[tuple[int, str, str]]) -> None:
+        """One statement for the batch's rows, sent as three arrays: one INSERT per row
+        (executemany, 23,000 rows for 2,000 alliances) cost the server a statement each."""
+        if not rows:
+            return
+        ids, facets, values = (list(column) for column in zip(*rows, strict=True))
+        cursor.execute(
+            f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) "
+            "SELECT * FROM unnest(CAST(%s AS BIGINT[]), CAST(%s AS TEXT[]), CAST(%s AS TEXT[]))",
+            [ids, facets, values],
+        )
+
     def delete_documents(self, cursor: Any, ids: Sequence[int] | None) -> None:
         for table in (SEARCH_TABLE, FACET_TABLE):
             if ids is None:
