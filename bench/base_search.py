@@ -244,30 +244,25 @@ def bench_understanding(runs: int) -> dict[str, dict[str, float]]:
     return out
 
 
-WORKER = """
-import os, resource, sys, time
-sys.path.insert(0, {here!r})
-from common import setup_django
-setup_django()
-from alliances.base.search.executor import run_search
-from alliances.base.search.query import parse_query
-for text, filters in {searches!r}:
-    run_search(parse_query({{"q": text, **filters}})[0])
-rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS"))
-print(rss // 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-"""
-
-
 def worker_memory() -> str:
-    """Resident memory of a fresh process after the searches (model and vectors loaded)."""
-    code = WORKER.format(here=str(HERE), searches=SEARCHES)
+    """Resident memory of a fresh process (bench/worker_memory.py: the searches lexically, then
+    with the model and vectors loaded): VmRSS after the searches and VmHWM, its peak. Not
+    getrusage's ru_maxrss, which a process started from this one inherits (the benchmark's
+    own peak, 1 GB and more, was printed as the worker's before)."""
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=False
+        [sys.executable, str(HERE / "worker_memory.py"), "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=False,
     )
     if done.returncode != 0:
         return f"failed: {done.stderr.strip()[-300:]}"
-    rss, peak = done.stdout.split()[-2:]
-    return f"{rss} MB resident after the searches (peak {peak} MB)"
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return (
+        f"{figures['VmRSS']} MB resident after the searches (VmRSS), peak {figures['VmHWM']} MB "
+        f"(VmHWM; of which {figures['RssFile']} MB mapped files: the model, the SQLite file)"
+    )
 
 
 def params_of(text: str, filters: dict[str, str]) -> dict[str, str]:

@@ -18,9 +18,10 @@ import hashlib
 import logging
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from itertools import chain, islice
+from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -39,6 +40,13 @@ BATCH = 32
 # one thread: OpenMP threads competing for busy cores lose more than they gain).
 PARALLEL_FROM = 256
 CHUNK = 64
+# Chunks waiting for each worker besides the one it embeds (`embed_stream`): enough that a
+# worker never waits while this process reads the next rows and writes the vectors (which
+# takes far less than embedding them), few enough that memory stays bounded whatever the
+# size of the base.
+QUEUED_PER_WORKER = 2
+
+K = TypeVar("K", bound=Hashable)
 
 _lock = threading.Lock()
 _model: Any = None
@@ -166,6 +174,50 @@ def embed_passages(
         if progress is not None:
             progress(len(chunk))
     return out
+
+
+def _chunks(items: Iterable[tuple[K, str]], size: int) -> Iterator[list[tuple[K, str]]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def in_flight_limit() -> int:
+    """How many chunks `embed_stream` hands to the workers before taking one back."""
+    return processes() * (1 + QUEUED_PER_WORKER)
+
+
+def embed_stream(items: Iterable[tuple[K, str]]) -> Iterator[tuple[list[K], np.ndarray]]:
+    """The vectors of (key, passage) pairs read lazily, in their order, as (keys, vectors) of
+    at most `CHUNK` rows.
+
+    From `PARALLEL_FROM` passages the workers (one per core) embed while the caller reads the
+    next pairs and stores the vectors it was given: the cores never wait for the database,
+    and at most `in_flight_limit()` chunks are read ahead. Fewer passages are embedded in
+    this process."""
+    engine = model()
+    if engine is None:
+        return
+    iterator = iter(items)
+    head = list(islice(iterator, PARALLEL_FROM))
+    if len(head) < PARALLEL_FROM or processes() == 1:
+        for chunk in _chunks(chain(head, iterator), BATCH):
+            keys, texts = zip(*chunk, strict=True)
+            with _lock:
+                made = np.asarray(engine.passage([t or " " for t in texts]), dtype=np.float32)
+            yield list(keys), made
+        return
+    pool = _workers()
+    pending: deque[tuple[list[K], Any]] = deque()
+    for chunk in _chunks(chain(head, iterator), CHUNK):
+        keys, texts = zip(*chunk, strict=True)
+        pending.append((list(keys), pool.submit(_worker_embed, [t or " " for t in texts])))
+        if len(pending) >= in_flight_limit():
+            done_keys, future = pending.popleft()
+            yield done_keys, future.result()
+    while pending:
+        done_keys, future = pending.popleft()
+        yield done_keys, future.result()
 
 
 class Embedder:

@@ -66,6 +66,36 @@ def test_a_large_collection_is_searched_through_trained_lists(db, monkeypatch):
     vectors.forget()
 
 
+def test_a_collection_is_loaded_batch_by_batch_with_a_small_page_cache(stored, monkeypatch):
+    """Loading reads a bounded number of rows at a time, and on SQLite holds the page cache
+    small meanwhile, so that the vectors' pages, read once, do not stay resident in the
+    worker (issue 16: a worker's memory); the connection's own size comes back after."""
+    from django.db import connection
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return int(cursor.fetchone()[0])
+
+    kept = cache_size() if connection.vendor == "sqlite" else 0
+    batches: list[tuple[int, int]] = []
+    read = vectors._all_vectors
+
+    def spy(owner, alias, after=0):  # noqa: ANN001, ANN202
+        for ids, found in read(owner, alias, after):
+            batches.append((len(ids), cache_size() if connection.vendor == "sqlite" else 0))
+            yield ids, found
+
+    monkeypatch.setattr(vectors, "_all_vectors", spy)
+    monkeypatch.setattr(vectors, "LOAD_BATCH", 15)
+    vectors.forget()
+    assert vectors.nearest(OWNER, unit(33), 1)[0][0] == 33
+    assert [size for size, _cache in batches] == [15, 15, 10]
+    if connection.vendor == "sqlite":
+        assert {cache for _size, cache in batches} == {-vectors.LOAD_PAGE_CACHE_KIB}
+        assert cache_size() == kept
+
+
 def test_passages_are_cut_to_the_words_that_carry_meaning():
     text = passage_text("Titre", "mot " * 500, words=10)
     assert text.split() == ["Titre"] + ["mot"] * 9

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+import numpy as np
 from django.db import connections
 
 from alliances.common import embeddings, vectors
@@ -19,7 +20,7 @@ from alliances.common import embeddings, vectors
 from ..models import Alliance
 
 OWNER = "alliance"
-BATCH = 512  # alliances read (and embedded, when changed) at a time
+BATCH = 512  # alliances read at a time, and vectors stored at a time
 
 
 SHORT = 30  # words of title and summary under which the description is added
@@ -45,29 +46,54 @@ def _rows(ids: list[int] | None, using: str) -> Iterator[list[tuple[int, str, st
         yield list(alliances.filter(id__in=ids[start : start + BATCH]).values_list(*columns))
 
 
+def _changed(
+    ids: list[int] | None,
+    using: str,
+    digests: dict[int, str],
+    seen: set[int],
+    progress: Callable[[int], object] | None,
+) -> Iterator[tuple[int, str]]:
+    """(id, passage) of the alliances whose text changed since their vector was made, read
+    lazily; their digests go into `digests`, every id read into `seen`, and `progress` is told
+    the number of those left unchanged."""
+    for batch in _rows(ids, using):
+        texts = {pk: passage(t, s, d) for pk, t, s, d in batch}
+        made = {pk: embeddings.digest(text) for pk, text in texts.items()}
+        stored = vectors.digests(OWNER, made, using)
+        unchanged = 0
+        for pk, text in texts.items():
+            if stored.get(pk) == made[pk]:
+                unchanged += 1
+                continue
+            digests[pk] = made[pk]
+            yield pk, text
+        seen.update(texts)
+        if progress is not None and unchanged:
+            progress(unchanged)
+
+
 def embed_alliances(
     ids: Iterable[int] | None, using: str, progress: Callable[[int], object] | None = None
 ) -> int:
     """Embed the alliances whose text changed (all of them when `ids` is None; then also drop
     the vectors of alliances gone, and retrain the index's lists). Returns how many texts
-    were embedded; `progress` is told each batch's number of alliances."""
+    were embedded; `progress` is told the number of alliances done (unchanged or stored).
+
+    The rows are read, and the vectors stored, while the workers embed (one per core,
+    `embeddings.embed_stream`): no core waits for the database."""
     if not embeddings.enabled():
         return 0
     wanted = None if ids is None else sorted({int(i) for i in ids})
     embedded = 0
     seen: set[int] = set()
-    for batch in _rows(wanted, using):
-        texts = {pk: passage(t, s, d) for pk, t, s, d in batch}
-        digests = {pk: embeddings.digest(text) for pk, text in texts.items()}
-        stored = vectors.digests(OWNER, digests, using)
-        todo = [pk for pk in texts if stored.get(pk) != digests[pk]]
-        if todo:
-            made = embeddings.embed_passages([texts[pk] for pk in todo])
-            vectors.write(OWNER, [(pk, digests[pk], made[i]) for i, pk in enumerate(todo)], using)
-            embedded += len(todo)
-        seen.update(texts)
-        if progress is not None:
-            progress(len(batch))
+    digests: dict[int, str] = {}
+    rows: list[tuple[int, str, np.ndarray]] = []
+    for keys, made in embeddings.embed_stream(_changed(wanted, using, digests, seen, progress)):
+        rows.extend((pk, digests.pop(pk), made[i]) for i, pk in enumerate(keys))
+        if len(rows) >= BATCH:
+            embedded += _store(rows, using, progress)
+            rows = []
+    embedded += _store(rows, using, progress)
     if wanted is not None:
         gone = [pk for pk in wanted if pk not in seen]
         if gone:
@@ -77,6 +103,16 @@ def embed_alliances(
         vectors.train(OWNER, using)
         embeddings.close_workers()
     return embedded
+
+
+def _store(
+    rows: list[tuple[int, str, np.ndarray]], using: str, progress: Callable[[int], object] | None
+) -> int:
+    if rows:
+        vectors.write(OWNER, rows, using)
+        if progress is not None:
+            progress(len(rows))
+    return len(rows)
 
 
 def _drop_orphans(kept: set[int], using: str) -> None:
