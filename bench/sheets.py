@@ -162,9 +162,7 @@ def with_worker(
             time.sleep(0.05)
         # (b) After the rebuild: every sheet asked once, in both languages.
         after = (
-            []
-            if built is None
-            else [_ask(c, s, lang) for lang, c in clients.items() for s in subjects]
+            [] if built is None else [_ask(clients, s, lang) for lang in LANGS for s in subjects]
         )
     finally:
         worker.terminate()
