@@ -8,11 +8,21 @@ alliances (labelled synthetic). Sample sheets are measured with nothing cached (
 cache cleared before each request) and cached (under the data version); then, after a real
 data change (an alliance saved), every sheet is asked once, as the first visitors after a
 change would. Baseline: the bare count of the subject's alliances.
+
+Then the real setup (ADR 0150): the job worker (`manage.py run_huey`, as `make serve` starts
+it) runs as a separate process on the same data directory and SQLite queue; an alliance is
+saved (a committed write through the normal save path) and the benchmark times (a) the worker's
+rebuild of every sheet in both languages, (b) every sheet asked once by a visitor after the
+rebuild, (c) visitors who arrive while the rebuild is still running. Visitors go through
+django.test.Client in the benchmark's own process (a web process apart from the worker).
+`--worker-only` skips the in-process measures above and times only this part.
 """
 
 import argparse
 import os
+import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,13 +42,17 @@ from common import git_revision, header, measure, setup_django  # noqa: E402
 
 setup_django()
 
-from django.core.cache import cache  # noqa: E402
+from django.core.cache import cache, caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils.translation import override  # noqa: E402
+from huey.contrib.djhuey import HUEY  # noqa: E402
 
 from alliances.base.models import Alliance  # noqa: E402
-from alliances.sheets.content import subject_alliances  # noqa: E402
-from alliances.sheets.subjects import all_subjects, get_subject  # noqa: E402
+from alliances.sheets import tasks as sheet_tasks  # noqa: E402
+from alliances.sheets.content import data_version, subject_alliances  # noqa: E402
+from alliances.sheets.rendering import _key  # noqa: E402
+from alliances.sheets.subjects import Subject, all_subjects, get_subject  # noqa: E402
 
 SAMPLE = [
     ("region", "84"),
@@ -49,16 +63,125 @@ SAMPLE = [
 ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--alliances", type=int, default=100_000)
-    parser.add_argument("--skip-batch", action="store_true")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    args = parser.parse_args()
-    started = time.perf_counter()
-    call_command("setup", verbosity=0)
-    call_command("generate_synthetic_alliances", args.alliances, seed=1, verbosity=0)
-    prepared = time.perf_counter() - started
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = sheet_tasks.LANGUAGES
+
+
+def _percentiles(timings: list[float]) -> dict[str, float]:
+    ordered = sorted(timings)
+    return {
+        "median": statistics.median(ordered),
+        "p95": ordered[int(round(0.95 * (len(ordered) - 1)))],
+        "max": ordered[-1],
+        "n": len(ordered),
+    }
+
+
+def _start_worker(log: Path) -> subprocess.Popen:
+    """`manage.py run_huey` as `make serve` starts it (same settings, same data directory and
+    SQLite queue, which it inherits from this process's environment); returns once it
+    consumes. The queue is emptied first: the saves above left rebuilds nobody ran."""
+    HUEY.flush()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey"],
+        cwd=ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while "consumer started" not in log.read_text().lower():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the job worker did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    return process
+
+
+def _ready(subjects: list[Subject], version: str) -> int:
+    """How many sheet pages (both languages) the worker has put in the sheets cache."""
+    sheets = caches["sheets"]
+    count = 0
+    for language in LANGS:
+        with override(language):
+            count += sum(sheets.has_key(_key(s, "body", version)) for s in subjects)
+    return count
+
+
+def _ask(clients: dict[str, Client], subject: Subject, language: str) -> float:
+    begin = time.perf_counter()
+    response = clients[language].get(f"/fiches/{subject.kind}/{subject.key}/")
+    assert response.status_code == 200
+    return (time.perf_counter() - begin) * 1000
+
+
+def with_worker(
+    subjects: list[Subject], touched: Alliance, visit_every: float, limit: float
+) -> dict:
+    """The real setup: the worker rebuilds after a committed save; visitors during and after.
+
+    When the rebuild is not over after `limit` seconds (a loaded machine), what it had done
+    is reported and the visitors after it are not measured."""
+    clients = {language: Client(HTTP_ACCEPT_LANGUAGE=language) for language in LANGS}
+    log = Path(os.environ["ALLIANCES_DATA_DIR"]) / "worker.log"
+    worker = _start_worker(log)
+    try:
+        touched.save()  # autocommit: committed here, the rebuild is enqueued on commit
+        saved = time.perf_counter()
+        version = data_version()
+        total = len(subjects) * len(LANGS)
+        # (c) Visitors during the rebuild: the first 1 s after the save, then one every
+        # `visit_every` seconds, each asking a sheet drawn at random (seeded) in French.
+        order = random.Random(1).sample(subjects, len(subjects))
+        during: list[tuple[float, str, bool, float]] = []
+        next_visit, next_report = saved + 1.0, saved + 10.0
+        built, done = None, 0
+        while built is None:
+            now = time.perf_counter()
+            if caches["sheets"].get(sheet_tasks.built_key(version)):
+                built = now - saved
+                break
+            if now - saved > limit:
+                done = _ready(subjects, version)
+                break
+            if now >= next_visit and len(during) < len(order):
+                subject = order[len(during)]
+                with override("fr"):
+                    was_ready = caches["sheets"].has_key(_key(subject, "body", version))
+                during.append((now - saved, subject.slug, was_ready, _ask(clients, subject, "fr")))
+                at, slug, ready, waited = during[-1]
+                print(f"  visitor at {at:.1f} s: {slug} ready={ready} {waited:.0f} ms", flush=True)
+                next_visit = time.perf_counter() + visit_every
+            if now >= next_report:
+                print(
+                    f"  rebuild: {_ready(subjects, version)}/{total} pages after "
+                    f"{now - saved:.0f} s",
+                    flush=True,
+                )
+                next_report = now + 10.0
+            if worker.poll() is not None:
+                raise SystemExit(f"the job worker stopped:\n{log.read_text()}")
+            time.sleep(0.05)
+        # (b) After the rebuild: every sheet asked once, in both languages.
+        after = (
+            [] if built is None else [_ask(clients, s, lang) for lang in LANGS for s in subjects]
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    jobs = [line for line in log.read_text().splitlines() if "executed in" in line]
+    return {
+        "rebuild_s": built,
+        "limit": limit,
+        "done": done,
+        "pages": total,
+        "after": _percentiles(after) if after else None,
+        "during": during,
+        "jobs": jobs,
+    }
+
+
+def in_process(args: argparse.Namespace) -> list[str]:
+    """The measures of sheets rendered on demand in this process (no worker): the lines of
+    their results."""
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
 
     def cold(url: str):  # noqa: ANN202
@@ -119,13 +242,8 @@ def main() -> None:
         call_command("build_sheets", output=str(out), verbosity=0, jobs=args.jobs)
         batch = (time.perf_counter() - begin, len(all_subjects()))
 
-    lines = header(
-        f"Reference sheets at {args.alliances:,} synthetic alliances",
-        f"python bench/sheets.py --alliances {args.alliances}",
-    )
-    lines += [
-        f"Revision {git_revision()}; database prepared in {prepared:.0f} s (reference data, "
-        "shipped content and synthetic alliances, SQLite). In-process requests.",
+    lines = [
+        "In-process requests, sheets rendered on demand (no job worker).",
         "",
         "| sheet | alliances | HTML, nothing cached, median / p95 ms | HTML cached median ms | "
         "PDF, nothing cached, median ms | PDF cached median ms | baseline count ms |",
@@ -163,8 +281,100 @@ def main() -> None:
             f"All {batch[1]} sheets built as PDF (one zip, `build_sheets --jobs {args.jobs}`): "
             f"{batch[0]:.0f} s."
         )
-    lines.append(f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on 2 cores.")
-    lines.append("")
+    return lines
+
+
+def worker_lines(result: dict, visit_every: float) -> list[str]:
+    after, during = result["after"], result["during"]
+    late = [ms for _t, _slug, ready, ms in during if not ready]
+    worst = max((ms for *_rest, ms in during), default=0.0)
+    met = after is not None and after["max"] <= 300
+    lines = [
+        "**With the job worker** (`manage.py run_huey` in its own process, as `make serve` "
+        "starts it, SQLite queue in the same data directory; one alliance saved through the "
+        "normal save path, committed; visitors through django.test.Client in the benchmark's "
+        "process, a web process apart from the worker):",
+        "",
+        f"- (a) rebuild of every sheet by the worker, {result['pages']} pages (both languages): "
+        + (
+            f"**{result['rebuild_s']:.1f} s** from the save to the last page in the sheets cache."
+            if result["rebuild_s"] is not None
+            else f"**not over after {result['limit']:.0f} s**: {result['done']} of "
+            f"{result['pages']} pages in the sheets cache then."
+        ),
+        (
+            f"- (b) after the rebuild, each of the {after['n']} pages asked once: median "
+            f"**{after['median']:.1f} ms**, p95 {after['p95']:.1f} ms, max "
+            f"**{after['max']:.1f} ms**."
+            if after
+            else "- (b) after the rebuild: not measured (the rebuild was not over)."
+        ),
+        f"- (c) visitors during the rebuild (the first 1 s after the save, then one every "
+        f"{visit_every:g} s after the previous answer, a random sheet in French): "
+        + (
+            "; ".join(
+                f"{t:.1f} s {slug} {ms:.0f} ms{'' if ready else ' (not ready)'}"
+                for t, slug, ready, ms in during
+            )
+            if during
+            else "none (the rebuild finished first)"
+        )
+        + (
+            f". Max {worst:.0f} ms; {len(late)} of {len(during)} found their sheet not yet "
+            "built and waited for its rendering."
+            if during
+            else "."
+        ),
+        "- worker's log: " + "; ".join(f"`{line.strip()[-120:]}`" for line in result["jobs"]) + ".",
+        "",
+        "Target (issue 20): after a data change no visitor waits more than 300 ms for any "
+        "sheet when the rebuild is ahead: "
+        + (
+            f"max after the rebuild {after['max']:.0f} ms, "
+            + ("**met**." if met else "**not met**.")
+            if after
+            else "**not met**: the rebuild was not ahead of the visitors within the time allowed."
+        ),
+    ]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--alliances", type=int, default=100_000)
+    parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--worker-only", action="store_true")
+    parser.add_argument("--visit-every", type=float, default=5.0)
+    parser.add_argument("--rebuild-limit", type=float, default=3600.0)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    load_start = os.getloadavg()[0]
+    started = time.perf_counter()
+    call_command("setup", verbosity=0)
+    call_command("generate_synthetic_alliances", args.alliances, seed=1, verbosity=0)
+    prepared = time.perf_counter() - started
+    print(f"prepared in {prepared:.0f} s", flush=True)
+    measured = [] if args.worker_only else in_process(args)
+    touched = Alliance.objects.filter(status="published").order_by("pk").first()
+    worker = with_worker(all_subjects(), touched, args.visit_every, args.rebuild_limit)
+
+    command = f"python bench/sheets.py --alliances {args.alliances}"
+    command += " --skip-batch" if args.skip_batch else ""
+    command += " --worker-only" if args.worker_only else ""
+    command += f" --rebuild-limit {args.rebuild_limit:g}" if args.rebuild_limit != 3600 else ""
+    lines = header(f"Reference sheets at {args.alliances:,} synthetic alliances", command)
+    lines += [
+        f"Revision {git_revision()}; database prepared in {prepared:.0f} s (reference data, "
+        "shipped content and synthetic alliances, SQLite).",
+        "",
+        *measured,
+        *([""] if measured else []),
+        *worker_lines(worker, args.visit_every),
+        "",
+        f"Load average (1 min): {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        "the end, on 2 cores.",
+        "",
+    ]
     out = Path(__file__).resolve().parent / "results" / "sheets.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))

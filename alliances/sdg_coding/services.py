@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -560,18 +561,29 @@ def suggested_codes(alliance_ids: Iterable[int]) -> dict[int, list[str]]:
     return {k: sorted(v, key=target_sort_key) for k, v in out.items()}
 
 
+def _versions() -> BaseCache:
+    """Where the token lives: the `jobs` alias, which every process of the platform sees (the
+    shared cache when there is one, else files in the data directory). The default cache of
+    `make serve` is each process's own memory: a token drawn there by the web process that
+    saved was never seen by the job worker, which rebuilt every sheet under another data
+    version than the one visitors asked for."""
+    return caches["jobs"]
+
+
 def _bump_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _versions().set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def coding_version() -> str:
-    """Changes whenever suggestions are written (sheet caches use it): a token in the shared
-    cache, drawn anew at each write; from the table itself when the cache is empty."""
-    version = cache.get(VERSION_KEY)
+    """Changes whenever suggestions are written (sheet caches use it): a token in a cache
+    every process sees, drawn anew at each write; from the table itself when it is empty."""
+    versions = _versions()
+    version = versions.get(VERSION_KEY)
     if version is None:
         stats = SdgSuggestion.objects.aggregate(n=Count("id"), last=Max("updated_at"))
         version = f"{stats['n']}:{stats['last'].isoformat() if stats['last'] else '-'}"
-        cache.add(VERSION_KEY, version, None)
+        versions.add(VERSION_KEY, version, None)
+        version = versions.get(VERSION_KEY, version)  # another process may have been first
     return version
 
 

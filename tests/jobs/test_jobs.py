@@ -112,3 +112,21 @@ def test_the_periodic_jobs_run(mailoutbox):
     send_campaign_reminders.call_local()
     send_report_reminders.call_local()
     assert refresh_lights.call_local() >= 0
+
+
+@pytest.mark.django_db
+def test_the_worker_computes_the_visitors_data_version_after_suggestions_change():
+    """The web process that saves an alliance refreshes its SDG suggestions, which draws a
+    new coding version; the job worker, another process, must rebuild the sheets under the
+    data version visitors will ask for. The default cache is each process's own memory in
+    `make serve`: clearing it here stands for the worker, which never saw the write."""
+    from django.core.cache import cache
+
+    from alliances.sdg_coding import services as coding
+
+    before = data_version()
+    coding._bump_version()  # what a write of suggestions does in the saving process
+    seen_by_visitors = data_version()
+    assert seen_by_visitors != before
+    cache.clear()  # the worker's own memory
+    assert data_version() == seen_by_visitors
