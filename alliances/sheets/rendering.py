@@ -1,5 +1,16 @@
-"""Render a sheet as HTML or PDF, cached under the data version (a new version rebuilds it)."""
+"""Render a sheet as HTML or PDF, cached under the data version (a new version rebuilds it).
 
+While the job worker renders the sheets again after a data change (ADR 0150), a visitor of a
+sheet it has not reached yet gets the sheet of the previous version at once, said so on the
+page with its date, rather than waiting for a rendering (ADR 0181); for a bounded time only,
+so that a platform without a running worker still renders its sheets itself.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -10,20 +21,70 @@ from .content import build_sheet, data_version
 from .subjects import Subject
 
 CACHE_SECONDS = 24 * 3600
+# How long after a data change a sheet not yet rendered again may be served from the
+# previous version (the worker renders the 324 pages in minutes at 100,000 alliances).
+PREVIOUS_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class SheetBody:
+    html: str
+    # When the sheet shown was rendered, if it is the previous version's (a rebuild runs).
+    previous_of: datetime | None = None
 
 
 def _key(subject: Subject, output: str, version: str) -> str:
     return f"sheet:{output}:{subject.slug}:{current_language()}:{version}"
 
 
-def sheet_body(subject: Subject, request: HttpRequest | None = None) -> str:
+def _latest_key(subject: Subject) -> str:
+    return f"sheet:body-latest:{subject.slug}:{current_language()}"
+
+
+def _changed_at(version: str) -> float:
+    """When this process (or another) first asked for a sheet under `version`."""
+    sheets = caches["sheets"]
+    key = f"sheets:first-asked:{version}"
+    sheets.add(key, time.time(), CACHE_SECONDS)
+    return float(sheets.get(key, time.time()))
+
+
+def _previous(subject: Subject, version: str) -> SheetBody | None:
+    """The sheet of an earlier version, while the worker renders this one (bounded in time)."""
+    if not settings.ALLIANCES_SHEETS_PREBUILD:
+        return None
+    latest = caches["sheets"].get(_latest_key(subject))
+    if latest is None or latest[0] == version:
+        return None
+    if time.time() - _changed_at(version) > PREVIOUS_SECONDS:
+        return None
+    return SheetBody(latest[2], previous_of=datetime.fromtimestamp(latest[1], tz=UTC))
+
+
+def sheet_body(subject: Subject, request: HttpRequest | None = None) -> SheetBody:
     """The HTML body of a sheet (without the site layout), cached."""
     version = data_version()
     key = _key(subject, "body", version)
     body = caches["sheets"].get(key)
-    if body is None:
-        body = render_to_string("sheets/_body.html", build_sheet(subject), request=request)
-        caches["sheets"].set(key, body, CACHE_SECONDS)
+    if body is not None:
+        return SheetBody(body)
+    previous = _previous(subject, version)
+    if previous is not None:
+        return previous
+    return SheetBody(render_body(subject, version, request))
+
+
+def ensure_body(subject: Subject, version: str) -> None:
+    """The job worker's part: render the sheet under `version` unless it already is."""
+    if caches["sheets"].get(_key(subject, "body", version)) is None:
+        render_body(subject, version)
+
+
+def render_body(subject: Subject, version: str, request: HttpRequest | None = None) -> str:
+    """Render the sheet's body and keep it under `version` and as the latest one."""
+    body = render_to_string("sheets/_body.html", build_sheet(subject), request=request)
+    caches["sheets"].set(_key(subject, "body", version), body, CACHE_SECONDS)
+    caches["sheets"].set(_latest_key(subject), (version, time.time(), body), CACHE_SECONDS)
     return body
 
 

@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from alliances.jobs import queue
 
 from .content import data_version
-from .rendering import CACHE_SECONDS, sheet_body
+from .rendering import CACHE_SECONDS, ensure_body
 from .subjects import all_subjects
 
 KEY = "sheets"
@@ -36,7 +36,7 @@ def rebuild_sheets() -> int:
     for language in LANGUAGES:
         with override(language):
             for subject in subjects:
-                sheet_body(subject)
+                ensure_body(subject, version)
     ready = len(subjects) * len(LANGUAGES)
     caches["sheets"].set(built_key(version), ready, CACHE_SECONDS)
     return ready

@@ -61,7 +61,7 @@ def sheet(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         {
             "subject": subject,
             "kind_label": KINDS[kind],
-            "body": sheet_body(subject, request),
+            "sheet": sheet_body(subject, request),
         },
     )
 
