@@ -33,13 +33,15 @@ def _default_language():
 def _nothing_kept_from_another_test():
     """What a process keeps per data version (the partners' candidates and searches) is keyed
     by version rows that a test's rollback takes back: the next test could meet the same key."""
-    from alliances.partners import pool, search
+    from alliances.partners import inspiration, pool, search
 
     pool.clear()
     search.forget()
+    inspiration.forget()
     yield
     pool.clear()
     search.forget()
+    inspiration.forget()
 
 
 @pytest.fixture
