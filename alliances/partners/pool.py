@@ -142,6 +142,8 @@ class Organisations:
     by_departement: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_region: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     ordered: list[int] = field(default_factory=list)  # not synthetic, by id
+    table: matching.Table = field(default_factory=matching.Table)  # their traits as columns
+    rows: dict[int, int] = field(default_factory=dict)  # id: its row in `table`
 
     def nearby(self, subject: matching.Actor, exclude: int, now: datetime, cap: int) -> list[int]:
         """Organisations in the subject's département (its région for a wider reach; all
@@ -164,8 +166,10 @@ class Organisations:
 
     @classmethod
     def of(cls, entries: dict[int, OrganisationEntry]) -> Organisations:
-        pool = cls(entries=entries)
-        for pk in sorted(entries):
+        ids = sorted(entries)
+        pool = cls(entries=entries, rows={pk: row for row, pk in enumerate(ids)})
+        pool.table = matching.Table().extended([entries[pk].actor for pk in ids])
+        for pk in ids:
             entry = entries[pk]
             if entry.synthetic:
                 continue
@@ -180,10 +184,11 @@ class Organisations:
 
     def changed(self, found: dict[int, OrganisationEntry], gone: set[int]) -> Organisations:
         """A new pool with these entries written and these removed (this one is unchanged)."""
-        entries = dict(self.entries)
+        entries, rows = dict(self.entries), dict(self.rows)
         ordered = list(self.ordered)
         departements, regions = _Copies(self.by_departement), _Copies(self.by_region)
         for pk in gone | found.keys():
+            rows.pop(pk, None)
             old = entries.pop(pk, None)
             if old is None or old.synthetic:
                 continue
@@ -192,8 +197,9 @@ class Organisations:
                 _without(departements.list(old.actor.departement), pk)
             if old.actor.region:
                 _without(regions.list(old.actor.region), pk)
-        for pk, entry in found.items():
-            entries[pk] = entry
+        table = self.table.extended([entry.actor for entry in found.values()])
+        for row, (pk, entry) in enumerate(found.items(), start=len(self.table)):
+            entries[pk], rows[pk] = entry, row
             if entry.synthetic:
                 continue
             bisect.insort(ordered, pk)
@@ -201,7 +207,7 @@ class Organisations:
                 bisect.insort(departements.list(entry.actor.departement), pk)
             if entry.actor.region:
                 bisect.insort(regions.list(entry.actor.region), pk)
-        return Organisations(entries, departements.groups, regions.groups, ordered)
+        return Organisations(entries, departements.groups, regions.groups, ordered, table, rows)
 
 
 def _experience(ids: set[int] | None = None) -> dict[int, tuple[int, frozenset[str]]]:
@@ -288,6 +294,8 @@ class Listings:
     by_region: dict[tuple[str, str], list[ListingEntry]] = field(default_factory=dict)
     wide: dict[str, list[ListingEntry]] = field(default_factory=dict)  # national or no place
     entries: dict[int, ListingEntry] = field(default_factory=dict)
+    table: matching.Table = field(default_factory=matching.Table)  # their traits as columns
+    rows: dict[int, int] = field(default_factory=dict)  # id: its row in `table`
 
     def near(
         self,
@@ -307,7 +315,9 @@ class Listings:
             else:
                 area = self.by_region.get((direction, subject.region), [])
             merged = {x.pk: x for x in (*area, *self.wide.get(direction, []))}
-            rows = sorted(merged.values(), key=_order)
+            rows = list(merged.values())
+            if len(rows) > cap:  # the newest first when some must be left (rank has no order)
+                rows.sort(key=_order)
         found = []
         for x in rows:
             if x.organisation_id == exclude_organisation or x.expires_at <= now:
@@ -338,20 +348,23 @@ class Listings:
         copies = tuple(
             _Copies(g) for g in (self.by_direction, self.by_departement, self.by_region, self.wide)
         )
-        entries = dict(self.entries)
+        entries, rows = dict(self.entries), dict(self.rows)
         for pk in gone | found.keys():
+            rows.pop(pk, None)
             old = entries.pop(pk, None)
             if old is not None:
-                for rows in self._groups(old, copies):
-                    at = bisect.bisect_left(rows, old.order, key=_order)
-                    if at < len(rows) and rows[at].pk == pk:
-                        del rows[at]
-        for entry in sorted(found.values(), key=_order):
-            entries[entry.pk] = entry
-            for rows in self._groups(entry, copies):
-                bisect.insort(rows, entry, key=_order)
+                for group in self._groups(old, copies):
+                    at = bisect.bisect_left(group, old.order, key=_order)
+                    if at < len(group) and group[at].pk == pk:
+                        del group[at]
+        added = sorted(found.values(), key=_order)
+        table = self.table.extended([entry.actor for entry in added])
+        for row, entry in enumerate(added, start=len(self.table)):
+            entries[entry.pk], rows[entry.pk] = entry, row
+            for group in self._groups(entry, copies):
+                bisect.insort(group, entry, key=_order)
         groups = [c.groups for c in copies]
-        return Listings(*groups, entries=entries)
+        return Listings(*groups, entries=entries, table=table, rows=rows)
 
 
 def _listing_entries(rows: Any, organisations: Organisations) -> dict[int, ListingEntry]:

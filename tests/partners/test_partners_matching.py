@@ -230,3 +230,33 @@ def test_the_one_loop_ranking_gives_the_same_suggestions_and_reasons():
         assert matching.values(subject, candidates, kind_profiles=KIND_PROFILES) == [
             matching.value(subject, c, kind_profiles=KIND_PROFILES) for c in candidates
         ]
+
+
+def test_ranking_from_a_table_gives_the_same_suggestions_and_reasons():
+    """ADR 0165: the columns of pool.py rank as `rank` does, rows appended included."""
+    import random
+
+    from alliances.partners.kinds import KIND_PROFILES
+
+    rng = random.Random(1650)
+    for run in range(40):
+        kind = rng.choice(["", "mecenat_competences", "financement", "locaux"])
+        subject = _random_actor(rng, f"listing:{run}", kind=kind)
+        first = [_random_actor(rng, f"organisation:{i}") for i in range(rng.randint(0, 200))]
+        second = [_random_actor(rng, f"listing:{1000 + i}") for i in range(rng.randint(0, 200))]
+        table = matching.Table().extended(first)
+        table = table.extended(second[:10]).extended(second[10:])
+        others = matching.Table().extended(second)
+        for limit in (1, 8, 500):
+            expected = matching.rank(subject, first + second, limit, kind_profiles=KIND_PROFILES)
+            rows = list(range(len(first) + len(second)))
+            found = matching.rank_rows(subject, [(table, rows)], limit, kind_profiles=KIND_PROFILES)
+            split = matching.rank_rows(
+                subject,
+                [(table, rows[: len(first)]), (others, list(range(len(second))))],
+                limit,
+                kind_profiles=KIND_PROFILES,
+            )
+            want = [(s.actor.key, s.score, s.reasons) for s in expected]
+            assert [(s.actor.key, s.score, s.reasons) for s in found] == want
+            assert [(s.actor.key, s.score, s.reasons) for s in split] == want

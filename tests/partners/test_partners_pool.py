@@ -95,6 +95,9 @@ def _same_as_a_full_read(organisations, listings):
         kept = {k: v for k, v in getattr(organisations, name).items() if v}
         assert kept == getattr(full_organisations, name)
     assert listings.entries == full_listings.entries
+    for kept in (organisations, listings):  # each entry's row in the columns is its own
+        assert all(kept.table.actors[kept.rows[pk]] == e.actor for pk, e in kept.entries.items())
+        assert kept.rows.keys() == kept.entries.keys()
     for name in ("by_direction", "by_departement", "by_region", "wide"):
         kept = {k: v for k, v in getattr(listings, name).items() if v}
         assert kept == {k: v for k, v in getattr(full_listings, name).items() if v}
