@@ -61,7 +61,7 @@ def _search(types: list[str], domains: list[str], region: str, limit: int) -> li
 
 # What `find` found, per process, database, index version (any write to the alliances or
 # their partners changes it, in any process), language (the shared labels) and question: a
-# need's page asks the base's search up to four times otherwise (ADR 0165).
+# need's page asks the base's search up to four times otherwise (ADR 0167).
 CACHE_SIZE = 512
 _cache: OrderedDict[tuple, list[Inspiration]] = OrderedDict()
 _lock = threading.Lock()

@@ -219,7 +219,7 @@ def values(
     """`value(subject, c)` of each candidate, in their order, the same floats (the same
     operations in the same order), in one loop: what many candidates share is worked out
     once (complementarity per actor profile, the distance per point, from radians kept per
-    point). A need's page ranks thousands (ADR 0165)."""
+    point). A need's page ranks thousands (ADR 0167)."""
     comp_of: dict[str, float] = {}
     close_of: dict[tuple[float, float], float] = {}
     w_comp, w_close = weights["complementarity"], weights["closeness"]

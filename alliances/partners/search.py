@@ -591,7 +591,7 @@ def _facets(
 class _Columns:
     """The open needs and offers' facet values as columns, newest first, made once from the
     suggestions' candidates (`pool`, kept per process and brought up to date at each look:
-    ADR 0165), so that a first search reads from the database only the ids passing each
+    ADR 0165, 0167), so that a first search reads from the database only the ids passing each
     active condition, not every listing with its domains (ADR 0146's one pass)."""
 
     pks: np.ndarray

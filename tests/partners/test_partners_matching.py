@@ -195,7 +195,7 @@ def _random_actor(rng, key: str, **fields) -> Actor:
 
 
 def _rank_one_by_one(subject, candidates, limit, hidden, kind_profiles):
-    # The ranking as it was before ADR 0165: every candidate valued alone, then the best.
+    # The ranking as it was before ADR 0167: every candidate valued alone, then the best.
     import heapq
 
     valued = (
@@ -233,7 +233,7 @@ def test_the_one_loop_ranking_gives_the_same_suggestions_and_reasons():
 
 
 def test_ranking_from_a_table_gives_the_same_suggestions_and_reasons():
-    """ADR 0165: the columns of pool.py rank as `rank` does, rows appended included."""
+    """ADR 0167: the columns of pool.py rank as `rank` does, rows appended included."""
     import random
 
     from alliances.partners.kinds import KIND_PROFILES
