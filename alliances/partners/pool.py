@@ -52,6 +52,9 @@ ORGANISATIONS, LISTINGS = "organisations", "listings"
 # committed after a later one (PostgreSQL hands out ids at insert, not at commit).
 LATE_COMMIT = timedelta(minutes=2)
 KEEP_CHANGES = timedelta(days=1)  # `prune` deletes older rows; a process idle longer rereads
+# Above this many rows changed at once, read everything again: fewer queries than reading
+# them by id, and the ids stay within every database's limit of parameters per query.
+CHANGES_AT_MOST = 900
 
 
 # -- versions and changes -------------------------------------------------------------------
@@ -467,10 +470,17 @@ def _full(versions: tuple[int, int], alliances: int, now: datetime) -> _State:
     )
 
 
-def _changes(state: _State, now: datetime) -> list[tuple[int, str, int, datetime]]:
-    late = Q(at__gte=state.synced_at - LATE_COMMIT) & ~Q(pk__in=[pk for pk, _at in state.applied])
-    rows = PoolChange.objects.filter(Q(pk__gt=state.upto) | late)
-    return list(rows.order_by("pk").values_list("pk", "part", "row_id", "at"))
+def _changes(state: _State) -> list[tuple[int, str, int, datetime]]:
+    """The change rows after the highest applied, and those of the late-commit window not
+    applied yet (left out here rather than in SQL: the window may hold many)."""
+    applied = {pk for pk, _at in state.applied}
+    late = Q(at__gte=state.synced_at - LATE_COMMIT)
+    rows = PoolChange.objects.filter(Q(pk__gt=state.upto) | late).order_by("pk")
+    return [
+        row
+        for row in rows.values_list("pk", "part", "row_id", "at")
+        if row[0] > state.upto or row[0] not in applied
+    ]
 
 
 def _experience_changed(organisations: Organisations) -> set[int]:
@@ -514,11 +524,13 @@ def _apply(state: _State, organisation_ids: set[int], listing_ids: set[int]) -> 
 
 def _catch_up(state: _State, alliances: int, now: datetime) -> _State:
     """The state with what was written since it was taken (see the module's docstring)."""
-    changes = _changes(state, now)
+    changes = _changes(state)
     organisation_ids = {row for _pk, part, row, _at in changes if part == ORGANISATIONS}
     listing_ids = {row for _pk, part, row, _at in changes if part == LISTINGS}
     if alliances != state.alliances:
         organisation_ids |= _experience_changed(state.organisations)
+    if len(organisation_ids) + len(listing_ids) > CHANGES_AT_MOST:
+        return _full(state.versions, alliances, now)  # a bulk write: reading all is cheaper
     if organisation_ids or listing_ids:
         state = _apply(state, organisation_ids, listing_ids)
     window = now - LATE_COMMIT

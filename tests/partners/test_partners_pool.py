@@ -209,3 +209,16 @@ def test_old_changes_are_pruned(orgs):
     kept = PoolChange.objects.count() - 1
     assert pool.prune() == 1
     assert PoolChange.objects.count() == kept
+
+
+def test_many_changes_at_once_read_everything_again(orgs, monkeypatch):
+    """Above CHANGES_AT_MOST rows (a bulk write with signals), a full read, not one by id."""
+    before, _listings = pool.current()
+    monkeypatch.setattr(pool, "CHANGES_AT_MOST", 1)
+    for organisation in orgs.values():
+        organisation.territory = place("commune", "75056")
+        organisation.save()
+    after, listings = pool.current()
+    assert after.entries[orgs["asso"].pk].actor.departement == "75"
+    assert after.entries[orgs["company"].pk].actor.departement == "75"
+    _same_as_a_full_read(after, listings)
