@@ -39,9 +39,18 @@ def _library() -> None:
     search.run(query, known)
 
 
+def _partners() -> None:
+    # The list of needs and offers counts its facets from the suggestions' candidates
+    # (partners/pool.py): seconds to read at 100,000 organisations, once per process.
+    from alliances.partners import search
+
+    search.search({})
+
+
 STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("base search", _base),
     ("library search", _library),
+    ("needs and offers", _partners),
 )
 
 

@@ -36,14 +36,16 @@ def _nothing_kept_from_another_test():
     The search's kept text orders are keyed by the index version, drawn at random: cleared
     too, so that no test depends on the draw."""
     from alliances.base.search.versions import forget_kept
-    from alliances.partners import pool, search
+    from alliances.partners import inspiration, pool, search
 
     pool.clear()
     search.forget()
+    inspiration.forget()
     forget_kept()
     yield
     pool.clear()
     search.forget()
+    inspiration.forget()
     forget_kept()
 
 

@@ -29,7 +29,7 @@ def test_warm_builds_what_the_first_search_needs():
     places.forget()
     assert places._gazetteers == {}
     timings = warmup.warm()
-    assert set(timings) == {"base search", "library search"}
+    assert set(timings) == {"base search", "library search", "needs and offers"}
     assert places._gazetteers, "the gazetteer of places was not built"
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from alliances.base.models import Organisation
 from alliances.territories.models import Territory
 
-from . import freshness, mail, services
+from . import freshness, mail, pool, services
 from .models import Claim, Conversation, Decision, Facilitator, Listing, OrganisationProfile
 
 # Days after the first message: a gentle reminder, a second one (never before), then the
@@ -163,6 +163,7 @@ def run(now: datetime | None = None) -> Sent:
     ask_followups(now, sent)
     notify_expiry(now, sent)
     notify_profiles(now, sent)
+    pool.prune()  # by the clock, not `now`: a process may still need a row a test dates ahead
     return sent
 
 

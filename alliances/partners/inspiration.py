@@ -9,9 +9,15 @@ then anywhere, then the domains alone, then the types alone. Each one says what 
 with the subject.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.db import connections, router
+from django.utils.translation import get_language
+
 from alliances.base.models import Alliance, Partner
+from alliances.base.search import index as search_index
 from alliances.base.search.executor import search_ids
 from alliances.base.search.query import parse_query
 from alliances.referentials.models import Term
@@ -53,6 +59,14 @@ def _search(types: list[str], domains: list[str], region: str, limit: int) -> li
     return search_ids(query, cap=limit)
 
 
+# What `find` found, per process, database, index version (any write to the alliances or
+# their partners changes it, in any process), language (the shared labels) and question: a
+# need's page asks the base's search up to four times otherwise (ADR 0167).
+CACHE_SIZE = 512
+_cache: OrderedDict[tuple, list[Inspiration]] = OrderedDict()
+_lock = threading.Lock()
+
+
 def find(
     types: list[str],
     domains: list[str],
@@ -61,6 +75,43 @@ def find(
     limit: int = LIMIT,
 ) -> list[Inspiration]:
     """Up to `limit` published alliances of these types and domains, nearest first."""
+    alias = router.db_for_read(Alliance)
+    key = (
+        str(connections[alias].settings_dict.get("NAME")),
+        search_index.index_version(),
+        get_language(),
+        tuple(types),
+        tuple(domains),
+        region,
+        tuple(sorted(exclude)),
+        limit,
+    )
+    with _lock:
+        kept = _cache.get(key)
+        if kept is not None:
+            _cache.move_to_end(key)
+            return list(kept)
+    found = _found(types, domains, region, exclude, limit)
+    with _lock:
+        _cache[key] = found
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return list(found)
+
+
+def forget() -> None:
+    """Drop what this process keeps (tests)."""
+    with _lock:
+        _cache.clear()
+
+
+def _found(
+    types: list[str],
+    domains: list[str],
+    region: str = "",
+    exclude: frozenset[int] = frozenset(),
+    limit: int = LIMIT,
+) -> list[Inspiration]:
     if not types and not domains:
         return []
     tiers = [(types, domains, region)] if region else []

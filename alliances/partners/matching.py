@@ -15,11 +15,16 @@ the reader's language (suggestions.explain). Candidates are first narrowed by an
 ranking reads a few thousand candidates rather than every organisation.
 """
 
+from __future__ import annotations
+
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 WEIGHTS: dict[str, float] = {
     "complementarity": 0.30,
@@ -186,6 +191,67 @@ def value(
     return round(total, 4)
 
 
+_RADIANS: dict[tuple[float, float], tuple[float, float, float]] = {}
+
+
+def _radians(point: tuple[float, float]) -> tuple[float, float, float]:
+    """(lon, lat) in radians and the cosine of the latitude: kept per point (communes'
+    centroids repeat), so a distance costs two sines and a square root."""
+    found = _RADIANS.get(point)
+    if found is None:
+        lon, lat = math.radians(point[0]), math.radians(point[1])
+        found = _RADIANS[point] = (lon, lat, math.cos(lat))
+    return found
+
+
+def _distance(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    # distance_km's operations in its order, from `_radians`: the same float.
+    h = math.sin((b[1] - a[1]) / 2) ** 2 + a[2] * b[2] * math.sin((b[0] - a[0]) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def values(
+    subject: Actor,
+    candidates: list[Actor],
+    weights: Mapping[str, float] = WEIGHTS,
+    kind_profiles: Mapping[str, Iterable[str]] | None = None,
+) -> list[float]:
+    """`value(subject, c)` of each candidate, in their order, the same floats (the same
+    operations in the same order), in one loop: what many candidates share is worked out
+    once (complementarity per actor profile, the distance per point, from radians kept per
+    point). A need's page ranks thousands (ADR 0167)."""
+    comp_of: dict[str, float] = {}
+    close_of: dict[tuple[float, float], float] = {}
+    w_comp, w_close = weights["complementarity"], weights["closeness"]
+    w_dom, w_exp = weights["domains"], weights["experience"]
+    commune, epci, departement = subject.commune, subject.epci, subject.departement
+    origin = _radians(subject.point) if subject.point else None
+    wanted, n_domains = subject.domains, len(subject.domains)
+    found = []
+    for c in candidates:
+        comp = comp_of.get(c.profile)
+        if comp is None:
+            comp = comp_of[c.profile] = complementarity(subject, c, kind_profiles)
+        if commune and commune == c.commune:
+            close = SAME_COMMUNE
+        elif epci and epci == c.epci:
+            close = SAME_EPCI
+        elif departement and departement == c.departement:
+            close = SAME_DEPARTEMENT
+        elif origin is not None and c.point:
+            close = close_of.get(c.point)  # type: ignore[assignment]
+            if close is None:
+                km = _distance(origin, _radians(c.point))
+                close = DISTANCE_CEILING * max(0.0, 1.0 - km / DISTANCE_SCALE_KM)
+                close_of[c.point] = close
+        else:
+            close = 0.0
+        dom = len(wanted & c.domains) / n_domains if n_domains else 0.0
+        exp = experience(subject, c) if c.alliance_count else 0.0
+        found.append(round(w_comp * comp + w_close * close + w_dom * dom + w_exp * exp, 4))
+    return found
+
+
 def rank(
     subject: Actor,
     candidates: Iterable[Actor],
@@ -196,14 +262,19 @@ def rank(
 ) -> list[Suggestion]:
     """The best `limit` candidates, best first (ties: by key, so the order is stable).
 
-    Every candidate gets its value; only the best get their reasons (`score`)."""
-    valued = (
-        (value(subject, c, weights, kind_profiles), c)
-        for c in candidates
-        if c.key != subject.key and c.key not in hidden
-    )
-    best = heapq.nlargest(limit, valued, key=lambda pair: (pair[0], _tie(pair[1].key)))
-    return [score(subject, c, weights, kind_profiles) for _value, c in best]
+    Every candidate gets its value (`values`); only those at or above the `limit`-th best
+    value are ordered with their tie-break, and only the best get their reasons (`score`)."""
+    kept = [c for c in candidates if c.key != subject.key and c.key not in hidden]
+    if not kept or limit <= 0:
+        return []
+    scores = values(subject, kept, weights, kind_profiles)
+    floor = heapq.nlargest(limit, scores)[-1]
+    best = sorted(
+        ((v, _tie(c.key), c) for v, c in zip(scores, kept, strict=True) if v >= floor),
+        key=lambda row: (row[0], row[1]),
+        reverse=True,
+    )[:limit]
+    return [score(subject, c, weights, kind_profiles) for _value, _key, c in best]
 
 
 def _tie(key: str) -> tuple[int, str]:
@@ -248,3 +319,149 @@ class Index:
                         pool[actor.key] = actor
                         extra += 1
         return list(pool.values())
+
+
+# -- many candidates at once ------------------------------------------------------------------
+def _codes(values: list[str], known: dict[str, int]) -> np.ndarray:
+    """Each value as a small integer (an empty one as -1), `known` growing as needed."""
+    return np.fromiter(
+        (known.setdefault(v, len(known)) if v else -1 for v in values), np.int32, len(values)
+    )
+
+
+def _ids(values: list, table: dict) -> np.ndarray:
+    return np.fromiter((table.setdefault(v, len(table)) for v in values), np.int32, len(values))
+
+
+@dataclass(frozen=True)
+class Table:
+    """The traits of many actors as columns (one row per actor), made once when the
+    candidates are read (pool.py), so that a ranking values thousands at once: places as
+    integer codes, and what many actors share (a set of domains, a profile, an experience, a
+    point) once per distinct value. Rows are only appended (`extended`): a changed actor gets
+    a new row; the caller knows which row is current."""
+
+    actors: tuple[Actor, ...] = ()
+    codes: dict[str, int] = field(default_factory=dict)  # communes, EPCI, départements
+    distinct: dict[str, dict] = field(default_factory=dict)  # column: {value: id}
+    profile: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    commune: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    epci: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    departement: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    point: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    domains: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    experience: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+
+    def extended(self, actors: list[Actor]) -> Table:
+        """A table with these actors appended (rows len(self) ...); this one is unchanged."""
+        codes = dict(self.codes)
+        distinct = {k: dict(v) for k, v in self.distinct.items()}
+        for name in ("profile", "point", "domains", "experience"):
+            distinct.setdefault(name, {})
+        columns = {
+            "profile": _ids([a.profile for a in actors], distinct["profile"]),
+            "commune": _codes([a.commune for a in actors], codes),
+            "epci": _codes([a.epci for a in actors], codes),
+            "departement": _codes([a.departement for a in actors], codes),
+            "point": _ids([a.point for a in actors], distinct["point"]),
+            "domains": _ids([a.domains for a in actors], distinct["domains"]),
+            "experience": _ids(
+                [(a.alliance_count, a.alliance_types) for a in actors], distinct["experience"]
+            ),
+        }
+        return Table(
+            (*self.actors, *actors),
+            codes,
+            distinct,
+            **{k: np.concatenate([getattr(self, k), v]) for k, v in columns.items()},
+        )
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def _closeness(self, subject: Actor, rows: np.ndarray) -> np.ndarray:
+        close = np.zeros(len(rows))
+        decided = np.zeros(len(rows), bool)
+        for name, value in (
+            ("commune", SAME_COMMUNE),
+            ("epci", SAME_EPCI),
+            ("departement", SAME_DEPARTEMENT),
+        ):
+            mine = getattr(subject, name)
+            if mine and mine in self.codes:
+                same = ~decided & (getattr(self, name)[rows] == self.codes[mine])
+                close[same] = value
+                decided |= same
+        if subject.point:
+            points = self.point[rows]
+            far = ~decided
+            origin = _radians(subject.point)
+            keys = list(self.distinct["point"])  # in id order: ids are given in turn
+            table = np.zeros(len(keys))
+            for pid in np.unique(points[far]).tolist():
+                if keys[pid]:
+                    km = _distance(origin, _radians(keys[pid]))
+                    table[pid] = DISTANCE_CEILING * max(0.0, 1.0 - km / DISTANCE_SCALE_KM)
+            close[far] = table[points[far]]
+        return close
+
+    def totals(
+        self,
+        subject: Actor,
+        rows: np.ndarray,
+        weights: Mapping[str, float] = WEIGHTS,
+        kind_profiles: Mapping[str, Iterable[str]] | None = None,
+    ) -> np.ndarray:
+        """`value` of these rows before its rounding (the same operations, elementwise)."""
+        n_domains = len(subject.domains)
+
+        def per(name: str, of: Callable[[Any], float]) -> np.ndarray:
+            found = np.zeros(max(1, len(self.distinct[name])))
+            for value, pid in self.distinct[name].items():
+                found[pid] = of(value)
+            return found
+
+        comp = per("profile", lambda p: complementarity(subject, Actor("", p), kind_profiles))
+        dom = per(
+            "domains",
+            lambda d: len(subject.domains & d) / n_domains if n_domains else 0.0,
+        )
+        exp = per(
+            "experience",
+            lambda e: experience(subject, Actor("", alliance_count=e[0], alliance_types=e[1])),
+        )
+        total = weights["complementarity"] * comp[self.profile[rows]]
+        total = total + weights["closeness"] * self._closeness(subject, rows)
+        total = total + weights["domains"] * dom[self.domains[rows]]
+        return total + weights["experience"] * exp[self.experience[rows]]
+
+
+def rank_rows(
+    subject: Actor,
+    tables: list[tuple[Table, list[int]]],
+    limit: int = 10,
+    weights: Mapping[str, float] = WEIGHTS,
+    kind_profiles: Mapping[str, Iterable[str]] | None = None,
+) -> list[Suggestion]:
+    """`rank(subject, candidates, limit)` of the actors at these rows of these tables (the
+    caller leaves out the subject and the hidden ones): the same suggestions in the same
+    order. Raw values pick those that can reach the `limit`-th rounded value (rounding
+    moves a value by at most 0.00005); only those are rounded by Python and ordered."""
+    found: list[tuple[float, Actor]] = []
+    for table, rows in tables:
+        if not rows:
+            continue
+        index = np.asarray(rows, np.int64)
+        totals = table.totals(subject, index, weights, kind_profiles)
+        if len(totals) > limit:
+            floor = np.partition(totals, len(totals) - limit)[len(totals) - limit]
+            keep = np.nonzero(totals >= floor - 2e-4)[0]
+        else:
+            keep = np.arange(len(totals))
+        found += [(totals[i], table.actors[rows[i]]) for i in keep.tolist()]
+    best = sorted(
+        ((round(float(v), 4), _tie(a.key), a) for v, a in found),
+        key=lambda row: (row[0], row[1]),
+        reverse=True,
+    )[:limit]
+    return [score(subject, a, weights, kind_profiles) for _v, _t, a in best]

@@ -163,6 +163,20 @@ class DataVersion(models.Model):
         return f"{self.name}: {self.value}"
 
 
+class PoolChange(models.Model):
+    """One row written to what the suggestions read (an organisation, a need or offer), in
+    the order of the writes: a process holding the candidates reads the rows written since
+    its last look and applies only those (ADR 0165). Pruned after a day (`pool.prune`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    part = models.CharField(max_length=20)  # pool.ORGANISATIONS or pool.LISTINGS
+    row_id = models.BigIntegerField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.part} {self.row_id}"
+
+
 class ProfileChange(models.Model):
     """The history of an organisation's profile: who changed what, when."""
 

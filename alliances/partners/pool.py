@@ -1,33 +1,43 @@
-"""The candidates of the suggestions, kept in memory per process and data version (ADR 0157).
+"""The candidates of the suggestions, kept in memory per process (ADR 0157, 0165).
 
 What matching compares (an organisation's actor profile, place, domains, past alliances; a
 need's or offer's kind, reach, place and domains) is read from the database once, into
-`matching.Actor`s grouped by département and région, and kept until the data changes. A
-suggestion page then reads only the version (one row) and, after ranking in memory, the
-display details of the few it shows.
+`matching.Actor`s grouped by département and région, and kept. A suggestion page then reads
+only what changed since and, after ranking in memory, the display details of the few it
+shows.
 
-Versions: every write to what the candidates are made of draws a new value in the
-`DataVersion` table (signals connected in `connect()`; bulk loaders that bypass signals call
-`bump()`), so every process (web workers, the job worker) sees the change at its next page.
-The base search's `index_version()` is part of the key too: any change to the alliances
-(and a bulk load, which rebuilds the index) reads the candidates again. What depends on the
-clock (a need or offer expiring, a profile going stale) is kept as a date and compared with
-the time of the request, never cached as a yes or no.
+What changed, seen by every process (web workers, the job worker):
+- each write of an organisation, its profile and domains, a claim, an account that
+  represents one, a need or offer and its domains appends a row to `PoolChange` (signals in
+  `connect()`); at its next page a process reads the rows it has not applied yet and reads
+  again only those organisations (and their needs and offers) and those needs and offers;
+- a write to the alliances (the base search's `index_version()` changes: a save, or a bulk
+  load that rebuilds the index) can change any organisation's past alliances: the
+  experience of every organisation is read again (a few thousand partner rows) and only the
+  organisations whose experience differs, or that are new, are read again;
+- bulk writers that send no signal call `bump()`, which draws a new value in the
+  `DataVersion` table: every process then reads everything again, as before ADR 0165.
+What depends on the clock (a need or offer expiring, a profile going stale) is kept as a
+date and compared with the time of the request, never cached as a yes or no.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import secrets
 import threading
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from alliances.base.models import Alliance, Organisation, Partner
 from alliances.base.search import index as search_index
@@ -35,38 +45,40 @@ from alliances.territories.models import Territory
 from alliances.territories.points import point_of
 
 from . import freshness, matching
-from .models import Claim, DataVersion, Listing, OrganisationProfile
+from .models import Claim, DataVersion, Listing, OrganisationProfile, PoolChange
 
-T = TypeVar("T")
 ORGANISATIONS, LISTINGS = "organisations", "listings"
+# A change row is read again for this long after it was written, in case its transaction
+# committed after a later one (PostgreSQL hands out ids at insert, not at commit).
+LATE_COMMIT = timedelta(minutes=2)
+KEEP_CHANGES = timedelta(days=1)  # `prune` deletes older rows; a process idle longer rereads
+# Above this many rows changed at once, read everything again: fewer queries than reading
+# them by id, and the ids stay within every database's limit of parameters per query.
+CHANGES_AT_MOST = 900
 
 
-# -- versions ------------------------------------------------------------------------------
+# -- versions and changes -------------------------------------------------------------------
 def bump(*names: str) -> None:
-    """Draw a new version of these parts (both when none is named)."""
+    """Draw a new version of these parts (both when none is named): every process reads
+    them again in full (bulk writes that send no signal)."""
     for name in names or (ORGANISATIONS, LISTINGS):
         DataVersion.objects.update_or_create(name=name, defaults={"value": secrets.randbits(62)})
 
 
+def note(part: str, ids: Iterable[int]) -> None:
+    """Say that these rows were written (signals): processes read them again at their next
+    page, and only them."""
+    PoolChange.objects.bulk_create([PoolChange(part=part, row_id=pk) for pk in set(ids)])
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete the change rows older than KEEP_CHANGES (the daily follow-ups)."""
+    limit = (now or timezone.now()) - KEEP_CHANGES
+    return PoolChange.objects.filter(at__lt=limit).delete()[0]
+
+
 def _versions() -> dict[str, int]:
     return dict(DataVersion.objects.values_list("name", "value"))
-
-
-_cache: dict[tuple[str, str], tuple[tuple, Any]] = {}
-_lock = threading.RLock()
-
-
-def _per_version(name: str, version: tuple, read: Callable[[], T]) -> T:
-    alias = router.db_for_read(Organisation)
-    key = (name, str(connections[alias].settings_dict.get("NAME")))
-    found = _cache.get(key)
-    if found is None or found[0] != version:
-        with _lock:
-            found = _cache.get(key)
-            if found is None or found[0] != version:
-                found = (version, read())
-                _cache[key] = found
-    return found[1]
 
 
 # -- what is kept ------------------------------------------------------------------------------
@@ -98,6 +110,27 @@ class _Places:
         return self.places.get(territory_id, {}) if territory_id else {}
 
 
+def _without(ids: list[int], pk: int) -> None:
+    at = bisect.bisect_left(ids, pk)
+    if at < len(ids) and ids[at] == pk:
+        del ids[at]
+
+
+class _Copies:
+    """Copy-on-write of the grouped lists: a change copies only the lists it touches, so a
+    page ranking from the previous state (another thread) never sees a list half changed."""
+
+    def __init__(self, groups: dict) -> None:
+        self.groups = dict(groups)
+        self.copied: set = set()
+
+    def list(self, key: Any) -> list:
+        if key not in self.copied:
+            self.groups[key] = list(self.groups.get(key, ()))
+            self.copied.add(key)
+        return self.groups[key]
+
+
 @dataclass(frozen=True)
 class OrganisationEntry:
     actor: matching.Actor
@@ -112,6 +145,8 @@ class Organisations:
     by_departement: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_region: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     ordered: list[int] = field(default_factory=list)  # not synthetic, by id
+    table: matching.Table = field(default_factory=matching.Table)  # their traits as columns
+    rows: dict[int, int] = field(default_factory=dict)  # id: its row in `table`
 
     def nearby(self, subject: matching.Actor, exclude: int, now: datetime, cap: int) -> list[int]:
         """Organisations in the subject's département (its région for a wider reach; all
@@ -132,56 +167,108 @@ class Organisations:
                 break
         return found
 
+    @classmethod
+    def of(cls, entries: dict[int, OrganisationEntry]) -> Organisations:
+        ids = sorted(entries)
+        pool = cls(entries=entries, rows={pk: row for row, pk in enumerate(ids)})
+        pool.table = matching.Table().extended([entries[pk].actor for pk in ids])
+        for pk in ids:
+            entry = entries[pk]
+            if entry.synthetic:
+                continue
+            pool.ordered.append(pk)
+            if entry.actor.departement:
+                pool.by_departement[entry.actor.departement].append(pk)
+            if entry.actor.region:
+                pool.by_region[entry.actor.region].append(pk)
+        pool.by_departement = dict(pool.by_departement)
+        pool.by_region = dict(pool.by_region)
+        return pool
 
-def _read_organisations() -> Organisations:
-    rows = list(Organisation.objects.values_list("pk", "profile__key", "territory_id", "synthetic"))
-    places = _Places({r[2] for r in rows if r[2]})
+    def changed(self, found: dict[int, OrganisationEntry], gone: set[int]) -> Organisations:
+        """A new pool with these entries written and these removed (this one is unchanged)."""
+        entries, rows = dict(self.entries), dict(self.rows)
+        ordered = list(self.ordered)
+        departements, regions = _Copies(self.by_departement), _Copies(self.by_region)
+        for pk in gone | found.keys():
+            rows.pop(pk, None)
+            old = entries.pop(pk, None)
+            if old is None or old.synthetic:
+                continue
+            _without(ordered, pk)
+            if old.actor.departement:
+                _without(departements.list(old.actor.departement), pk)
+            if old.actor.region:
+                _without(regions.list(old.actor.region), pk)
+        table = self.table.extended([entry.actor for entry in found.values()])
+        for row, (pk, entry) in enumerate(found.items(), start=len(self.table)):
+            entries[pk], rows[pk] = entry, row
+            if entry.synthetic:
+                continue
+            bisect.insort(ordered, pk)
+            if entry.actor.departement:
+                bisect.insort(departements.list(entry.actor.departement), pk)
+            if entry.actor.region:
+                bisect.insort(regions.list(entry.actor.region), pk)
+        return Organisations(entries, departements.groups, regions.groups, ordered, table, rows)
+
+
+def _experience(ids: set[int] | None = None) -> dict[int, tuple[int, frozenset[str]]]:
+    """{organisation id: (published alliances, their partnership types)} of these
+    organisations (of all when None); those without a published alliance are left out."""
+    partners = Partner.objects.filter(alliance__status="published")
+    through = Alliance.partnership_types.through.objects.filter(alliance__status="published")
+    if ids is not None:
+        partners = partners.filter(organisation_id__in=ids)
+        through = through.filter(alliance__partners__organisation_id__in=ids)
     counts: dict[int, int] = defaultdict(int)
     alliances_of: dict[int, list[int]] = defaultdict(list)
-    for org_id, alliance_id in Partner.objects.filter(alliance__status="published").values_list(
-        "organisation_id", "alliance_id"
-    ):
+    for org_id, alliance_id in partners.values_list("organisation_id", "alliance_id"):
         counts[org_id] += 1
         alliances_of[org_id].append(alliance_id)
     types_of: dict[int, set[str]] = defaultdict(set)
-    through = Alliance.partnership_types.through
-    for alliance_id, key in through.objects.filter(alliance__status="published").values_list(
-        "alliance_id", "term__key"
-    ):
+    for alliance_id, key in through.values_list("alliance_id", "term__key").distinct():
         types_of[alliance_id].add(key)
+    return {
+        pk: (n, frozenset(t for a in alliances_of[pk] for t in types_of.get(a, ())))
+        for pk, n in counts.items()
+    }
+
+
+def _organisation_entries(ids: set[int] | None = None) -> dict[int, OrganisationEntry]:
+    """The entries of these organisations (of all when None) as the database has them now;
+    an id that no longer exists is absent."""
+    rows = Organisation.objects.all()
+    profiles = OrganisationProfile.domains.through.objects.all()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+        profiles = profiles.filter(organisationprofile__organisation_id__in=ids)
+    rows = list(rows.values_list("pk", "profile__key", "territory_id", "synthetic"))
+    places = _Places({r[2] for r in rows if r[2]})
+    experience = _experience(ids)
     domains: dict[int, set[str]] = defaultdict(set)
-    for org_id, key in OrganisationProfile.domains.through.objects.values_list(
-        "organisationprofile__organisation_id", "term__key"
-    ):
+    for org_id, key in profiles.values_list("organisationprofile__organisation_id", "term__key"):
         domains[org_id].add(key)
-    signs = freshness.last_signs()
-    pool = Organisations()
+    signs = freshness.last_signs(None if ids is None else list(ids))
+    entries = {}
     for pk, profile, territory_id, synthetic in rows:
-        types = frozenset(t for a in alliances_of.get(pk, ()) for t in types_of.get(a, ()))
+        count, types = experience.get(pk, (0, frozenset()))
         actor = matching.Actor(
             key=f"organisation:{pk}",
             profile=profile or "",
             domains=frozenset(domains.get(pk, ())),
-            alliance_count=counts.get(pk, 0),
+            alliance_count=count,
             alliance_types=types,
             **places.get(territory_id),
         )
-        pool.entries[pk] = OrganisationEntry(
+        entries[pk] = OrganisationEntry(
             actor, synthetic, pk in signs, freshness.stale_from(signs.get(pk))
         )
-        if synthetic:
-            continue
-        pool.ordered.append(pk)
-        if actor.departement:
-            pool.by_departement[actor.departement].append(pk)
-        if actor.region:
-            pool.by_region[actor.region].append(pk)
-    pool.ordered.sort()
-    for ids in (*pool.by_departement.values(), *pool.by_region.values()):
-        ids.sort()
-    pool.by_departement = dict(pool.by_departement)
-    pool.by_region = dict(pool.by_region)
-    return pool
+    return entries
+
+
+def _read_organisations() -> Organisations:
+    return Organisations.of(_organisation_entries())
 
 
 @dataclass(frozen=True)
@@ -191,6 +278,14 @@ class ListingEntry:
     organisation_id: int
     expires_at: datetime
     order: tuple  # the lists' order: newest published first
+    direction: str = ""
+    own_departement: str = ""  # of its own place (not its organisation's): its groups
+    own_region: str = ""
+    wide: bool = False  # national, or without a place of its own
+
+
+def _order(entry: ListingEntry) -> tuple:
+    return entry.order
 
 
 @dataclass
@@ -201,6 +296,9 @@ class Listings:
     by_departement: dict[tuple[str, str], list[ListingEntry]] = field(default_factory=dict)
     by_region: dict[tuple[str, str], list[ListingEntry]] = field(default_factory=dict)
     wide: dict[str, list[ListingEntry]] = field(default_factory=dict)  # national or no place
+    entries: dict[int, ListingEntry] = field(default_factory=dict)
+    table: matching.Table = field(default_factory=matching.Table)  # their traits as columns
+    rows: dict[int, int] = field(default_factory=dict)  # id: its row in `table`
 
     def near(
         self,
@@ -220,7 +318,9 @@ class Listings:
             else:
                 area = self.by_region.get((direction, subject.region), [])
             merged = {x.pk: x for x in (*area, *self.wide.get(direction, []))}
-            rows = sorted(merged.values(), key=lambda x: x.order)
+            rows = list(merged.values())
+            if len(rows) > cap:  # the newest first when some must be left (rank has no order)
+                rows.sort(key=_order)
         found = []
         for x in rows:
             if x.organisation_id == exclude_organisation or x.expires_at <= now:
@@ -230,10 +330,51 @@ class Listings:
                 break
         return found
 
+    def _groups(self, entry: ListingEntry, copies: tuple[_Copies, ...]) -> list[list]:
+        """The lists this entry belongs to (copied on first touch)."""
+        by_direction, by_departement, by_region, wide = copies
+        lists = [by_direction.list(entry.direction)]
+        if entry.wide:
+            lists.append(wide.list(entry.direction))
+        if entry.own_departement:
+            lists.append(by_departement.list((entry.direction, entry.own_departement)))
+        if entry.own_region:
+            lists.append(by_region.list((entry.direction, entry.own_region)))
+        return lists
 
-def _read_listings(organisations: Organisations) -> Listings:
+    @classmethod
+    def of(cls, entries: dict[int, ListingEntry]) -> Listings:
+        return cls(entries={}).changed(entries, set())
+
+    def changed(self, found: dict[int, ListingEntry], gone: set[int]) -> Listings:
+        """A new pool with these entries written and these removed (this one is unchanged)."""
+        copies = tuple(
+            _Copies(g) for g in (self.by_direction, self.by_departement, self.by_region, self.wide)
+        )
+        entries, rows = dict(self.entries), dict(self.rows)
+        for pk in gone | found.keys():
+            rows.pop(pk, None)
+            old = entries.pop(pk, None)
+            if old is not None:
+                for group in self._groups(old, copies):
+                    at = bisect.bisect_left(group, old.order, key=_order)
+                    if at < len(group) and group[at].pk == pk:
+                        del group[at]
+        added = sorted(found.values(), key=_order)
+        table = self.table.extended([entry.actor for entry in added])
+        for row, entry in enumerate(added, start=len(self.table)):
+            entries[entry.pk], rows[entry.pk] = entry, row
+            for group in self._groups(entry, copies):
+                bisect.insort(group, entry, key=_order)
+        groups = [c.groups for c in copies]
+        return Listings(*groups, entries=entries, table=table, rows=rows)
+
+
+def _listing_entries(rows: Any, organisations: Organisations) -> dict[int, ListingEntry]:
+    """The entries of these published listings (a queryset), with their organisation's
+    traits as `organisations` holds them."""
     rows = list(
-        Listing.objects.filter(status=Listing.Status.PUBLISHED).values_list(
+        rows.filter(status=Listing.Status.PUBLISHED).values_list(
             "pk",
             "organisation_id",
             "direction",
@@ -246,11 +387,12 @@ def _read_listings(organisations: Organisations) -> Listings:
     )
     places = _Places({r[5] for r in rows if r[5]})
     domains: dict[int, set[str]] = defaultdict(set)
-    for listing_id, key in Listing.domains.through.objects.filter(
-        listing__status=Listing.Status.PUBLISHED
-    ).values_list("listing_id", "term__key"):
+    through = Listing.domains.through.objects.filter(listing__status=Listing.Status.PUBLISHED)
+    if len(rows) < places.FILTER_LIMIT:
+        through = through.filter(listing_id__in=[r[0] for r in rows])
+    for listing_id, key in through.values_list("listing_id", "term__key"):
         domains[listing_id].add(key)
-    entries = []
+    entries = {}
     for pk, org_id, direction, kind, reach, territory_id, expires_at, published_at in rows:
         owner = organisations.entries.get(org_id)
         own_place = places.get(territory_id)
@@ -273,46 +415,169 @@ def _read_listings(organisations: Organisations) -> Listings:
             **place,
         )
         stamp = published_at.timestamp() if published_at else float("-inf")
-        entries.append(
-            (
-                ListingEntry(actor, pk, org_id, expires_at, (-stamp, -pk)),
-                direction,
-                own_place,
-                reach,
-            )
+        entries[pk] = ListingEntry(
+            actor,
+            pk,
+            org_id,
+            expires_at,
+            (-stamp, -pk),
+            direction=direction,
+            own_departement=own_place.get("departement", ""),
+            own_region=own_place.get("region", ""),
+            wide=reach == Listing.Reach.NATIONAL or not own_place,
         )
-    entries.sort(key=lambda e: e[0].order)
-    pool = Listings()
-    for entry, direction, own_place, reach in entries:
-        pool.by_direction.setdefault(direction, []).append(entry)
-        if reach == Listing.Reach.NATIONAL or not own_place:
-            pool.wide.setdefault(direction, []).append(entry)
-        if own_place.get("departement"):
-            pool.by_departement.setdefault((direction, own_place["departement"]), []).append(entry)
-        if own_place.get("region"):
-            pool.by_region.setdefault((direction, own_place["region"]), []).append(entry)
-    return pool
+    return entries
 
 
-def _keys() -> tuple[tuple, tuple]:
+def _read_listings(organisations: Organisations) -> Listings:
+    return Listings.of(_listing_entries(Listing.objects.all(), organisations))
+
+
+# -- what a process holds, and how it catches up ---------------------------------------------
+@dataclass(frozen=True)
+class _State:
+    versions: tuple[int, int]  # DataVersion of the organisations and of the listings
+    alliances: int  # the base search's index version
+    organisations: Organisations
+    listings: Listings
+    upto: int  # the highest change row applied
+    applied: tuple[tuple[int, datetime], ...]  # rows applied, written in the late window
+    synced_at: datetime
+    generation: int = 0  # drawn at each change applied: a key of the list search's caches
+
+
+_generations = itertools.count(1)
+
+
+_cache: dict[str, _State] = {}
+_lock = threading.RLock()
+
+
+def _database() -> str:
+    alias = router.db_for_read(Organisation)
+    return str(connections[alias].settings_dict.get("NAME"))
+
+
+def _full(versions: tuple[int, int], alliances: int, now: datetime) -> _State:
+    # The change rows are read first: one written during the reads is applied next time.
+    upto = PoolChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    recent = PoolChange.objects.filter(pk__lte=upto, at__gte=now - LATE_COMMIT)
+    applied = tuple(recent.values_list("pk", "at"))  # what the reads below already show
+    organisations = _read_organisations()
+    listings = _read_listings(organisations)
+    return _State(
+        versions, alliances, organisations, listings, upto, applied, now, next(_generations)
+    )
+
+
+def _changes(state: _State) -> list[tuple[int, str, int, datetime]]:
+    """The change rows after the highest applied, and those of the late-commit window not
+    applied yet (left out here rather than in SQL: the window may hold many)."""
+    applied = {pk for pk, _at in state.applied}
+    late = Q(at__gte=state.synced_at - LATE_COMMIT)
+    rows = PoolChange.objects.filter(Q(pk__gt=state.upto) | late).order_by("pk")
+    return [
+        row
+        for row in rows.values_list("pk", "part", "row_id", "at")
+        if row[0] > state.upto or row[0] not in applied
+    ]
+
+
+def _experience_changed(organisations: Organisations) -> set[int]:
+    """The organisations whose past alliances differ from what is held, and the new ones
+    (a bulk load of the base adds organisations without a signal of its own)."""
+    now = _experience()
+    held = {
+        pk: (e.actor.alliance_count, e.actor.alliance_types)
+        for pk, e in organisations.entries.items()
+        if e.actor.alliance_count
+    }
+    changed = {pk for pk in now.keys() | held.keys() if now.get(pk) != held.get(pk)}
+    highest = max(organisations.entries, default=0)
+    changed |= set(Organisation.objects.filter(pk__gt=highest).values_list("pk", flat=True))
+    return changed
+
+
+def _apply(state: _State, organisation_ids: set[int], listing_ids: set[int]) -> _State:
+    """The state with these organisations and listings read again; a listing carries its
+    organisation's traits, so the listings of a changed organisation are read again too."""
+    organisations, listings = state.organisations, state.listings
+    if organisation_ids:
+        found = _organisation_entries(organisation_ids)
+        organisations = organisations.changed(found, organisation_ids - found.keys())
+        listing_ids |= {
+            pk for pk, e in listings.entries.items() if e.organisation_id in organisation_ids
+        }
+        rows = Listing.objects.filter(Q(pk__in=listing_ids) | Q(organisation_id__in=list(found)))
+    else:
+        rows = Listing.objects.filter(pk__in=listing_ids)
+    if listing_ids or organisation_ids:
+        found_listings = _listing_entries(rows, organisations)
+        listings = listings.changed(found_listings, listing_ids - found_listings.keys())
+    return replace(
+        state,
+        organisations=organisations,
+        listings=listings,
+        generation=next(_generations),
+    )
+
+
+def _catch_up(state: _State, alliances: int, now: datetime) -> _State:
+    """The state with what was written since it was taken (see the module's docstring)."""
+    changes = _changes(state)
+    organisation_ids = {row for _pk, part, row, _at in changes if part == ORGANISATIONS}
+    listing_ids = {row for _pk, part, row, _at in changes if part == LISTINGS}
+    if alliances != state.alliances:
+        organisation_ids |= _experience_changed(state.organisations)
+    if len(organisation_ids) + len(listing_ids) > CHANGES_AT_MOST:
+        return _full(state.versions, alliances, now)  # a bulk write: reading all is cheaper
+    if organisation_ids or listing_ids:
+        state = _apply(state, organisation_ids, listing_ids)
+    window = now - LATE_COMMIT
+    applied = [(pk, at) for pk, at in state.applied if at >= window]
+    applied += [(pk, at) for pk, _part, _row, at in changes if at >= window]
+    upto = max([state.upto, *(pk for pk, *_rest in changes)])
+    return replace(state, alliances=alliances, upto=upto, applied=tuple(applied), synced_at=now)
+
+
+def _state() -> _State:
     versions = _versions()
+    held_versions = (versions.get(ORGANISATIONS, 0), versions.get(LISTINGS, 0))
     alliances = search_index.index_version()
-    organisations = (versions.get(ORGANISATIONS, 0), alliances)
-    return organisations, (*organisations, versions.get(LISTINGS, 0))
+    now = timezone.now()
+    key = _database()
+    with _lock:
+        state = _cache.get(key)
+        if (
+            state is None
+            or state.versions[0] != held_versions[0]
+            or now - state.synced_at > KEEP_CHANGES / 2
+        ):
+            state = _full(held_versions, alliances, now)
+        elif state.versions[1] != held_versions[1]:
+            listings = _read_listings(state.organisations)
+            state = replace(
+                state, versions=held_versions, listings=listings, generation=next(_generations)
+            )
+            state = _catch_up(state, alliances, now)
+        else:
+            state = _catch_up(state, alliances, now)
+        _cache[key] = state
+    return state
 
 
 def listings_version() -> tuple:
-    """What the open needs and offers, and the organisations they show, are as of now: it
-    changes with any write to them (another process's included) or to the alliances."""
-    return _keys()[1]
+    """What the open needs and offers, and the organisations they show, are as of now in
+    this process: it changes with any write to them (another process's included) or to the
+    alliances."""
+    state = _state()
+    return (*state.versions, state.alliances, state.generation)
 
 
 def current() -> tuple[Organisations, Listings]:
-    """The candidates as of now (read again only when a version changed)."""
-    org_key, listing_key = _keys()
-    organisations = _per_version(ORGANISATIONS, org_key, _read_organisations)
-    listings = _per_version(LISTINGS, listing_key, lambda: _read_listings(organisations))
-    return organisations, listings
+    """The candidates as of now (what changed since the last look is read again)."""
+    state = _state()
+    return state.organisations, state.listings
 
 
 def clear() -> None:
@@ -322,16 +587,38 @@ def clear() -> None:
 
 
 # -- signals ------------------------------------------------------------------------------
-def _organisations_changed(sender: type, **kwargs: Any) -> None:
-    if kwargs.get("raw") or not kwargs.get("action", "post").startswith("post"):
-        return
-    bump(ORGANISATIONS)
+def _written(kwargs: dict) -> bool:
+    return not kwargs.get("raw") and kwargs.get("action", "post").startswith("post")
 
 
-def _listings_changed(sender: type, **kwargs: Any) -> None:
-    if kwargs.get("raw") or not kwargs.get("action", "post").startswith("post"):
+def _organisations_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    if not _written(kwargs):
         return
-    bump(LISTINGS)
+    pk = instance.pk if isinstance(instance, Organisation) else instance.organisation_id
+    note(ORGANISATIONS, [pk])
+
+
+def _profile_domains_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    if not _written(kwargs):
+        return
+    if isinstance(instance, OrganisationProfile):
+        note(ORGANISATIONS, [instance.organisation_id])
+    elif kwargs.get("pk_set") is None:  # a term's profiles cleared: which ones is unknown
+        bump(ORGANISATIONS)
+    else:
+        profiles = OrganisationProfile.objects.filter(pk__in=kwargs["pk_set"])
+        note(ORGANISATIONS, profiles.values_list("organisation_id", flat=True))
+
+
+def _listings_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    if not _written(kwargs):
+        return
+    if isinstance(instance, Listing):
+        note(LISTINGS, [instance.pk])
+    elif kwargs.get("pk_set") is None:  # a term's listings cleared: which ones is unknown
+        bump(LISTINGS)
+    else:
+        note(LISTINGS, kwargs["pk_set"])
 
 
 def _user_saved(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -339,8 +626,10 @@ def _user_saved(sender: type, instance: Any, **kwargs: Any) -> None:
     fields = kwargs.get("update_fields")
     if kwargs.get("raw") or (fields is not None and set(fields) <= {"last_login"}):
         return
-    if Claim.objects.filter(user_id=instance.pk).exists():
-        bump(ORGANISATIONS)
+    note(
+        ORGANISATIONS,
+        Claim.objects.filter(user_id=instance.pk).values_list("organisation_id", flat=True),
+    )
 
 
 def connect() -> None:
@@ -350,7 +639,7 @@ def connect() -> None:
         post_save.connect(_organisations_changed, sender=model, dispatch_uid=f"pool-{model}")
         post_delete.connect(_organisations_changed, sender=model, dispatch_uid=f"pool-d-{model}")
     m2m_changed.connect(
-        _organisations_changed,
+        _profile_domains_changed,
         sender=OrganisationProfile.domains.through,
         dispatch_uid="pool-profile-domains",
     )

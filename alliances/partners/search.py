@@ -25,8 +25,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
@@ -229,10 +230,18 @@ class PlaceFilter(ListingFilter):
 
     columns = ("territory__level", "territory__code", "territory__region__code")
 
+    @staticmethod
+    def region_codes() -> list[str]:
+        return list(
+            Territory.objects.filter(level="region", obsolete=False).values_list("code", flat=True)
+        )
+
     def condition(self, values: tuple[str, ...]) -> Q:
+        """Inside one of these places; a national need or offer is relevant everywhere, so
+        it is found for any place (ADR 0166)."""
         found = NOTHING
         for territory in self.territories(values):
-            found |= within(territory)
+            found |= within(territory) | Q(reach=Listing.Reach.NATIONAL)
         return found
 
     def reader(self) -> Callable[[dict], Iterable[str]]:
@@ -555,49 +564,17 @@ def _apply(rows: QuerySet, conditions: Mapping[str, Q]) -> QuerySet:
     return rows
 
 
-def _scan(base: QuerySet, conditions: Mapping[str, Q], with_facets: bool) -> list[dict]:
-    """Every open listing once, with what its facets read and, per active condition, whether
-    it passes (a boolean column). One pass over the table: the text is matched once per row
-    however many facets are counted. `row["fails"]` is the bit mask of its failed conditions.
-    """
-    flags = {
-        f"c{i}": ExpressionWrapper(condition, output_field=BooleanField())
-        for i, condition in enumerate(conditions.values())
-    }
-    columns = {"pk"}
-    if with_facets:
-        columns |= {c for entry in FILTERS for c in entry.columns}
-    # Newest first, as the list shows them (sorted by the database: no date read here).
-    rows = list(
-        base.annotate(**flags).order_by("-published_at", "-pk").values(*sorted(columns), *flags)
-    )
-    for row in rows:
-        row["fails"] = sum(1 << i for i in range(len(flags)) if not row[f"c{i}"])
-    if with_facets and any(entry.needs_domains for entry in FILTERS):
-        keys: dict[int, list[str]] = {}
-        through = Listing.domains.through
-        for listing, key in through.objects.filter(listing_id__in=base.values("pk")).values_list(
-            "listing_id", "term__key"
-        ):
-            keys.setdefault(listing, []).append(key)
-        for row in rows:
-            row["domains"] = keys.get(row["pk"], ())
-    return rows
-
-
-def _facets(query: ListingQuery, rows: list[dict], conditions: Mapping[str, Q]) -> list[FacetGroup]:
+def _facets(
+    query: ListingQuery, columns: _Columns, open_rows: np.ndarray, fails: np.ndarray, bits: dict
+) -> list[FacetGroup]:
     """Disjunctive counts, as the base's search: a facet's counts apply every OTHER active
     filter, so that its other values stay visible with what choosing them would give."""
-    bits = {name: 1 << i for i, name in enumerate(conditions)}
     groups = []
     for entry in FILTERS:
         if not entry.facet_name:
             continue
         others = ~bits.get(entry.param, 0)
-        values_of = entry.reader()
-        counts = Counter(
-            value for row in rows if not row["fails"] & others for value in values_of(row)
-        )
+        counts = _facet_counts(entry, columns, open_rows & ((fails & others) == 0))
         selected = query.values(entry.param)
         shown = [v for v in counts if counts[v]] + [v for v in selected if v not in counts]
         labels = entry.labels(shown)
@@ -608,6 +585,105 @@ def _facets(query: ListingQuery, rows: list[dict], conditions: Mapping[str, Q]) 
         if values:
             groups.append(FacetGroup(entry.facet_name, entry.param, str(entry.facet_title), values))
     return groups
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The open needs and offers' facet values as columns, newest first, made once from the
+    suggestions' candidates (`pool`, kept per process and brought up to date at each look:
+    ADR 0165, 0167), so that a first search reads from the database only the ids passing each
+    active condition, not every listing with its domains (ADR 0146's one pass)."""
+
+    pks: np.ndarray
+    expires: np.ndarray  # POSIX seconds
+    codes: dict[str, tuple[np.ndarray, list[str]]]  # column: (code of each row, values)
+    domains: np.ndarray  # rows x keys, booleans
+    domain_keys: list[str]
+    national: np.ndarray
+
+    @classmethod
+    def of(cls, listings: pool.Listings) -> _Columns:
+        entries = sorted(listings.entries.values(), key=lambda e: e.order)
+        keys = sorted({d for e in entries for d in e.actor.domains})
+        where = {k: i for i, k in enumerate(keys)}
+        domains = np.zeros((len(entries), len(keys)), bool)
+        for row, e in enumerate(entries):
+            for d in e.actor.domains:
+                domains[row, where[d]] = True
+
+        def coded(values: list[str]) -> tuple[np.ndarray, list[str]]:
+            known: dict[str, int] = {}
+            codes = [known.setdefault(v, len(known)) for v in values]
+            return np.asarray(codes, np.int32), list(known)
+
+        return cls(
+            pks=np.asarray([e.pk for e in entries], np.int64),
+            expires=np.asarray([e.expires_at.timestamp() for e in entries], np.float64),
+            codes={
+                "direction": coded([e.direction for e in entries]),
+                "kind": coded([e.actor.kind for e in entries]),
+                "reach": coded([e.actor.reach for e in entries]),
+                "region": coded([e.own_region for e in entries]),
+            },
+            domains=domains,
+            domain_keys=keys,
+            national=np.asarray([e.actor.reach == Listing.Reach.NATIONAL for e in entries], bool),
+        )
+
+    def counts(self, name: str, rows: np.ndarray) -> Counter:
+        """{stored value: listings} of a column among these rows (a boolean mask)."""
+        if name == "domains":
+            sums = self.domains[rows].sum(axis=0).tolist() if self.domain_keys else []
+            return Counter({k: n for k, n in zip(self.domain_keys, sums, strict=True) if n})
+        codes, values = self.codes[name]
+        found = np.bincount(codes[rows], minlength=len(values)).tolist()
+        return Counter({v: n for v, n in zip(values, found, strict=True) if n and v})
+
+
+_columns_cache: dict[int, tuple[pool.Listings, _Columns]] = {}
+
+
+def _columns() -> _Columns:
+    listings = pool.current()[1]
+    with _found_lock:
+        kept = _columns_cache.get(0)
+        if kept is not None and kept[0] is listings:
+            return kept[1]
+    columns = _Columns.of(listings)
+    with _found_lock:
+        _columns_cache[0] = (listings, columns)
+    return columns
+
+
+def _failures(base: QuerySet, conditions: Mapping[str, Q], columns: _Columns) -> np.ndarray:
+    """Per open listing, the bit mask of the active conditions it fails: one query per
+    condition, reading only the ids that pass it."""
+    fails = np.zeros(len(columns.pks), np.int64)
+    for i, condition in enumerate(conditions.values()):
+        passing = np.fromiter(base.filter(condition).values_list("pk", flat=True), np.int64)
+        fails |= np.where(np.isin(columns.pks, passing), 0, 1 << i)
+    return fails
+
+
+def _facet_counts(entry: ListingFilter, columns: _Columns, rows: np.ndarray) -> Counter:
+    """{URL value: count} of one facet among these rows. A national need or offer counts
+    under every région (ADR 0166): the place filter finds it there too."""
+    if entry.needs_domains:
+        return columns.counts("domains", rows)
+    if isinstance(entry, PlaceFilter):
+        found = columns.counts("region", rows & ~columns.national)
+        found = Counter({f"region:{k}": n for k, n in found.items()})
+        everywhere = int(np.count_nonzero(rows & columns.national))
+        if everywhere:
+            for code in PlaceFilter.region_codes():
+                found[f"region:{code}"] += everywhere
+        return found
+    back = {stored: (key,) for key, (stored, _label) in entry.choices().items()}  # type: ignore[attr-defined]
+    found = Counter()
+    for stored, n in columns.counts(entry.column, rows).items():  # type: ignore[attr-defined]
+        for key in back.get(stored, ()):
+            found[key] += n
+    return found
 
 
 def fetch(ids: list[int]) -> list[Listing]:
@@ -694,9 +770,12 @@ def _found(
         if kept is not None:
             _found_cache.move_to_end(key)
             return kept
-    rows = _scan(base, conditions, with_facets)
-    ids = [r["pk"] for r in rows if not r["fails"]]
-    facets = _facets(query, rows, conditions) if with_facets else []
+    columns = _columns()
+    open_rows = columns.expires > timezone.now().timestamp()
+    fails = _failures(base, conditions, columns)
+    ids = columns.pks[open_rows & (fails == 0)].tolist()
+    bits = {name: 1 << i for i, name in enumerate(conditions)}
+    facets = _facets(query, columns, open_rows, fails, bits) if with_facets else []
     with _found_lock:
         _found_cache[key] = (ids, facets)
         while len(_found_cache) > FOUND_CACHE_SIZE:
@@ -708,6 +787,7 @@ def forget() -> None:
     """Drop what this process keeps (tests that write behind the signals' back)."""
     with _found_lock:
         _found_cache.clear()
+        _columns_cache.clear()
 
 
 def search(params: Mapping[str, Any], **options: Any) -> Found:

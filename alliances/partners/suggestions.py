@@ -221,6 +221,11 @@ def _details(keys: list[str]) -> dict[str, object]:
     return found
 
 
+def _ids(keys: frozenset[str], kind: str) -> set[int]:
+    """The ids of the keys of this kind ("listing:12" -> 12 for "listing")."""
+    return {int(k.partition(":")[2]) for k in keys if k.startswith(f"{kind}:")}
+
+
 def for_listing(listing: Listing, user: object) -> list[dict]:
     """For a need: offers and organisations that could answer; for an offer: the needs."""
     organisations, listings = pool.current()
@@ -233,17 +238,16 @@ def for_listing(listing: Listing, user: object) -> list[dict]:
         else Listing.Direction.NEED
     )
     others = listings.near(subject, opposite, listing.organisation_id, now, MAX_ORGANISATIONS)
-    candidates = [x.actor for x in others]
+    hidden = hidden_for(user, subject.key) | {subject.key}
+    left = _ids(hidden, "listing")
+    tables = [(listings.table, [listings.rows[x.pk] for x in others if x.pk not in left])]
     if listing.direction == Listing.Direction.NEED:
         ids = organisations.nearby(subject, listing.organisation_id, now, MAX_ORGANISATIONS)
-        candidates += [organisations.entries[pk].actor for pk in ids]
-    found = matching.rank(
-        subject,
-        candidates,
-        limit=LIMIT,
-        hidden=hidden_for(user, subject.key),
-        kind_profiles=KIND_PROFILES,
-    )
+        left = _ids(hidden, "organisation")
+        tables.append(
+            (organisations.table, [organisations.rows[pk] for pk in ids if pk not in left])
+        )
+    found = matching.rank_rows(subject, tables, limit=LIMIT, kind_profiles=KIND_PROFILES)
     return _present(found, _details([s.actor.key for s in found]), organisations)
 
 
@@ -252,12 +256,9 @@ def for_organisation(organisation: Organisation, user: object) -> list[dict]:
     organisations, _listings = pool.current()
     subject = _subject_of(organisation, organisations)
     ids = organisations.nearby(subject, organisation.pk, timezone.now(), MAX_ORGANISATIONS)
-    found = matching.rank(
-        subject,
-        [organisations.entries[pk].actor for pk in ids],
-        limit=LIMIT,
-        hidden=hidden_for(user, subject.key),
-    )
+    left = _ids(hidden_for(user, subject.key) | {subject.key}, "organisation")
+    rows = [organisations.rows[pk] for pk in ids if pk not in left]
+    found = matching.rank_rows(subject, [(organisations.table, rows)], limit=LIMIT)
     return _present(found, _details([s.actor.key for s in found]), organisations)
 
 

@@ -315,3 +315,34 @@ def test_the_place_box_gives_back_the_same_place(listed, client_fr):
     commune = Territory.objects.filter(level="commune", name=homonyms).order_by("code").first()
     value = f"commune:{commune.code}"
     assert client_fr.get(f"/partenaires/?lieu={value}").context["place_box"] == value
+
+
+def test_a_national_need_counts_in_every_region_and_is_found_anywhere(orgs):
+    """ADR 0166: a national need or offer is relevant to every région: the place filter
+    finds it and the région facet counts it under each région."""
+    from django.utils import timezone
+
+    from alliances.partners import search
+    from alliances.partners.models import Listing
+
+    def listing(title, **fields):
+        return Listing.objects.create(
+            organisation=orgs["asso"],
+            direction="need",
+            kind="benevoles",
+            title=title,
+            description="x",
+            status="published",
+            published_at=timezone.now(),
+            **fields,
+        )
+
+    local = listing("Dans le Rhône", territory=orgs["asso"].territory, reach="local")
+    national = listing("Partout", reach="national")
+    placed = listing("Nationale depuis Lyon", territory=orgs["asso"].territory, reach="national")
+    found = search.search({})
+    regions = {v.value: v.count for g in found.facets if g.name == "region" for v in g.values}
+    assert regions["region:84"] == 3  # the local one, and both national ones once each
+    assert regions["region:11"] == 2 and regions["region:93"] == 2
+    assert set(search.search({"lieu": "region:11"}).ids) == {national.pk, placed.pk}
+    assert set(search.search({"lieu": "departement:69"}).ids) == {local.pk, national.pk, placed.pk}

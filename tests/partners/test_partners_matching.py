@@ -163,3 +163,100 @@ def test_the_value_is_the_score_without_its_reasons():
         s.actor.key for s in sorted((m.score(subject, o) for o in others), key=lambda s: -s.score)
     ][:2]
     assert all(s.reasons for s in ranked)
+
+
+def _random_actor(rng, key: str, **fields) -> Actor:
+    """An actor drawn from a few places, profiles, domains and types, so that every branch of
+    the scoring (commune, EPCI, département, distance, nothing) and many ties happen."""
+    places = [
+        ("69123", "200046977", "69", "84", LYON),
+        ("69266", "200046977", "69", "84", VILLEURBANNE),
+        ("13055", "200054807", "13", "93", MARSEILLE),
+        ("", "", "69", "84", None),
+        ("", "", "", "", None),
+    ]
+    commune, epci, departement, region, point = rng.choice(places)
+    profiles = ["", "association", "entreprise", "fondation", "collectivite", "etat"]
+    domains = ["education", "emploi_insertion", "sante", "culture"]
+    types = ["mecenat", "cooperation_economique", "innovation_societale"]
+    return Actor(
+        key=key,
+        profile=rng.choice(profiles),
+        commune=commune,
+        epci=epci,
+        departement=departement,
+        region=region,
+        point=point,
+        domains=frozenset(rng.sample(domains, rng.randint(0, 3))),
+        alliance_types=frozenset(rng.sample(types, rng.randint(0, 2))),
+        alliance_count=rng.choice([0, 0, 1, 2, 7]),
+        **fields,
+    )
+
+
+def _rank_one_by_one(subject, candidates, limit, hidden, kind_profiles):
+    # The ranking as it was before ADR 0167: every candidate valued alone, then the best.
+    import heapq
+
+    valued = (
+        (matching.value(subject, c, kind_profiles=kind_profiles), c)
+        for c in candidates
+        if c.key != subject.key and c.key not in hidden
+    )
+    best = heapq.nlargest(limit, valued, key=lambda p: (p[0], matching._tie(p[1].key)))
+    return [matching.score(subject, c, kind_profiles=kind_profiles) for _v, c in best]
+
+
+def test_the_one_loop_ranking_gives_the_same_suggestions_and_reasons():
+    import random
+
+    from alliances.partners.kinds import KIND_PROFILES
+
+    rng = random.Random(165)
+    for run in range(40):
+        kind = rng.choice(["", "mecenat_competences", "financement", "locaux"])
+        subject = _random_actor(rng, f"listing:{run}", kind=kind)
+        candidates = [
+            _random_actor(rng, f"{rng.choice(['organisation', 'listing'])}:{i}")
+            for i in range(rng.randint(0, 300))
+        ]
+        hidden = frozenset(c.key for c in candidates[:3])
+        for limit in (1, 8, 500):
+            expected = _rank_one_by_one(subject, candidates, limit, hidden, KIND_PROFILES)
+            found = matching.rank(subject, candidates, limit, hidden, kind_profiles=KIND_PROFILES)
+            assert [(s.actor.key, s.score, s.reasons) for s in found] == [
+                (s.actor.key, s.score, s.reasons) for s in expected
+            ]
+        assert matching.values(subject, candidates, kind_profiles=KIND_PROFILES) == [
+            matching.value(subject, c, kind_profiles=KIND_PROFILES) for c in candidates
+        ]
+
+
+def test_ranking_from_a_table_gives_the_same_suggestions_and_reasons():
+    """ADR 0167: the columns of pool.py rank as `rank` does, rows appended included."""
+    import random
+
+    from alliances.partners.kinds import KIND_PROFILES
+
+    rng = random.Random(1650)
+    for run in range(40):
+        kind = rng.choice(["", "mecenat_competences", "financement", "locaux"])
+        subject = _random_actor(rng, f"listing:{run}", kind=kind)
+        first = [_random_actor(rng, f"organisation:{i}") for i in range(rng.randint(0, 200))]
+        second = [_random_actor(rng, f"listing:{1000 + i}") for i in range(rng.randint(0, 200))]
+        table = matching.Table().extended(first)
+        table = table.extended(second[:10]).extended(second[10:])
+        others = matching.Table().extended(second)
+        for limit in (1, 8, 500):
+            expected = matching.rank(subject, first + second, limit, kind_profiles=KIND_PROFILES)
+            rows = list(range(len(first) + len(second)))
+            found = matching.rank_rows(subject, [(table, rows)], limit, kind_profiles=KIND_PROFILES)
+            split = matching.rank_rows(
+                subject,
+                [(table, rows[: len(first)]), (others, list(range(len(second))))],
+                limit,
+                kind_profiles=KIND_PROFILES,
+            )
+            want = [(s.actor.key, s.score, s.reasons) for s in expected]
+            assert [(s.actor.key, s.score, s.reasons) for s in found] == want
+            assert [(s.actor.key, s.score, s.reasons) for s in split] == want

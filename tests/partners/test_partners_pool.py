@@ -63,3 +63,162 @@ def test_a_page_reads_the_same_rows_whatever_the_number_of_candidates(orgs):
     pool.bump()  # bulk_create sends no signal: a bulk loader draws the version itself
     assert len(suggestions.for_organisation(orgs["asso"], None)) == suggestions.LIMIT
     assert _queries(orgs["asso"]) == few
+
+
+# -- ADR 0165: what changed is read again, alone ---------------------------------------------
+def _offer(organisation, **fields):
+    from django.utils import timezone
+
+    from alliances.partners.models import Listing
+
+    values = {
+        "organisation": organisation,
+        "direction": "offer",
+        "kind": "mecenat_competences",
+        "title": "Deux jours de comptabilité",
+        "description": "x",
+        "status": "published",
+        "published_at": timezone.now(),
+        "reach": "departement",
+    }
+    values.update(fields)
+    return Listing.objects.create(**values)
+
+
+def _same_as_a_full_read(organisations, listings):
+    """The state kept after incremental changes is what reading everything gives."""
+    pool.clear()
+    full_organisations, full_listings = pool.current()
+    assert organisations.entries == full_organisations.entries
+    assert organisations.ordered == full_organisations.ordered
+    for name in ("by_departement", "by_region"):
+        kept = {k: v for k, v in getattr(organisations, name).items() if v}
+        assert kept == getattr(full_organisations, name)
+    assert listings.entries == full_listings.entries
+    for kept in (organisations, listings):  # each entry's row in the columns is its own
+        assert all(kept.table.actors[kept.rows[pk]] == e.actor for pk, e in kept.entries.items())
+        assert kept.rows.keys() == kept.entries.keys()
+    for name in ("by_direction", "by_departement", "by_region", "wide"):
+        kept = {k: v for k, v in getattr(listings, name).items() if v}
+        assert kept == {k: v for k, v in getattr(full_listings, name).items() if v}
+
+
+def test_an_organisation_written_is_read_again_alone(orgs):
+    before, _listings = pool.current()
+    kept = before.entries[orgs["asso"].pk]
+    company = orgs["company"]
+    company.territory = place("commune", "75056")
+    company.save()
+    after, listings = pool.current()
+    assert after is not before
+    assert after.entries[company.pk].actor.departement == "75"
+    assert after.entries[orgs["asso"].pk] is kept  # not read again
+    assert company.pk in after.by_departement["75"]
+    assert company.pk not in after.by_departement.get("69", [])
+    assert before.entries[company.pk].actor.departement == "69"  # the old state is unchanged
+    _same_as_a_full_read(after, listings)
+
+
+def test_a_need_or_offer_written_deleted_or_moved_with_its_organisation(orgs):
+    offer = _offer(orgs["company"])  # no place of its own: its organisation's
+    pool.current()
+    offer.title = "Trois jours"
+    offer.save()
+    organisations, listings = pool.current()
+    assert listings.entries[offer.pk].actor.departement == "69"
+    company = orgs["company"]
+    company.territory = place("commune", "75056")
+    company.save()
+    organisations, listings = pool.current()
+    assert listings.entries[offer.pk].actor.departement == "75"  # it carries its place
+    _same_as_a_full_read(organisations, listings)
+    offer.delete()
+    organisations, listings = pool.current()
+    assert offer.pk not in listings.entries
+    assert all(x.pk != offer.pk for rows in listings.by_direction.values() for x in rows)
+    _same_as_a_full_read(organisations, listings)
+
+
+def test_a_deleted_organisation_leaves_with_its_needs_and_offers(orgs):
+    offer = _offer(orgs["company"])
+    pool.current()
+    orgs["company"].delete()
+    organisations, listings = pool.current()
+    assert orgs["company"].pk not in organisations.entries
+    assert offer.pk not in listings.entries
+    _same_as_a_full_read(organisations, listings)
+
+
+def test_a_write_of_another_process_is_read_from_the_changes(orgs):
+    from alliances.partners.models import PoolChange
+
+    before, _listings = pool.current()
+    # Another process: its write (behind this process's signals) and its change row.
+    Organisation.objects.filter(pk=orgs["company"].pk).update(territory=place("commune", "75056"))
+    PoolChange.objects.create(part=pool.ORGANISATIONS, row_id=orgs["company"].pk)
+    after, listings = pool.current()
+    assert after.entries[orgs["company"].pk].actor.departement == "75"
+    assert after.entries[orgs["asso"].pk] is before.entries[orgs["asso"].pk]
+    _same_as_a_full_read(after, listings)
+
+
+def test_a_change_committed_late_is_still_read(orgs):
+    """PostgreSQL gives ids at insert: a lower id may commit after a higher one was read."""
+    from alliances.partners.models import PoolChange
+
+    pool.current()
+    highest = PoolChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    PoolChange.objects.create(pk=highest + 10, part=pool.LISTINGS, row_id=0)
+    pool.current()  # reads up to highest + 10
+    Organisation.objects.filter(pk=orgs["company"].pk).update(territory=place("commune", "75056"))
+    PoolChange.objects.create(pk=highest + 5, part=pool.ORGANISATIONS, row_id=orgs["company"].pk)
+    after, _listings = pool.current()
+    assert after.entries[orgs["company"].pk].actor.departement == "75"
+
+
+def test_a_write_to_the_alliances_reads_again_only_their_partners(orgs, alliance):
+    before, _listings = pool.current()
+    assert before.entries[orgs["asso"].pk].actor.alliance_count == 1
+    bystander = Organisation.objects.create(
+        name="Tiers", profile=profile("fondation"), territory=place("commune", "69123")
+    )
+    before, _listings = pool.current()
+    kept = before.entries[bystander.pk]
+    second = alliance.__class__.objects.create(
+        kind="alliance", title="Deuxième", slug="deuxieme-alliance-pool", status="published"
+    )
+    from alliances.base.models import Partner
+
+    Partner.objects.create(alliance=second, organisation=orgs["asso"], role="leader")
+    after, listings = pool.current()
+    assert after.entries[orgs["asso"].pk].actor.alliance_count == 2
+    assert after.entries[bystander.pk] is kept
+    _same_as_a_full_read(after, listings)
+
+
+def test_old_changes_are_pruned(orgs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alliances.partners.models import PoolChange
+
+    PoolChange.objects.create(
+        part=pool.ORGANISATIONS, row_id=1, at=timezone.now() - timedelta(days=2)
+    )
+    kept = PoolChange.objects.count() - 1
+    assert pool.prune() == 1
+    assert PoolChange.objects.count() == kept
+
+
+def test_many_changes_at_once_read_everything_again(orgs, monkeypatch):
+    """Above CHANGES_AT_MOST rows (a bulk write with signals), a full read, not one by id."""
+    before, _listings = pool.current()
+    monkeypatch.setattr(pool, "CHANGES_AT_MOST", 1)
+    for organisation in orgs.values():
+        organisation.territory = place("commune", "75056")
+        organisation.save()
+    after, listings = pool.current()
+    assert after.entries[orgs["asso"].pk].actor.departement == "75"
+    assert after.entries[orgs["company"].pk].actor.departement == "75"
+    _same_as_a_full_read(after, listings)
