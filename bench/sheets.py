@@ -65,6 +65,8 @@ SAMPLE = [
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = sheet_tasks.LANGUAGES
+# The notice of a sheet shown from the previous data version while the worker renders (ADR 0181).
+PREVIOUS_NOTICE = {"fr": "Mise à jour en cours", "en": "Update in progress"}
 
 
 def _percentiles(timings: list[float]) -> dict[str, float]:
@@ -107,10 +109,29 @@ def _ready(subjects: list[Subject], version: str) -> int:
 
 
 def _ask(clients: dict[str, Client], subject: Subject, language: str) -> float:
+    return _visit(clients, subject, language)[0]
+
+
+def _visit(clients: dict[str, Client], subject: Subject, language: str) -> tuple[float, bool]:
+    """(ms waited, whether the page was the previous version's sheet, ADR 0181)."""
     begin = time.perf_counter()
     response = clients[language].get(f"/fiches/{subject.kind}/{subject.key}/")
+    waited = (time.perf_counter() - begin) * 1000
     assert response.status_code == 200
-    return (time.perf_counter() - begin) * 1000
+    return waited, PREVIOUS_NOTICE[language] in response.content.decode()
+
+
+def _initial_build(subjects: list[Subject], limit: float) -> float | None:
+    """A running platform has every sheet built once: the worker's first build, timed."""
+    from alliances.jobs import queue
+
+    begin = time.perf_counter()
+    queue.once(sheet_tasks.KEY, sheet_tasks.rebuild_sheets)
+    while not caches["sheets"].get(sheet_tasks.built_key(data_version())):
+        if time.perf_counter() - begin > limit:
+            return None
+        time.sleep(0.5)
+    return time.perf_counter() - begin
 
 
 def with_worker(
@@ -124,6 +145,8 @@ def with_worker(
     log = Path(os.environ["ALLIANCES_DATA_DIR"]) / "worker.log"
     worker = _start_worker(log)
     try:
+        initial = _initial_build(subjects, limit)
+        print(f"  initial build by the worker: {initial} s", flush=True)
         touched.save()  # autocommit: committed here, the rebuild is enqueued on commit
         saved = time.perf_counter()
         version = data_version()
@@ -146,9 +169,13 @@ def with_worker(
                 subject = order[len(during)]
                 with override("fr"):
                     was_ready = caches["sheets"].has_key(_key(subject, "body", version))
-                during.append((now - saved, subject.slug, was_ready, _ask(clients, subject, "fr")))
-                at, slug, ready, waited = during[-1]
-                print(f"  visitor at {at:.1f} s: {slug} ready={ready} {waited:.0f} ms", flush=True)
+                waited, previous = _visit(clients, subject, "fr")
+                during.append((now - saved, subject.slug, was_ready, waited, previous))
+                print(
+                    f"  visitor at {now - saved:.1f} s: {subject.slug} ready={was_ready} "
+                    f"previous={previous} {waited:.0f} ms",
+                    flush=True,
+                )
                 next_visit = time.perf_counter() + visit_every
             if now >= next_report:
                 print(
@@ -169,6 +196,7 @@ def with_worker(
         worker.wait(timeout=60)
     jobs = [line for line in log.read_text().splitlines() if "executed in" in line]
     return {
+        "initial_s": initial,
         "rebuild_s": built,
         "limit": limit,
         "done": done,
@@ -286,15 +314,22 @@ def in_process(args: argparse.Namespace) -> list[str]:
 
 def worker_lines(result: dict, visit_every: float) -> list[str]:
     after, during = result["after"], result["during"]
-    late = [ms for _t, _slug, ready, ms in during if not ready]
-    worst = max((ms for *_rest, ms in during), default=0.0)
-    met = after is not None and after["max"] <= 300
+    late = [ms for _t, _slug, ready, ms, previous in during if not ready and not previous]
+    shown_previous = [ms for *_rest, ms, previous in during if previous]
+    worst = max((ms for _t, _s, _r, ms, _p in during), default=0.0)
+    met = after is not None and max(after["max"], worst) <= 300
     lines = [
         "**With the job worker** (`manage.py run_huey` in its own process, as `make serve` "
         "starts it, SQLite queue in the same data directory; one alliance saved through the "
         "normal save path, committed; visitors through django.test.Client in the benchmark's "
         "process, a web process apart from the worker):",
         "",
+        "- first, every sheet built once by the worker (a running platform's state): "
+        + (
+            f"{result['initial_s']:.1f} s."
+            if result["initial_s"] is not None
+            else "not over in the time allowed."
+        ),
         f"- (a) rebuild of every sheet by the worker, {result['pages']} pages (both languages): "
         + (
             f"**{result['rebuild_s']:.1f} s** from the save to the last page in the sheets cache."
@@ -313,27 +348,28 @@ def worker_lines(result: dict, visit_every: float) -> list[str]:
         f"{visit_every:g} s after the previous answer, a random sheet in French): "
         + (
             "; ".join(
-                f"{t:.1f} s {slug} {ms:.0f} ms{'' if ready else ' (not ready)'}"
-                for t, slug, ready, ms in during
+                f"{t:.1f} s {slug} {ms:.0f} ms"
+                + ("" if ready else " (previous sheet shown)" if previous else " (rendered)")
+                for t, slug, ready, ms, previous in during
             )
             if during
             else "none (the rebuild finished first)"
         )
         + (
-            f". Max {worst:.0f} ms; {len(late)} of {len(during)} found their sheet not yet "
-            "built and waited for its rendering."
+            f". Max {worst:.0f} ms; {len(shown_previous)} of {len(during)} were shown the "
+            f"previous sheet with its notice (ADR 0181); {len(late)} waited for a rendering."
             if during
             else "."
         ),
         "- worker's log: " + "; ".join(f"`{line.strip()[-120:]}`" for line in result["jobs"]) + ".",
         "",
         "Target (issue 20): after a data change no visitor waits more than 300 ms for any "
-        "sheet when the rebuild is ahead: "
+        "sheet: "
         + (
-            f"max after the rebuild {after['max']:.0f} ms, "
+            f"max after the rebuild {after['max']:.0f} ms, during it {worst:.0f} ms, "
             + ("**met**." if met else "**not met**.")
             if after
-            else "**not met**: the rebuild was not ahead of the visitors within the time allowed."
+            else "**not met**: the rebuild was not over within the time allowed."
         ),
     ]
     return lines

@@ -36,7 +36,7 @@ BULK = 1000
 # A relevance page reads (and keeps) the order of all the text's matches when the results are
 # at least this many, or this share of the matches, or for a page after the first; below, the
 # first page of a narrow search scores its few results alone (docs/adr/0162).
-KEEP_FROM = 2000
+KEEP_FROM = 5000
 KEEP_SHARE = 0.25
 # The texts whose narrow first page was scored alone once (the second time, the order is kept).
 _seen: KeptPerVersion[bool] = KeptPerVersion(512)
