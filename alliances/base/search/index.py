@@ -232,25 +232,27 @@ def _write(
     dialect = dialect_for(using)
     count = 0
     with connections[using].cursor() as cursor:
-        chunk: list[Document] = []
-
-        def flush() -> None:
+        for chunk in _in_batches(docs):
             facets = [row for d in chunk for row in facet_rows(d.id, d.tags.split())]
             on_facets(facets)
             dialect.write_documents(cursor, chunk)
             dialect.insert_facet_rows(cursor, facets)
+            count += len(chunk)
             if progress is not None:
                 progress(len(chunk))
-            chunk.clear()
-
-        for document in docs:
-            chunk.append(document)
-            count += 1
-            if len(chunk) >= BATCH:
-                flush()
-        if chunk:
-            flush()
     return count
+
+
+def _in_batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
+    """The documents by lists of at most `BATCH`."""
+    chunk: list[Document] = []
+    for document in docs:
+        chunk.append(document)
+        if len(chunk) >= BATCH:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _store_bitmaps(cursor: Any, bitmaps: FacetBitmaps, keys: set[Key] | None) -> None:
@@ -311,27 +313,16 @@ def rebuild_index(
     count = 0
     ours: int | None = None  # the version the last batch drew: another writer changes it
     interleaved = False
-    chunk: list[Document] = []
-
-    def flush() -> None:
-        nonlocal ours, interleaved
+    for chunk in _in_batches(documents(None, alias, words)):
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             interleaved |= ours is not None and _locked_version(cursor, alias) != ours
             _bump(cursor)
             dialect.delete_documents(cursor, [d.id for d in chunk])
             _write(chunk, alias, bitmaps.add_rows)
             ours = _locked_version(cursor, alias)
+        count += len(chunk)
         if progress is not None:
             progress(len(chunk))
-        chunk.clear()
-
-    for document in documents(None, alias, words):
-        chunk.append(document)
-        count += 1
-        if len(chunk) >= BATCH:
-            flush()
-    if chunk:
-        flush()
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             interleaved |= ours is not None and _locked_version(cursor, alias) != ours
