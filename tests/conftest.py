@@ -34,19 +34,23 @@ def _nothing_kept_from_another_test():
     """What a process keeps per data version (the partners' candidates and searches) is keyed
     by version rows that a test's rollback takes back: the next test could meet the same key.
     The search's kept text orders are keyed by the index version, drawn at random: cleared
-    too, so that no test depends on the draw."""
+    too, so that no test depends on the draw. The synonyms' table is checked against the
+    database every few seconds: one left by another test could be checked, or used stale, in
+    the middle of this one."""
     from alliances.base.search.versions import forget_kept
     from alliances.partners import inspiration, pool, search
+    from alliances.referentials import synonyms
 
-    pool.clear()
-    search.forget()
-    inspiration.forget()
-    forget_kept()
+    def forget_all() -> None:
+        pool.clear()
+        search.forget()
+        inspiration.forget()
+        forget_kept()
+        synonyms.forget()
+
+    forget_all()
     yield
-    pool.clear()
-    search.forget()
-    inspiration.forget()
-    forget_kept()
+    forget_all()
 
 
 @pytest.fixture
