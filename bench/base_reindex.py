@@ -29,6 +29,12 @@ sys.path.insert(0, str(HERE))
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--data-dir", help="the data directory of a base made by base_search.py")
 PARSER.add_argument("--database-url", help="PostgreSQL: the database of that base")
+PARSER.add_argument(
+    "--compare",
+    action="store_true",
+    help="re-index twice in one run: analysed in this process alone, then by worker "
+    "processes on every core (ADR 0182), side by side",
+)
 ARGS = PARSER.parse_args()
 if not ARGS.data_dir:
     print("base_reindex: no --data-dir given, nothing to do")
@@ -95,47 +101,73 @@ def wal_bytes(start: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def main() -> None:
-    total = Alliance.objects.count()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_rebuild(label: str, parallel_from: int) -> list[str]:
+    """One full re-index, analysed in worker processes from `parallel_from` alliances."""
     postgres = connection.vendor == "postgresql"
-    load_start = os.getloadavg()
+    index.PARALLEL_FROM = parallel_from
     watch = None
     if postgres:
         lsn = wal_lsn()
     else:
         watch = WalWatch(Path(connection.settings_dict["NAME"] + "-wal"))
         watch.start()
+    print(f"{label}:", flush=True)
     progress = Progress()
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    cpu = time.process_time()
+    cpu, children = time.process_time(), _children_cpu()
     count = index.rebuild_index(progress=progress)
     seconds = time.perf_counter() - started
-    cpu = time.process_time() - cpu
+    cpu, children = time.process_time() - cpu, _children_cpu() - children
     if watch is not None:
         watch.stop.set()
         watch.join()
         wal = f"largest size of the -wal file while it ran: {watch.largest / 1e6:,.0f} MB"
     else:
         wal = f"WAL written by the server meanwhile: {wal_bytes(lsn) / 1e6:,.0f} MB"
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        f"### {label}",
+        "",
+        f"**{count:,} alliances re-indexed in {seconds:.1f} s** ({count / seconds:,.0f}/s); "
+        f"CPU: {cpu:.1f} s in this process, {children:.1f} s in its worker processes; "
+        f"load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end.",
+        "",
+        f"- {wal}.",
+        "- Progress: " + "; ".join(progress.lines),
+        "",
+    ]
+
+
+def main() -> None:
+    total = Alliance.objects.count()
+    postgres = connection.vendor == "postgresql"
+    load_start = os.getloadavg()
+    runs = []
+    if ARGS.compare:
+        runs += timed_rebuild("Analysed in one process (as before ADR 0182)", total + 1)
+    runs += timed_rebuild("Analysed by worker processes on every core (ADR 0182)", 0)
+    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     database = "PostgreSQL" if postgres else "SQLite"
     command = f"python bench/base_reindex.py --data-dir {ARGS.data_dir}" + (
         " --database-url postgres://…" if postgres else ""
     )
+    command += " --compare" if ARGS.compare else ""
     lines = header(f"Full re-index of {total:,} synthetic alliances ({database})", command)
     lines += [
         f"- revision: {git_revision()}",
         f"- load average (1, 5, 15 min) before: {' '.join(f'{x:.2f}' for x in load_start)}; "
         f"after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        "- semantic part off (text, facet rows, bitmaps, vocabulary; the vectors are their "
+        "own step)",
+        f"- peak memory: this process {self_peak:.0f} MB, a worker process {worker_peak:.0f} MB",
         "",
-        f"**{count:,} alliances re-indexed in {seconds:.1f} s** ({count / seconds:,.0f}/s; "
-        f"{cpu:.1f} s of this process's CPU), semantic part off (text, facet rows, bitmaps, "
-        "vocabulary).",
-        "",
-        f"- {wal}.",
-        f"- Peak memory of the process: {peak:.0f} MB.",
-        "- Progress: " + "; ".join(progress.lines),
-        "",
+        *runs,
     ]
     suffix = f"_{total}" + ("_postgresql" if postgres else "")
     (HERE / "results" / f"base_reindex{suffix}.md").write_text("\n".join(lines))

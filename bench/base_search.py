@@ -104,7 +104,9 @@ def prepare(size: int) -> dict[str, float]:
     times = {}
     # Resuming a generation: the reference data is there, and setup would re-index the
     # partial base (and embed it for real, semantic part on) before going on.
-    if not Alliance.objects.filter(synthetic=True).exists():
+    # A new data directory has an empty database: no table to ask yet.
+    fresh = Alliance._meta.db_table not in connection.introspection.table_names()
+    if fresh or not Alliance.objects.filter(synthetic=True).exists():
         times["reference data (setup --reference-only)"] = timed(
             "setup", lambda: call_command("setup", "--reference-only", verbosity=0)
         )

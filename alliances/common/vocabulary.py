@@ -86,6 +86,16 @@ class WordCount:
             seen.add(folded)
         self.per_doc.update(seen)
 
+    def merge(self, other: WordCount) -> None:
+        """Add the counts of documents counted elsewhere (another process's batch)."""
+        self.per_doc.update(other.per_doc)
+        for folded, forms in other.forms.items():
+            mine = self.forms.get(folded)
+            if mine is None:
+                self.forms[folded] = forms
+            else:
+                mine.update(forms)
+
     def counted(self) -> dict[str, tuple[str, int]]:
         """{folded word: (commonest form, documents holding it)}."""
         return {w: (self.forms[w].most_common(1)[0][0], n) for w, n in self.per_doc.items()}

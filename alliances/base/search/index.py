@@ -23,7 +23,9 @@ Public interface (what other parts may use):
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -31,7 +33,7 @@ from django.db import connections, transaction
 from django.dispatch import Signal
 from pyroaring import BitMap
 
-from alliances.common import embeddings, vocabulary
+from alliances.common import django_workers, embeddings, vocabulary
 
 from ..models import Alliance, Partner
 from . import semantic
@@ -46,6 +48,10 @@ from .versions import new_version as new_version
 
 T = TypeVar("T")
 BATCH = 2000  # alliances analysed and written per batch
+# From this many alliances a full re-index analyses them in worker processes, one per core,
+# while this process writes (ADR 0182); below, starting the workers (a second or two each)
+# costs more than it saves.
+PARALLEL_FROM = 20_000
 
 # Sent once a write to the index is committed (keyword `using`): what is derived from the
 # index and rebuilt ahead of visitors (the sheets) listens to it.
@@ -220,6 +226,63 @@ def documents(
             )
 
 
+def _analyse_batch(ids: list[int], alias: str) -> tuple[list[Document], vocabulary.WordCount]:
+    """The documents of these alliances and their words counted (run in a worker process)."""
+    words = vocabulary.WordCount()
+    return list(documents(ids, alias, words)), words
+
+
+def _id_batches(alias: str) -> Iterator[list[int]]:
+    ids = Alliance.objects.using(alias).order_by("id").values_list("id", flat=True)
+    last = 0
+    while batch := list(ids.filter(id__gt=last)[:BATCH]):
+        last = batch[-1]
+        yield batch
+
+
+def analysed_batches(
+    alias: str, words: vocabulary.WordCount, executor: Executor
+) -> Iterator[list[Document]]:
+    """Every alliance's documents by batches in the order of their ids, analysed by
+    `executor` (worker processes) while the caller writes the batches it was given; the
+    words of each batch are counted into `words`. A few batches are in flight at a time, so
+    memory stays bounded whatever the size of the base."""
+    in_flight = 2 * django_workers.processes()
+    pending: deque[Future] = deque()
+    for ids in _id_batches(alias):
+        pending.append(executor.submit(_analyse_batch, ids, alias))
+        if len(pending) > in_flight:
+            yield _received(pending.popleft(), words)
+    while pending:
+        yield _received(pending.popleft(), words)
+
+
+def _received(future: Future, words: vocabulary.WordCount) -> list[Document]:
+    docs, counted = future.result()
+    words.merge(counted)
+    return docs
+
+
+def _all_documents(alias: str, words: vocabulary.WordCount) -> Iterator[list[Document]]:
+    """Every alliance's documents by batches: analysed on every core for a large base whose
+    database other processes can open, in this process otherwise. Inside a caller's
+    transaction (a restore) other processes would not see what it wrote: in this process."""
+    parallel = (
+        django_workers.processes() > 1
+        and not connections[alias].in_atomic_block
+        and django_workers.can_share(alias)
+        and Alliance.objects.using(alias).count() >= PARALLEL_FROM
+    )
+    if not parallel:
+        yield from _in_batches(documents(None, alias, words))
+        return
+    executor = django_workers.pool(alias)
+    try:
+        yield from analysed_batches(alias, words, executor)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 # -- writing --------------------------------------------------------------------------------
 def _write(
     docs: Iterable[Document],
@@ -305,7 +368,8 @@ def rebuild_index(
     follow in one last transaction. One transaction for the whole base grew SQLite's
     write-ahead log past 2.4 GB at 1,000,000 alliances (it can only be checkpointed after a
     commit). Inside a caller's transaction (a restore) the batches are savepoints: all or
-    nothing still. The vectors follow."""
+    nothing still. A large base is analysed by worker processes on every core while this
+    one writes (ADR 0182). The vectors follow."""
     alias = _alias(using)
     dialect = dialect_for(alias)
     words = vocabulary.WordCount()
@@ -313,7 +377,7 @@ def rebuild_index(
     count = 0
     ours: int | None = None  # the version the last batch drew: another writer changes it
     interleaved = False
-    for chunk in _in_batches(documents(None, alias, words)):
+    for chunk in _all_documents(alias, words):
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             interleaved |= ours is not None and _locked_version(cursor, alias) != ours
             _bump(cursor)

@@ -1,0 +1,94 @@
+"""A full re-index of a large base analyses its alliances in worker processes (ADR 0182):
+the documents and the vocabulary must be those of the analysis in one process, in the same
+order; inside a caller's transaction, or on a database no other process can open, the
+analysis stays in this process."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import Executor, Future
+
+import pytest
+from base_search_fixtures import build_world
+from django.db import connection
+
+from alliances.base.search import index
+from alliances.common import django_workers, vocabulary
+from alliances.territories.models import Territory
+
+
+class PickledInProcess(Executor):
+    """Runs each task here, its result through pickle as from a worker process."""
+
+    def __init__(self) -> None:
+        self.tasks = 0
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        self.tasks += 1
+        future: Future = Future()
+        future.set_result(pickle.loads(pickle.dumps(fn(*args, **kwargs))))
+        return future
+
+
+@pytest.mark.django_db
+def test_batches_analysed_elsewhere_are_those_of_one_process(monkeypatch) -> None:
+    build_world()
+    monkeypatch.setattr(index, "BATCH", 2)  # several batches in flight, several merges
+    here = vocabulary.WordCount()
+    expected = list(index._in_batches(index.documents(None, "default", here)))
+    elsewhere = vocabulary.WordCount()
+    executor = PickledInProcess()
+    got = list(index.analysed_batches("default", elsewhere, executor))
+    assert got == expected
+    assert executor.tasks == len(expected) >= 3
+    assert elsewhere.counted() == here.counted()
+
+
+def test_word_counts_merge_as_if_counted_together() -> None:
+    together, first, second = vocabulary.WordCount(), vocabulary.WordCount(), vocabulary.WordCount()
+    documents = [["Insertion", "emploi"], ["insertion", "Sport"], ["Emploi", "emploi", "jeunes"]]
+    for words in documents:
+        together.add(words)
+    first.add(documents[0])
+    for words in documents[1:]:
+        second.add(words)
+    first.merge(second)
+    assert first.counted() == together.counted()
+    assert first.counted()["emploi"] == ("emploi", 2)
+
+
+@pytest.mark.django_db
+def test_a_reindex_inside_a_transaction_is_analysed_in_this_process(monkeypatch) -> None:
+    """A restore re-indexes inside its transaction: workers would not see its rows."""
+    build_world()
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(django_workers, "processes", lambda: 2)
+    monkeypatch.setattr(django_workers, "can_share", lambda alias: True)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("worker processes started inside a transaction")
+
+    monkeypatch.setattr(django_workers, "pool", no_pool)
+    assert connection.in_atomic_block
+    assert index.rebuild_index() == index.indexed_count() > 0
+
+
+def _reached() -> tuple[str, int]:
+    """Run in a worker: the database it is connected to, and what it sees there."""
+    from django.db import connection as worker_connection
+
+    return str(worker_connection.settings_dict["NAME"]), Territory.objects.count()
+
+
+@pytest.mark.django_db
+def test_workers_reach_the_database_of_their_parent() -> None:
+    if not django_workers.can_share("default"):
+        # The tests' SQLite database lives in memory: nothing to reach, and the re-index
+        # then stays in this process.
+        assert connection.vendor == "sqlite"
+        return
+    with django_workers.pool("default", workers=1) as workers:
+        name, territories = workers.submit(_reached).result(timeout=120)
+    # The test database, with the reference rows its migrations committed.
+    assert name == connection.settings_dict["NAME"]
+    assert territories == Territory.objects.count()
