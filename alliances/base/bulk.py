@@ -2,7 +2,10 @@
 
 `bulk_create` builds a model instance and compiles SQL for every row; at 100,000 alliances
 (and a million partner and link rows) that costs minutes. Here rows are plain dicts sent
-with `executemany`, values prepared by each field once per value, on SQLite and PostgreSQL.
+with `executemany` on SQLite and `COPY` on PostgreSQL (one statement per batch: with
+`executemany` the server ran an INSERT for each of the 14 rows of an alliance and its
+links, 12 times slower than SQLite at a million alliances), values prepared by each field
+once per value.
 """
 
 from collections.abc import Iterable, Sequence
@@ -53,6 +56,7 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
         return memo[key]
 
     pairs = list(enumerate(zip(attnames, prepare, strict=True)))
+    copy = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = [
@@ -64,8 +68,18 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
                 )
                 for row in rows[start : start + BATCH]
             ]
-            cursor.executemany(sql, batch)
+            if connection.vendor == "postgresql":
+                _copy(cursor, copy, batch)
+            else:
+                cursor.executemany(sql, batch)
     return len(rows)
+
+
+def _copy(cursor: Any, statement: str, batch: list[tuple]) -> None:
+    """COPY the rows through psycopg (Django's wrapper keeps the driver's cursor)."""
+    with cursor.cursor.copy(statement) as copy:
+        for row in batch:
+            copy.write_row(row)
 
 
 def large_cache() -> None:
