@@ -11,8 +11,11 @@ so, and callers then do the work in their own process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from django.db import connections
@@ -47,5 +50,20 @@ def _start(alias: str, name: str) -> None:
     # DJANGO_SETTINGS_MODULE and the environment come from the parent (spawn inherits them).
     import django
 
+    _end_with_parent()
+
     django.setup()
     connections[alias].settings_dict["NAME"] = name
+
+
+def _end_with_parent() -> None:
+    """Linux: end this worker when its parent ends, even killed (a re-index stopped by
+    SIGTERM left its workers waiting for work forever)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)

@@ -6,6 +6,8 @@ analysis stays in this process."""
 from __future__ import annotations
 
 import pickle
+import signal
+import sys
 from concurrent.futures import Executor, Future
 
 import pytest
@@ -92,3 +94,19 @@ def test_workers_reach_the_database_of_their_parent() -> None:
     # The test database, with the reference rows its migrations committed.
     assert name == connection.settings_dict["NAME"]
     assert territories == Territory.objects.count()
+
+
+def _death_signal() -> int:
+    """Run in a worker: the signal it receives when its parent ends (Linux's prctl)."""
+    import ctypes
+
+    found = ctypes.c_int(0)
+    ctypes.CDLL("libc.so.6").prctl(2, ctypes.byref(found))  # PR_GET_PDEATHSIG
+    return found.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+@pytest.mark.django_db
+def test_workers_end_when_their_parent_is_killed() -> None:
+    with django_workers.pool("default", workers=1) as workers:
+        assert workers.submit(_death_signal).result(timeout=120) == signal.SIGTERM
