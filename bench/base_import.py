@@ -10,6 +10,8 @@ Steps, in a throw-away data directory (its own SQLite file):
    new rows, each timed.
 
     .venv/bin/python bench/base_import.py [N]      # N = 100000 by default
+    .venv/bin/python bench/base_import.py N --database-url postgres://…/bench_import
+                                                   # PostgreSQL: that database is made anew
 """
 
 import os
@@ -19,7 +21,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+URL = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--database-url=")), None)
+if "--database-url" in sys.argv:
+    URL = sys.argv[sys.argv.index("--database-url") + 1]
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--") and a != URL]
 N = int(ARGS[0]) if ARGS else 100_000
 INDEX = "--no-index" not in sys.argv
 DATA_DIR = tempfile.mkdtemp(prefix="alliances-bench-import-")
@@ -27,7 +32,26 @@ os.environ["ALLIANCES_DATA_DIR"] = DATA_DIR
 os.environ.pop("DATABASE_URL", None)
 sys.path.insert(0, str(HERE))
 
-from common import header, setup_django  # noqa: E402
+
+def _fresh_postgres(url: str) -> None:
+    """Drop and create the database of `url` (a throw-away one, as the SQLite file is)."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+
+
+if URL:
+    _fresh_postgres(URL)
+
+from common import git_revision, header, setup_django  # noqa: E402
 
 setup_django()
 
@@ -54,6 +78,7 @@ def timed(label: str, func):
 
 
 def main() -> None:
+    load = os.getloadavg()[0]
     _, t_setup = timed(
         "reference data", lambda: call_command("setup", "--reference-only", verbosity=0)
     )
@@ -109,12 +134,15 @@ def main() -> None:
         )
 
     lines_md = header(
-        "Base of alliances: import of 100,000 rows",
-        f".venv/bin/python bench/base_import.py {' '.join(sys.argv[1:]) or N}",
+        f"Base of alliances: import of {N:,} rows" + (" (PostgreSQL)" if URL else ""),
+        f".venv/bin/python bench/base_import.py {N}"
+        + (" --database-url postgres://…" if URL else ""),
     )
     lines_md += [
         f"Rows: {N:,} (CSV exported from synthetic alliances, ';' separator, UTF-8 with BOM, "
-        f"{len(payload) / 1e6:.1f} MB). SQLite, one throw-away database.",
+        f"{len(payload) / 1e6:.1f} MB). {'PostgreSQL' if URL else 'SQLite'}, one throw-away "
+        f"database; revision {git_revision()}; load average {load:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end.",
         "",
         "| step | time | rows/s |",
         "|---|---:|---:|",
@@ -140,7 +168,8 @@ def main() -> None:
         "",
     ]
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "base_import.md").write_text("\n".join(lines_md))
+    name = "base_import" + (f"_{N}" if N != 100_000 else "") + ("_postgresql" if URL else "")
+    (HERE / "results" / f"{name}.md").write_text("\n".join(lines_md))
     print("\n".join(lines_md))
 
 
