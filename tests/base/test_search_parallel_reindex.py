@@ -13,7 +13,9 @@ from concurrent.futures import Executor, Future
 import pytest
 from base_search_fixtures import build_world
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from alliances.base.models import Partner
 from alliances.base.search import index
 from alliances.common import django_workers, vocabulary
 from alliances.territories.models import Territory
@@ -110,3 +112,23 @@ def _death_signal() -> int:
 def test_workers_end_when_their_parent_is_killed() -> None:
     with django_workers.pool("default", workers=1) as workers:
         assert workers.submit(_death_signal).result(timeout=120) == signal.SIGTERM
+
+
+@pytest.mark.django_db
+def test_a_full_reindex_reads_with_fresh_statistics_on_postgresql() -> None:
+    """Right after a bulk load the planner's statistics describe empty tables: the partners
+    of each batch were then read by scanning them all (ANALYZE before reading)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    build_world()
+    with CaptureQueriesContext(connection) as queries:
+        index.rebuild_index()
+    statements = [q["sql"] for q in queries]
+    analysed = next(i for i, sql in enumerate(statements) if sql.startswith("ANALYZE"))
+    first_read = next(i for i, sql in enumerate(statements) if 'FROM "base_partner"' in sql)
+    assert analysed < first_read
+    for table in ("base_alliance", "base_partner", "base_organisation", "base_result"):
+        assert table in statements[analysed]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'base_partner'")
+        assert cursor.fetchone()[0] == Partner.objects.count()

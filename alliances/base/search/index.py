@@ -35,7 +35,7 @@ from pyroaring import BitMap
 
 from alliances.common import django_workers, embeddings, vocabulary
 
-from ..models import Alliance, Partner
+from ..models import Alliance, Organisation, Partner, Result, Source
 from . import semantic
 from .analysis import analyse, fold, raw_words
 from .bitmaps import FacetBitmaps, Key
@@ -372,6 +372,8 @@ def rebuild_index(
     one writes (ADR 0182). The vectors follow."""
     alias = _alias(using)
     dialect = dialect_for(alias)
+    with connections[alias].cursor() as cursor:
+        dialect.before_bulk_read(cursor, _tables_read())
     words = vocabulary.WordCount()
     bitmaps = FacetBitmaps()
     count = 0
@@ -400,6 +402,14 @@ def rebuild_index(
     _announce(alias)
     semantic.embed_alliances(None, alias, vectors_progress)
     return count
+
+
+def _tables_read() -> list[str]:
+    """The tables `documents()` reads that loaders fill: the alliances, their links, partners,
+    organisations, results and sources (the reference tables change little)."""
+    links = [field.remote_field.through for field in Alliance._meta.many_to_many]
+    models = [Alliance, Partner, Organisation, Result, Source, *links]
+    return [model._meta.db_table for model in models]
 
 
 def _locked_version(cursor: Any, alias: str) -> int:

@@ -237,6 +237,10 @@ class Dialect:
     def after_bulk_write(self, connection: Any) -> None:
         """What the database needs after many rows were written (statistics, merges)."""
 
+    def before_bulk_read(self, cursor: Any, tables: Sequence[str]) -> None:
+        """What the database needs before every row of these tables is read in batches (a
+        full re-index, often right after a bulk load)."""
+
     def insert_facet_rows(self, cursor: Any, rows: Sequence[tuple[int, str, str]]) -> None:
         cursor.executemany(
             f"INSERT INTO {FACET_TABLE} (alliance_id, facet, value) VALUES (%s, %s, %s)", rows

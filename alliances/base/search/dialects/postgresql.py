@@ -332,6 +332,14 @@ class PostgresqlDialect(Dialect):
         )
         return cursor.fetchall()
 
+    def before_bulk_read(self, cursor: Any, tables: Sequence[str]) -> None:
+        """Fresh planner statistics of the tables a re-index reads: right after a bulk load
+        (COPY) they still describe the empty tables, and reading a batch's partners then
+        scanned all five million of them (2.1 s a batch at 1,000,000 alliances, 0.15 s
+        after ANALYZE; autovacuum had not come yet). ANALYZE samples: a few seconds at
+        that size, and it may run inside a caller's transaction."""
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+
     def after_bulk_write(self, connection: Any) -> None:
         """Fresh planner statistics and visibility map after a bulk load.
 
