@@ -16,6 +16,14 @@ rebuild of every sheet in both languages, (b) every sheet asked once by a visito
 rebuild, (c) visitors who arrive while the rebuild is still running. Visitors go through
 django.test.Client in the benchmark's own process (a web process apart from the worker).
 `--worker-only` skips the in-process measures above and times only this part.
+
+The benchmark's process is warmed as gunicorn warms each worker before it accepts requests
+(gunicorn.conf.py: `alliances.warmup.warm`, and the middleware loaded with the application):
+a visitor meets a web process that has served nothing yet only with `--cold-web-process`
+(the benchmark's behaviour until ADR 0183: its first visitor waited 504 to 748 ms at 100,000
+alliances, for the URL patterns imported and the middleware loaded, not for the data change).
+With `ALLIANCES_BENCH_SHEETS_DIR` naming a directory that already holds the alliances, the
+database is reused (not generated again).
 """
 
 import argparse
@@ -44,6 +52,7 @@ setup_django()
 
 from django.core.cache import cache, caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 from huey.contrib.djhuey import HUEY  # noqa: E402
@@ -134,14 +143,27 @@ def _initial_build(subjects: list[Subject], limit: float) -> float | None:
     return time.perf_counter() - begin
 
 
+def warm_web_process(clients: dict[str, Client]) -> dict[str, float]:
+    """What gunicorn does before a worker accepts requests: the application's middleware is
+    loaded with it (the test client's otherwise at its first request) and `post_worker_init`
+    runs the warm-up. Returns the warm-up's timings."""
+    from alliances.warmup import warm
+
+    for client in clients.values():
+        client.handler.load_middleware()
+    return warm()
+
+
 def with_worker(
-    subjects: list[Subject], touched: Alliance, visit_every: float, limit: float
+    subjects: list[Subject], touched: Alliance, visit_every: float, limit: float, cold: bool
 ) -> dict:
     """The real setup: the worker rebuilds after a committed save; visitors during and after.
 
     When the rebuild is not over after `limit` seconds (a loaded machine), what it had done
     is reported and the visitors after it are not measured."""
     clients = {language: Client(HTTP_ACCEPT_LANGUAGE=language) for language in LANGS}
+    warmed = None if cold else warm_web_process(clients)
+    print(f"  web process warmed: {warmed}", flush=True)
     log = Path(os.environ["ALLIANCES_DATA_DIR"]) / "worker.log"
     worker = _start_worker(log)
     try:
@@ -196,6 +218,7 @@ def with_worker(
         worker.wait(timeout=60)
     jobs = [line for line in log.read_text().splitlines() if "executed in" in line]
     return {
+        "warmed": warmed,
         "initial_s": initial,
         "rebuild_s": built,
         "limit": limit,
@@ -324,6 +347,13 @@ def worker_lines(result: dict, visit_every: float) -> list[str]:
         "normal save path, committed; visitors through django.test.Client in the benchmark's "
         "process, a web process apart from the worker):",
         "",
+        "- the web process: "
+        + (
+            "cold (`--cold-web-process`: it serves its first page to the first visitor)."
+            if result["warmed"] is None
+            else "warmed as gunicorn warms a worker (middleware loaded, `alliances.warmup."
+            f"warm`: {result['warmed']})."
+        ),
         "- first, every sheet built once by the worker (a running platform's state): "
         + (
             f"{result['initial_s']:.1f} s."
@@ -375,6 +405,21 @@ def worker_lines(result: dict, visit_every: float) -> list[str]:
     return lines
 
 
+def prepare(size: int) -> float | None:
+    """Reference data, shipped content and `size` synthetic alliances: the seconds taken, or
+    None when the data directory already holds them (a directory kept between runs)."""
+    tables = connection.introspection.table_names()
+    if (
+        Alliance._meta.db_table in tables
+        and Alliance.objects.filter(synthetic=True).count() >= size
+    ):
+        return None
+    started = time.perf_counter()
+    call_command("setup", verbosity=0)
+    call_command("generate_synthetic_alliances", size, seed=1, verbosity=0)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--alliances", type=int, default=100_000)
@@ -383,25 +428,32 @@ def main() -> None:
     parser.add_argument("--visit-every", type=float, default=5.0)
     parser.add_argument("--rebuild-limit", type=float, default=3600.0)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cold-web-process", action="store_true")
     args = parser.parse_args()
     load_start = os.getloadavg()[0]
-    started = time.perf_counter()
-    call_command("setup", verbosity=0)
-    call_command("generate_synthetic_alliances", args.alliances, seed=1, verbosity=0)
-    prepared = time.perf_counter() - started
-    print(f"prepared in {prepared:.0f} s", flush=True)
+    prepared = prepare(args.alliances)
+    print(f"prepared in {prepared} s", flush=True)
     measured = [] if args.worker_only else in_process(args)
     touched = Alliance.objects.filter(status="published").order_by("pk").first()
-    worker = with_worker(all_subjects(), touched, args.visit_every, args.rebuild_limit)
+    worker = with_worker(
+        all_subjects(), touched, args.visit_every, args.rebuild_limit, args.cold_web_process
+    )
 
     command = f"python bench/sheets.py --alliances {args.alliances}"
     command += " --skip-batch" if args.skip_batch else ""
     command += " --worker-only" if args.worker_only else ""
     command += f" --rebuild-limit {args.rebuild_limit:g}" if args.rebuild_limit != 3600 else ""
+    command += f" --visit-every {args.visit_every:g}" if args.visit_every != 5 else ""
+    command += " --cold-web-process" if args.cold_web_process else ""
     lines = header(f"Reference sheets at {args.alliances:,} synthetic alliances", command)
     lines += [
-        f"Revision {git_revision()}; database prepared in {prepared:.0f} s (reference data, "
-        "shipped content and synthetic alliances, SQLite).",
+        f"Revision {git_revision()}; "
+        + (
+            f"database prepared in {prepared:.0f} s (reference data, shipped content and "
+            "synthetic alliances, SQLite)."
+            if prepared is not None
+            else f"database of an earlier run reused ({os.environ['ALLIANCES_DATA_DIR']})."
+        ),
         "",
         *measured,
         *([""] if measured else []),

@@ -1,9 +1,15 @@
-"""A gunicorn worker warms up before serving: the first visitor does not build the gazetteer."""
+"""A gunicorn worker warms up before serving: the first visitor does not build the gazetteer,
+nor what the first page of each language builds (ADR 0183)."""
 
 import runpy
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIRequest
+from django.template import engines
+from django.template.base import Template
+from django.urls import clear_url_caches
+from django.urls.resolvers import URLResolver
 
 from alliances import warmup
 from alliances.base.search import places
@@ -29,7 +35,7 @@ def test_warm_builds_what_the_first_search_needs():
     places.forget()
     assert places._gazetteers == {}
     timings = warmup.warm()
-    assert set(timings) == {"base search", "library search", "needs and offers"}
+    assert set(timings) == {"base search", "library search", "needs and offers", "pages"}
     assert places._gazetteers, "the gazetteer of places was not built"
 
 
@@ -63,3 +69,48 @@ def test_warm_up_can_be_turned_off(monkeypatch):
     worker = _Worker()
     hooks["post_worker_init"](worker)
     assert worker.log.lines == []
+
+
+def _count_builds(monkeypatch) -> tuple[list[str], list[str]]:
+    """The templates compiled and the URL tables filled (one per language) from now on."""
+    compiled: list[str] = []
+    filled: list[str] = []
+    compile_nodelist, populate = Template.compile_nodelist, URLResolver._populate
+
+    def counted_compile(template: Template):  # noqa: ANN202
+        compiled.append(template.origin.template_name)
+        return compile_nodelist(template)
+
+    def counted_populate(resolver: URLResolver) -> None:
+        filled.append(str(resolver.pattern))
+        populate(resolver)
+
+    monkeypatch.setattr(Template, "compile_nodelist", counted_compile)
+    monkeypatch.setattr(URLResolver, "_populate", counted_populate)
+    return compiled, filled
+
+
+@pytest.mark.django_db
+def test_after_warm_up_the_first_sheet_page_of_each_language_builds_nothing(client, monkeypatch):
+    # A process that has served no page yet: no URL table, no compiled template.
+    clear_url_caches()
+    for loader in engines["django"].engine.template_loaders:
+        loader.reset()
+    compiled, filled = _count_builds(monkeypatch)
+    warmup.warm()
+    compiled.clear()
+    filled.clear()
+    url = "/fiches/{}/{}/".format(*warmup.SHEET)
+    for language in ("fr", "en"):
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE=language).status_code == 200
+    assert compiled == []
+    assert filled == []
+
+
+def test_the_warm_up_page_is_asked_as_production_accepts_it(settings):
+    # Behind the proxy, under the platform's own name: not refused, not redirected to HTTPS.
+    settings.ALLOWED_HOSTS = [".alliances.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = WSGIRequest(warmup._environ("/fiches/odd/17/", "en"))
+    assert request.get_host() == "alliances.example.org"
+    assert request.is_secure()
