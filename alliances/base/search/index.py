@@ -386,6 +386,7 @@ def rebuild_index(
             dialect.delete_documents(cursor, [d.id for d in chunk])
             _write(chunk, alias, bitmaps.add_rows)
             ours = _locked_version(cursor, alias)
+        dialect.between_batches(connections[alias])
         count += len(chunk)
         if progress is not None:
             progress(len(chunk))

@@ -237,6 +237,9 @@ class Dialect:
     def after_bulk_write(self, connection: Any) -> None:
         """What the database needs after many rows were written (statistics, merges)."""
 
+    def between_batches(self, connection: Any) -> None:
+        """What the database needs between two committed batches of a full re-index."""
+
     def before_bulk_read(self, cursor: Any, tables: Sequence[str]) -> None:
         """What the database needs before every row of these tables is read in batches (a
         full re-index, often right after a bulk load)."""

@@ -314,6 +314,20 @@ class SqliteDialect(Dialect):
             out += cursor.fetchall()
         return out
 
+    def between_batches(self, connection: Any) -> None:
+        """Bring the write-ahead log back to its start after a committed batch.
+
+        The automatic checkpoints copy the log into the database but can only start the log
+        over when no reader is using it. While the re-index's worker processes read (ADR
+        0182) one of them nearly always is, and the -wal file grew to 5,012 MB at 1,000,000
+        alliances (95.7 MB with one process). RESTART waits for the readers of the moment
+        (short statements) and starts the log over. Inside a caller's transaction there is
+        nothing committed to checkpoint."""
+        if connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(RESTART)")
+
     def after_bulk_write(self, connection: Any) -> None:
         # Merge the FTS5 segments written in many small batches into one.
         with connection.cursor() as cursor:
