@@ -50,15 +50,15 @@ def _start(alias: str, name: str) -> None:
     # DJANGO_SETTINGS_MODULE and the environment come from the parent (spawn inherits them).
     import django
 
-    _end_with_parent()
+    end_with_parent()
 
     django.setup()
     connections[alias].settings_dict["NAME"] = name
 
 
-def _end_with_parent() -> None:
-    """Linux: end this worker when its parent ends, even killed (a re-index stopped by
-    SIGTERM left its workers waiting for work forever)."""
+def end_with_parent() -> None:
+    """Linux: end this worker process when its parent ends, even killed (a re-index or a
+    benchmark stopped by SIGTERM left its workers waiting for work forever)."""
     if not sys.platform.startswith("linux"):
         return
     try:

