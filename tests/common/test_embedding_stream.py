@@ -7,6 +7,7 @@ from concurrent.futures import Future
 
 import numpy as np
 import pytest
+from worker_probes import death_signal
 
 from alliances.common import embeddings
 
@@ -71,19 +72,10 @@ def test_a_few_passages_are_embedded_in_this_process(fake):
     assert [k for keys, _made in found for k in keys] == list(range(10))
 
 
-def _death_signal() -> int:
-    """Run in a worker: the signal it receives when its parent ends (Linux's prctl)."""
-    import ctypes
-
-    found = ctypes.c_int(0)
-    ctypes.CDLL("libc.so.6").prctl(2, ctypes.byref(found))  # PR_GET_PDEATHSIG
-    return found.value
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
 def test_embedding_workers_end_when_their_parent_is_killed() -> None:
     """A benchmark killed while embedding left its two workers waiting forever."""
     try:
-        assert embeddings._workers().submit(_death_signal).result(timeout=120) == signal.SIGTERM
+        assert embeddings._workers().submit(death_signal).result(timeout=120) == signal.SIGTERM
     finally:
         embeddings.close_workers()
