@@ -83,7 +83,8 @@ def main() -> None:
         stage("model loaded, one query embedded", started)
         started = time.perf_counter()
         loaded = vectors.index_of("alliance")
-        stage(f"vectors loaded ({loaded.size:,}, {'IVF-SQ8' if loaded.ivf else 'flat'})", started)
+        kind = f"inverted lists, {loaded.index.code_size}-byte codes" if loaded.ivf else "flat"
+        stage(f"vectors loaded ({loaded.size:,}, {kind})", started)
         started = time.perf_counter()
         searches()
         stage("searches, semantic part on", started)

@@ -66,6 +66,50 @@ def test_a_large_collection_is_searched_through_trained_lists(db, monkeypatch):
     vectors.forget()
 
 
+@pytest.fixture
+def large(db, monkeypatch):
+    """A collection past `IVF_FROM`: searched through trained lists of compact codes."""
+    vectors.forget()
+    monkeypatch.setattr(vectors, "IVF_FROM", 300)
+    rows = [(pk, f"d{pk}", unit(pk)) for pk in range(1, 601)]
+    vectors.write(OWNER, rows)
+    vectors.train(OWNER, threads=1)
+    yield {pk: vector for pk, _digest, vector in rows}
+    vectors.forget()
+
+
+def test_a_large_collection_holds_compact_codes_in_memory(large):
+    """Issue 20: a worker's memory at 1,000,000. Each vector is held as a code of `PQ_BYTES`
+    bytes (and its id), not as 384 bytes of 8-bit scalars or 1,536 of float32."""
+    faiss = vectors._faiss()
+    loaded = vectors.index_of(OWNER)
+    assert loaded.ivf and loaded.index.code_size == vectors.PQ_BYTES
+    lists = faiss.extract_index_ivf(loaded.index).invlists
+    held = sum(lists.list_size(i) for i in range(lists.nlist)) * lists.code_size
+    assert held == 600 * vectors.PQ_BYTES
+
+
+def test_the_codes_choose_candidates_and_the_stored_vectors_score_them(large):
+    """The compact codes only approximate a cosine: what a search returns is scored again
+    from the stored vectors (float16), best first."""
+    query = unit(5) + 0.8 * unit(6)
+    query /= np.linalg.norm(query)
+    found = vectors.nearest(OWNER, query, 5)
+    exact = {pk: float(v.astype(np.float16).astype(np.float32) @ query) for pk, v in large.items()}
+    assert [pk for pk, _s in found][:2] == [5, 6]
+    for pk, score in found:
+        assert score == pytest.approx(exact[pk], abs=1e-5)
+    assert [s for _pk, s in found] == sorted((s for _pk, s in found), reverse=True)
+
+
+def test_a_candidate_removed_meanwhile_is_left_out(large):
+    from alliances.common.models import SearchVector
+
+    vectors.index_of(OWNER)  # loaded before the row goes
+    SearchVector.objects.filter(owner=OWNER, object_id=123).delete()  # not through remove()
+    assert 123 not in {pk for pk, _s in vectors.nearest(OWNER, unit(123), 3)}
+
+
 def test_a_collection_is_loaded_batch_by_batch_with_a_small_page_cache(stored, monkeypatch):
     """Loading reads a bounded number of rows at a time, and on SQLite holds the page cache
     small meanwhile, so that the vectors' pages, read once, do not stay resident in the
