@@ -37,7 +37,6 @@ CURATOR_STATUSES: tuple[str, ...] = (
 # multilingual-e5: unrelated French texts score about 0.75-0.80), and how far below the best
 # one (docs/adr/0131; measured by bench/search_relevance.py).
 NEIGHBOURS = 40
-NEIGHBOURS_SCANNED = 400  # read among the whole base before the filters apply
 MIN_COSINE = 0.80
 MAX_BELOW_BEST = 0.05
 # Filters narrow enough that the neighbours are looked for among their alliances only.
@@ -123,9 +122,10 @@ def _meaning(compiled: CompiledQuery) -> None:
     reading = compiled.reading
     if reading.vector is None or "q" not in compiled.conditions:
         return
-    allowed = _allowed(compiled)
-    scanned = NEIGHBOURS if allowed is not None else NEIGHBOURS_SCANNED
-    found = closest(reading.vector, scanned, allowed, compiled.using)
+    # Without narrow filters the neighbours are the nearest of the whole base, and only the
+    # best NEIGHBOURS of them are kept below: asking for more only made more candidates to
+    # score again from the stored vectors (ADR 0185).
+    found = closest(reading.vector, NEIGHBOURS, _allowed(compiled), compiled.using)
     if not found:
         return
     floor = max(MIN_COSINE, found[0][1] - MAX_BELOW_BEST)
