@@ -193,7 +193,8 @@ def write(
 ) -> None:
     lines = header(
         "Recall and memory of the vectors' codes (issue 20, ADR 0185)",
-        f"python bench/vectors_recall.py --size {ARGS.size}",
+        f"python bench/vectors_recall.py --size {ARGS.size}"
+        + (f" --rerank {' '.join(map(str, ARGS.rerank))}" if ARGS.rerank else ""),
     )
     load = os.getloadavg()
     embedded = f", in {embed_seconds:.0f} s" if embed_seconds else " (stored before)"
