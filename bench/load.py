@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -88,6 +89,18 @@ def _client_process(
     queue.put(results)
 
 
+def _wait_for_warm_workers(log: Path, workers: int, timeout: float = 180) -> None:
+    """Start the clients once every worker has warmed up (gunicorn.conf.py logs it): the first
+    worker answers /healthz while the others may still be warming, which the first seconds of
+    the run would otherwise measure."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.read_text(errors="replace").count("warmed up in") >= workers:
+            return
+        time.sleep(0.5)
+    print(f"warning: not every worker said it had warmed up within {timeout:.0f} s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
@@ -124,6 +137,7 @@ def main() -> None:
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     port = _free_port()
+    server_log = tempfile.NamedTemporaryFile(prefix="bench-load-gunicorn-", suffix=".log")
     server = subprocess.Popen(
         [
             str(Path(python).with_name("gunicorn")),
@@ -138,7 +152,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=server_log,
     )
     try:
         for _ in range(60):
@@ -147,6 +161,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
+        _wait_for_warm_workers(Path(server_log.name), args.workers)
         for path in PATHS:  # warm every worker's caches a little
             for _ in range(args.workers):
                 urllib.request.urlopen(
@@ -170,6 +185,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        server_log.close()
     latencies = sorted(ms for ms, _, _ in results)
     errors = sum(1 for _, status, _ in results if status == 0 or status >= 500)
     by_status: dict[int, int] = {}
