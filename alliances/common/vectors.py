@@ -157,10 +157,14 @@ def _all_vectors(owner: str, alias: str, after: int = 0) -> Iterable[tuple[np.nd
             if not rows:
                 return
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            data = b"".join(bytes(r[1]) for r in rows)
-            vectors = np.frombuffer(data, dtype=np.float16).reshape(len(rows), DIMENSIONS)
             last = int(ids[-1])
-            yield ids, vectors.astype(np.float32)
+            yield ids, _decoded(rows)
+
+
+def _decoded(rows: Sequence[tuple[int, bytes]]) -> np.ndarray:
+    """The float32 vectors of (object id, stored float16 bytes) rows, one row each."""
+    data = b"".join(bytes(r[1]) for r in rows)
+    return np.frombuffer(data, dtype=np.float16).reshape(len(rows), DIMENSIONS).astype(np.float32)
 
 
 def lists_for(size: int) -> int:
@@ -364,8 +368,7 @@ def _rescored(
         rows = cursor.fetchall()
     if not rows:
         return []
-    found = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float16)
-    scores = found.reshape(len(rows), DIMENSIONS).astype(np.float32) @ query
+    scores = _decoded(rows) @ query
     order = np.argsort(-scores, kind="stable")
     return [(int(rows[i][0]), float(scores[i])) for i in order]
 

@@ -1,6 +1,8 @@
 """The search kit shared by the parts (issue 16): vectors per collection with their faiss
 index kept in step with the database, the vocabulary and its typo suggestions."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -52,30 +54,25 @@ def test_removed_vectors_are_never_found(stored):
     assert vectors.nearest(OWNER, unit(7), 10) == []
 
 
-def test_a_large_collection_is_searched_through_trained_lists(db, monkeypatch):
+@pytest.fixture
+def large(db, monkeypatch):
+    """A collection past `IVF_FROM`, searched through trained lists of compact codes: the
+    number of lists `train` made, and the vectors written by id."""
     vectors.forget()
     monkeypatch.setattr(vectors, "IVF_FROM", 300)
     rows = [(pk, f"d{pk}", unit(pk)) for pk in range(1, 601)]
     vectors.write(OWNER, rows)
     lists = vectors.train(OWNER, threads=1)
-    assert lists == vectors.lists_for(600)
+    yield SimpleNamespace(lists=lists, vectors={pk: vector for pk, _digest, vector in rows})
+    vectors.forget()
+
+
+def test_a_large_collection_is_searched_through_trained_lists(large):
+    assert large.lists == vectors.lists_for(600)
     loaded = vectors.index_of(OWNER)
     assert loaded.ivf and loaded.size == 600
     assert vectors.nearest(OWNER, unit(123), 1)[0][0] == 123
     assert {pk for pk, _s in vectors.nearest(OWNER, unit(5), 3, allowed=[5, 6])} == {5, 6}
-    vectors.forget()
-
-
-@pytest.fixture
-def large(db, monkeypatch):
-    """A collection past `IVF_FROM`: searched through trained lists of compact codes."""
-    vectors.forget()
-    monkeypatch.setattr(vectors, "IVF_FROM", 300)
-    rows = [(pk, f"d{pk}", unit(pk)) for pk in range(1, 601)]
-    vectors.write(OWNER, rows)
-    vectors.train(OWNER, threads=1)
-    yield {pk: vector for pk, _digest, vector in rows}
-    vectors.forget()
 
 
 def test_a_large_collection_holds_compact_codes_in_memory(large):
@@ -95,7 +92,10 @@ def test_the_codes_choose_candidates_and_the_stored_vectors_score_them(large):
     query = unit(5) + 0.8 * unit(6)
     query /= np.linalg.norm(query)
     found = vectors.nearest(OWNER, query, 5)
-    exact = {pk: float(v.astype(np.float16).astype(np.float32) @ query) for pk, v in large.items()}
+    exact = {
+        pk: float(v.astype(np.float16).astype(np.float32) @ query)
+        for pk, v in large.vectors.items()
+    }
     assert [pk for pk, _s in found][:2] == [5, 6]
     for pk, score in found:
         assert score == pytest.approx(exact[pk], abs=1e-5)
