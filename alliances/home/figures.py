@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -64,7 +65,11 @@ def key_figures() -> KeyFigures:
 
 def latest_examples(limit: int = LATEST_EXAMPLES) -> list[Alliance]:
     """The examples published last (publication date, then the newest rows)."""
-    return list(
+    return list(latest_published(limit))
+
+
+def latest_published(limit: int) -> QuerySet[Alliance]:
+    return (
         Alliance.objects.published()
         .select_related("territory")
         .prefetch_related("domains")

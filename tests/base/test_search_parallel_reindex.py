@@ -159,3 +159,37 @@ def test_sqlite_starts_its_log_over_between_batches_outside_a_transaction() -> N
     SqliteDialect().between_batches(inside)
     assert free.executed == ["PRAGMA wal_checkpoint(RESTART)"]
     assert inside.executed == []
+
+
+@pytest.mark.django_db
+def test_a_loaders_large_batch_is_indexed_with_fresh_statistics_on_postgresql(
+    monkeypatch,
+) -> None:
+    """A loader (import, synthetic generation) indexes what it wrote with `update_index`: from
+    `BULK_REFRESH` alliances the tables it filled are analysed before they are read, as by a
+    full re-index (with autovacuum off or not come yet, the partners of the pages served next
+    were read by scanning the whole table)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    build_world()
+    ids = list(Partner.objects.values_list("alliance_id", flat=True).distinct())
+    monkeypatch.setattr(index, "BULK_REFRESH", len(ids))
+    with CaptureQueriesContext(connection) as queries:
+        index.update_index(ids)
+    statements = [q["sql"] for q in queries]
+    analysed = next(i for i, sql in enumerate(statements) if sql.startswith("ANALYZE"))
+    first_read = next(i for i, sql in enumerate(statements) if 'FROM "base_partner"' in sql)
+    assert analysed < first_read
+    assert "base_partner" in statements[analysed]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'base_partner'")
+        assert cursor.fetchone()[0] == Partner.objects.count()
+
+
+@pytest.mark.django_db
+def test_a_small_update_does_not_analyse() -> None:
+    build_world()
+    ids = list(Partner.objects.values_list("alliance_id", flat=True).distinct())[:2]
+    with CaptureQueriesContext(connection) as queries:
+        index.update_index(ids)
+    assert not any("ANALYZE" in q["sql"] for q in queries)

@@ -448,8 +448,11 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
         return 0
     alias = _alias(using)
     dialect = dialect_for(alias)
+    bulk = len(ids) >= BULK_REFRESH
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
+            if bulk:  # a loader's batch: the tables it filled have no statistics yet
+                dialect.before_bulk_read(cursor, _tables_read())
             _bump(cursor)
             old = dialect.facet_rows_of(cursor, ids)
             dialect.delete_documents(cursor, ids)
@@ -459,7 +462,7 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
         with connections[alias].cursor() as cursor:
             _update_bitmaps(cursor, ids, old, new)
         vocabulary.add(semantic.OWNER, words, alias)
-    if len(ids) >= BULK_REFRESH:
+    if bulk:
         dialect.after_bulk_write(connections[alias])
     _announce(alias)
     _embed_later(ids, alias)
