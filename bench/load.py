@@ -56,9 +56,10 @@ def _free_port() -> int:
 def _client_process(
     port: int, threads: int, seconds: float, queue: multiprocessing.Queue, group: int
 ) -> None:
-    results: list[tuple[float, int, str]] = []
+    results: list[tuple[float, int, str, float]] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + seconds
+    begun = time.monotonic()
+    deadline = begun + seconds
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
@@ -77,7 +78,8 @@ def _client_process(
                 status = 0
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            local.append(((time.perf_counter() - started) * 1000, status, path))
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            local.append((elapsed_ms, status, path, time.monotonic() - begun))
         with lock:
             results.extend(local)
 
@@ -99,6 +101,20 @@ def _wait_for_warm_workers(log: Path, workers: int, timeout: float = 180) -> Non
             return
         time.sleep(0.5)
     print(f"warning: not every worker said it had warmed up within {timeout:.0f} s", flush=True)
+
+
+def _windows(results: list[tuple[float, int, str, float]], seconds: float) -> list[str]:
+    """Whether the slow requests are spread over the run (queueing) or gathered in a few
+    moments (a pause of the server: a cache rebuilt, a checkpoint...)."""
+    rows = []
+    for start in range(0, int(seconds), 10):
+        times = sorted(ms for ms, _, _, at in results if start <= at < start + 10)
+        if times:
+            rows.append(
+                f"| {start}–{start + 10} | {len(times):,} | {statistics.median(times):.0f} | "
+                f"{times[int(0.95 * (len(times) - 1))]:.0f} | {times[-1]:.0f} |"
+            )
+    return rows
 
 
 def main() -> None:
@@ -186,14 +202,14 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         server_log.close()
-    latencies = sorted(ms for ms, _, _ in results)
-    errors = sum(1 for _, status, _ in results if status == 0 or status >= 500)
+    latencies = sorted(ms for ms, _, _, _ in results)
+    errors = sum(1 for _, status, _, _ in results if status == 0 or status >= 500)
     by_status: dict[int, int] = {}
-    for _, status, _ in results:
+    for _, status, _, _ in results:
         by_status[status] = by_status.get(status, 0) + 1
     per_path = []
     for path in PATHS:
-        times = sorted(ms for ms, _, p in results if p == path)
+        times = sorted(ms for ms, _, p, _ in results if p == path)
         if times:
             per_path.append(
                 f"| `{path}` | {len(times):,} | {statistics.median(times):.0f} | "
@@ -220,6 +236,12 @@ def main() -> None:
         "| URL | requests | median ms | p95 ms |",
         "|---|---:|---:|---:|",
         *per_path,
+        "",
+        "Over time (requests by the second they ended in, 10 s windows):",
+        "",
+        "| seconds | requests | median ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+        *_windows(results, args.seconds),
         "",
         f"Load average (1 min) at the end: {os.getloadavg()[0]:.1f} on 2 cores.",
         "",
