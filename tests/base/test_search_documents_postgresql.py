@@ -1,5 +1,5 @@
-"""PostgreSQL writes a batch of documents in one statement, their columns sent as arrays:
-each part must still reach its weight, and awkward text must go through unchanged."""
+"""PostgreSQL builds each document's text vector from four parts, each at its own weight:
+each part must reach its weight, and awkward text must go through unchanged."""
 
 from __future__ import annotations
 

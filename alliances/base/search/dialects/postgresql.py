@@ -287,33 +287,23 @@ class PostgresqlDialect(Dialect):
 
     # -- the index -----------------------------------------------------------------------
     def write_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
-        """One statement for the batch, its columns sent as arrays (as the facet rows): one
-        INSERT per document (executemany) cost the server a statement each, a million of
-        them in a full re-index of 1,000,000 alliances."""
-        if not documents:
-            return
-        columns: list[list[object]] = [[] for _ in range(6)]
-        for d in documents:
-            row = (
-                d.id,
-                d.title,
-                f"{d.summary} {d.labels}",
-                f"{d.description} {d.places}",
-                f"{d.partners} {d.results}",
-                d.title_key,
-            )
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
-        cursor.execute(
-            f"INSERT INTO {SEARCH_TABLE} (alliance_id, document, title_key) "
-            f"SELECT id, setweight(to_tsvector('{CONFIG}', a), 'A') || "
-            f"setweight(to_tsvector('{CONFIG}', b), 'B') || "
-            f"setweight(to_tsvector('{CONFIG}', c), 'C') || "
-            f"setweight(to_tsvector('{CONFIG}', d), 'D'), title_key "
-            "FROM unnest(CAST(%s AS BIGINT[]), CAST(%s AS TEXT[]), CAST(%s AS TEXT[]), "
-            "CAST(%s AS TEXT[]), CAST(%s AS TEXT[]), CAST(%s AS TEXT[])) "
-            "AS batch(id, a, b, c, d, title_key)",
-            columns,
+        cursor.executemany(
+            f"INSERT INTO {SEARCH_TABLE} (alliance_id, document, title_key) VALUES (%s, "
+            f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+            f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
+            f"setweight(to_tsvector('{CONFIG}', %s), 'C') || "
+            f"setweight(to_tsvector('{CONFIG}', %s), 'D'), %s)",
+            [
+                (
+                    d.id,
+                    d.title,
+                    f"{d.summary} {d.labels}",
+                    f"{d.description} {d.places}",
+                    f"{d.partners} {d.results}",
+                    d.title_key,
+                )
+                for d in documents
+            ],
         )
 
     def insert_facet_rows(self, cursor: Any, rows: Sequence[tuple[int, str, str]]) -> None:
