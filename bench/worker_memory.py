@@ -10,6 +10,11 @@ the peak), RssAnon (heap) and RssFile (mapped files, such as the model). `--trac
 Python allocations alive after the last stage (tracemalloc, top 15 lines); `--json` prints
 the last stage as one JSON line (bench/base_search.py reads it).
 
+Connections are closed as in a worker: after the vectors' load (the warm-up closes them
+after each step) and after each search (Django does at the end of each request; on SQLite,
+whose connections live for one request, that unmaps the database file; a PostgreSQL
+connection stays open for `DATABASE_CONN_MAX_AGE`).
+
 VmHWM is read rather than getrusage's ru_maxrss: a process started by subprocess (vfork and
 exec) inherits in ru_maxrss the peak of the process that started it.
 """
@@ -55,6 +60,7 @@ def main() -> None:
     from common import setup_django
 
     setup_django()
+    from django.db import close_old_connections
     from django.test import override_settings
     from searches import SEARCHES
 
@@ -70,6 +76,7 @@ def main() -> None:
     def searches() -> None:
         for text, filters in SEARCHES:
             run_search(parse_query({"q": text, **filters})[0])
+            close_old_connections()  # as at the end of each request
 
     started = time.perf_counter()
     stage("Django set up", started)
@@ -83,6 +90,7 @@ def main() -> None:
         stage("model loaded, one query embedded", started)
         started = time.perf_counter()
         loaded = vectors.index_of("alliance")
+        close_old_connections()  # as the warm-up does after each step
         kind = f"inverted lists, {loaded.index.code_size}-byte codes" if loaded.ivf else "flat"
         stage(f"vectors loaded ({loaded.size:,}, {kind})", started)
         started = time.perf_counter()
