@@ -40,3 +40,27 @@ def test_facet_rows_keep_facet_tags_only() -> None:
         ]
     )
     assert {prefix for _pk, prefix, _value in rows} == set(table().by_prefix)
+
+
+def test_the_tags_read_are_remembered_within_a_bound(monkeypatch) -> None:
+    """A re-index reads each distinct tag once (some 25 tags an alliance, 25 million at
+    1,000,000), and the memory of them stays bounded however many organisations there are."""
+    from alliances.base.search import filters
+
+    monkeypatch.setattr(filters, "TAGS_KEPT", 100)
+    facets = filters.FilterTable(filters.FILTERS)
+    reads: list[str] = []
+    read = facets._read_tag
+
+    def counted(token: str):  # noqa: ANN202
+        reads.append(token)
+        return read(token)
+
+    monkeypatch.setattr(facets, "_read_tag", counted)
+    assert [facets.facet_of_tag(tag("d", 12)) for _ in range(3)] == [("d", "12")] * 3
+    assert facets.facet_of_tag(tag("de", 12)) is None
+    assert facets.facet_of_tag(tag("de", 12)) is None
+    assert reads == [tag("d", 12), tag("de", 12)]
+    for organisation in range(1_000):
+        assert facets.facet_of_tag(tag("o", organisation)) is None
+        assert len(facets._tags) <= 100

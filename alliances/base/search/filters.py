@@ -908,8 +908,35 @@ class FilterTable:
         self.by_prefix: Mapping[str, Facet] = {
             f.facet.prefix: f.facet for f in self.facets if f.facet
         }
+        self._word_prefixes = tuple(p for p, facet in self.by_prefix.items() if facet.words)
+        self._tags: dict[str, tuple[str, str] | None] = {}
+
+    def facet_of_tag(self, token: str) -> tuple[str, str] | None:
+        """(facet prefix, value) of an index tag, None when it is no facet's.
+
+        Kinds and status lights are words ("zkalliance", "zlgreen"); the other facet values
+        are ids ("zd12", "zst3"), which keeps "zde12" (a département, not a facet) apart from
+        "zd12" (a domain). A re-index reads some 25 tags an alliance, nearly all among a few
+        thousand distinct ones: each is read once and remembered (up to `TAGS_KEPT`, then
+        the memory starts over: the organisations' and communes' tags are many)."""
+        if token in self._tags:
+            return self._tags[token]
+        found = self._read_tag(token)
+        if len(self._tags) >= TAGS_KEPT:
+            self._tags.clear()
+        self._tags[token] = found
+        return found
+
+    def _read_tag(self, token: str) -> tuple[str, str] | None:
+        word = next((p for p in self._word_prefixes if token.startswith("z" + p)), None)
+        if word is not None:
+            return word, token[1 + len(word) :]
+        head = token[1:].rstrip("0123456789")
+        value = token[1 + len(head) :]
+        return (head, value) if value and head in self.by_prefix else None
 
 
+TAGS_KEPT = 50_000
 _table = FilterTable(FILTERS)
 
 

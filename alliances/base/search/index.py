@@ -134,24 +134,9 @@ def is_stale(using: str | None = None) -> bool:
 
 # -- what is indexed ------------------------------------------------------------------------
 def facet_rows(pk: int, tags: Iterable[str]) -> list[tuple[int, str, str]]:
-    """(alliance id, facet prefix, value) of the facet tags among `tags`.
-
-    Kinds and status lights are words ("zkalliance", "zlgreen"); the other facet values are
-    ids ("zd12", "zst3"), which keeps "zde12" (a département, not a facet) apart from "zd12"
-    (a domain)."""
-    facets = table().by_prefix
-    words = [prefix for prefix, facet in facets.items() if facet.words]
-    out = []
-    for token in tags:
-        word_prefix = next((p for p in words if token.startswith("z" + p)), None)
-        if word_prefix is not None:
-            out.append((pk, word_prefix, token[1 + len(word_prefix) :]))
-            continue
-        head = token[1:].rstrip("0123456789")
-        value = token[1 + len(head) :]
-        if value and head in facets:
-            out.append((pk, head, value))
-    return out
+    """(alliance id, facet prefix, value) of the facet tags among `tags`."""
+    facet_of_tag = table().facet_of_tag
+    return [(pk, *found) for token in tags if (found := facet_of_tag(token)) is not None]
 
 
 # Read with the text, for the filters' tags (others are read by the filters that need them),
