@@ -243,16 +243,8 @@ def _state(owner: str, alias: str) -> tuple[int, int, int]:
 
 @contextmanager
 def _small_page_cache(alias: str) -> Iterator[None]:
-    """SQLite: for the time of a full load, a page cache of `LOAD_PAGE_CACHE_KIB` (lowering
-    it also frees what it held) and no memory map; the connection's own settings again
-    afterwards.
-
-    The load reads the whole table of vectors once (768 MB at 1,000,000). Through the
-    connection's memory map (`mmap_size`, 512 MB) every page read stayed mapped in the
-    process, counted in its resident memory for as long as the connection lived: 270 MB of
-    a worker's 617 MB at 1,000,000 (bench/RESULTS.md). Read through the small page cache,
-    the pages stay in the system's file cache, shared, and the process keeps only the codes
-    it built."""
+    """SQLite: a page cache of `LOAD_PAGE_CACHE_KIB` for the time of a full load (lowering it
+    also frees what it held), the connection's own size again afterwards."""
     connection = connections[alias]
     if connection.vendor != "sqlite":
         yield
@@ -260,17 +252,12 @@ def _small_page_cache(alias: str) -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         kept = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA mmap_size")
-        row = cursor.fetchone()
-        mapped = int(row[0]) if row else 0
         cursor.execute(f"PRAGMA cache_size = -{LOAD_PAGE_CACHE_KIB}")
-        cursor.execute("PRAGMA mmap_size = 0")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {kept}")
-            cursor.execute(f"PRAGMA mmap_size = {mapped}")
 
 
 def _give_back_freed_memory() -> None:

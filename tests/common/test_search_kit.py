@@ -140,42 +140,6 @@ def test_a_collection_is_loaded_batch_by_batch_with_a_small_page_cache(stored, m
         assert cache_size() == kept
 
 
-def test_a_load_reads_sqlite_without_its_memory_map(monkeypatch):
-    """Through the memory map every page of the vectors read stayed resident in the worker
-    while its connection lived (270 MB of 617 at 1,000,000): the load turns the map off, with
-    the small page cache, and gives the connection its own settings back."""
-    executed: list[str] = []
-    answers = {"PRAGMA cache_size": (-131072,), "PRAGMA mmap_size": (536870912,)}
-
-    class Cursor:
-        def __enter__(self):  # noqa: ANN204
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            return None
-
-        def execute(self, sql: str) -> None:
-            executed.append(sql)
-            self.last = sql
-
-        def fetchone(self):  # noqa: ANN201
-            return answers.get(self.last)
-
-    class Connection:
-        vendor = "sqlite"
-
-        def cursor(self) -> Cursor:
-            return Cursor()
-
-    monkeypatch.setattr(vectors, "connections", {"default": Connection()})
-    with vectors._small_page_cache("default"):
-        during = list(executed)
-    after = executed[len(during) :]
-    assert f"PRAGMA cache_size = -{vectors.LOAD_PAGE_CACHE_KIB}" in during
-    assert "PRAGMA mmap_size = 0" in during
-    assert after == ["PRAGMA cache_size = -131072", "PRAGMA mmap_size = 536870912"]
-
-
 def test_passages_are_cut_to_the_words_that_carry_meaning():
     text = passage_text("Titre", "mot " * 500, words=10)
     assert text.split() == ["Titre"] + ["mot"] * 9
