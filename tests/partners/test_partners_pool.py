@@ -222,3 +222,33 @@ def test_many_changes_at_once_read_everything_again(orgs, monkeypatch):
     assert after.entries[orgs["asso"].pk].actor.departement == "75"
     assert after.entries[orgs["company"].pk].actor.departement == "75"
     _same_as_a_full_read(after, listings)
+
+
+def test_experience_counts_published_alliances_and_unites_their_types(orgs):
+    """Read as streamed rows, each alliance's types as bits (ADR 0187): the same counts and
+    types as reading them whole; organisations with the same types share one set."""
+    from alliances.base.models import Alliance, Partner
+
+    types = Term.objects.filter(taxonomy__key="partnership_types", parent=None).order_by("key")
+    first, second = list(types[:2])
+
+    def alliance(slug, status, *terms):
+        made = Alliance.objects.create(kind="alliance", title=slug, slug=slug, status=status)
+        made.partnership_types.set(terms)
+        return made
+
+    one, two = alliance("une", "published", first), alliance("deux", "published", second)
+    both = alliance("les-deux", "published", first, second)
+    draft = alliance("brouillon", "draft", first)
+    bare = alliance("sans-type", "published")
+    for made, org in ((one, "asso"), (two, "asso"), (both, "company"), (draft, "company")):
+        Partner.objects.create(alliance=made, organisation=orgs[org], role="partner")
+    third = Organisation.objects.create(name="Tierce", profile=profile("fondation"))
+    Partner.objects.create(alliance=bare, organisation=third, role="partner")
+    found = pool._experience()
+    pair = frozenset({first.key, second.key})
+    assert found[orgs["asso"].pk] == (2, pair)
+    assert found[orgs["company"].pk] == (1, pair)  # the draft is not counted
+    assert found[orgs["asso"].pk][1] is found[orgs["company"].pk][1]
+    assert found[third.pk] == (1, frozenset())
+    assert pool._experience({orgs["company"].pk}) == {orgs["company"].pk: (1, pair)}
