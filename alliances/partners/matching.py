@@ -62,7 +62,7 @@ EXPERIENCE_FULL = 5
 STALE_PENALTY = 0.0  # stale candidates are left out before ranking, not penalised
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the pool holds one per organisation (ADR 0187)
 class Actor:
     """What matching knows of an organisation, or of a need or offer and its organisation."""
 

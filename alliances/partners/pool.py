@@ -131,7 +131,7 @@ class _Copies:
         return self.groups[key]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationEntry:
     actor: matching.Actor
     synthetic: bool
@@ -264,12 +264,16 @@ def _organisation_entries(ids: set[int] | None = None) -> dict[int, Organisation
         domains[org_id].add(key)
     signs = freshness.last_signs(None if ids is None else list(ids))
     entries = {}
+    # One object for each profile and each set of domains, shared by the organisations.
+    profiles_held: dict[str, str] = {}
+    domain_sets: dict[frozenset[str], frozenset[str]] = {}
     for pk, profile, territory_id, synthetic in rows:
         count, types = experience.get(pk, (0, frozenset()))
+        held = frozenset(domains.get(pk, ()))
         actor = matching.Actor(
             key=f"organisation:{pk}",
-            profile=profile or "",
-            domains=frozenset(domains.get(pk, ())),
+            profile=profiles_held.setdefault(profile or "", profile or ""),
+            domains=domain_sets.setdefault(held, held),
             alliance_count=count,
             alliance_types=types,
             **places.get(territory_id),
