@@ -16,7 +16,6 @@ A search can be restricted to a set of ids (the documents that pass a search's f
 
 from __future__ import annotations
 
-import ctypes
 import math
 import secrets
 import threading
@@ -28,6 +27,7 @@ import numpy as np
 from django.db import connections, router, transaction
 
 from .embeddings import DIMENSIONS
+from .memory import give_back_freed_memory
 from .models import SearchState, SearchVector
 
 IVF_FROM = 20_000
@@ -260,14 +260,6 @@ def _small_page_cache(alias: str) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {kept}")
 
 
-def _give_back_freed_memory() -> None:
-    """glibc keeps the memory freed by a load's many small buffers (the rows' bytes) for later
-    use; hand it back to the system (about 20 MB at 100,000). Nothing elsewhere."""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
 def _full_load(owner: str, alias: str, state: tuple[int, int, int]) -> _Loaded:
     faiss = _faiss()
     stored = SearchState.objects.using(alias).filter(name=state_name(owner)).first()
@@ -281,7 +273,7 @@ def _full_load(owner: str, alias: str, state: tuple[int, int, int]) -> _Loaded:
         for ids, vectors in _all_vectors(owner, alias):
             index.add_with_ids(vectors, ids)
             size += len(ids)
-    _give_back_freed_memory()
+    give_back_freed_memory()  # the rows' many small buffers: about 20 MB at 100,000
     return _Loaded(*state, index=index, ivf=bool(trained), size=size)
 
 
