@@ -143,3 +143,17 @@ def test_freed_memory_is_handed_back_through_glibc(monkeypatch):
     monkeypatch.setattr(memory, "_trim", lambda: None)  # not glibc: nothing to do
     memory.give_back_freed_memory()
     assert calls == [0]
+
+
+def test_requests_give_back_freed_memory_at_most_once_a_second(monkeypatch):
+    from alliances.common import memory
+
+    trims: list[float] = []
+    clock = iter([100.0, 100.4, 101.1, 101.2])
+    monkeypatch.setattr(memory, "_last", 0.0)
+    monkeypatch.setattr(memory.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(memory, "give_back_freed_memory", lambda: trims.append(1))
+    hook = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    for _ in range(4):
+        hook["post_request"](None, None, {}, None)
+    assert len(trims) == 2  # at 100.0 and 101.1

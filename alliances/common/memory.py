@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import time
 from collections.abc import Callable
 
 
@@ -24,3 +25,21 @@ def give_back_freed_memory() -> None:
     trim = _trim()
     if trim is not None:
         trim(0)
+
+
+# A worker's requests free what they built; handed back at most this often (each hand-back
+# costs 0.03 to 0.6 ms at 1,000,000 alliances, and memory given back is faulted in again
+# by the requests that need it).
+INTERVAL = 1.0
+_last = 0.0
+
+
+def give_back_now_and_then() -> None:
+    """`give_back_freed_memory`, unless it ran less than `INTERVAL` seconds ago (gunicorn's
+    `post_request` hook calls it after each request)."""
+    global _last
+    now = time.monotonic()
+    if now - _last < INTERVAL:
+        return
+    _last = now
+    give_back_freed_memory()
