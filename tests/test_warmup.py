@@ -117,7 +117,7 @@ def test_the_warm_up_page_is_asked_as_production_accepts_it(settings):
 
 
 def test_each_step_gives_back_what_it_freed(monkeypatch):
-    """A step reads much more than it keeps: at 1,000,000 alliances glibc held 116 MB freed
+    """A step reads much more than it keeps: at 1,000,000 alliances glibc held 96 MB freed
     after the base's step; each step ends by handing the freed heap back (ADR 0188), a
     failing one too."""
     events: list[str] = []

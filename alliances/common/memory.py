@@ -3,8 +3,8 @@
 glibc keeps what a process frees for its next allocations: after a burst of short-lived
 objects (a full load of the vectors, a warm-up step that reads a million rows), the
 process's resident memory stays at the burst's level although Python no longer uses it. At
-1,000,000 alliances a worker's warm-up left 116 MB freed but held after its base-search step
-and as much after the suggestions' candidates (ADR 0188).
+1,000,000 alliances a worker's warm-up held 96 MB freed after its base-search step and 117 MB
+after the suggestions' candidates (ADR 0188).
 """
 
 from __future__ import annotations
