@@ -2,12 +2,15 @@
 
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
 
 
 def machine() -> str:
@@ -71,3 +74,38 @@ def setup_django(settings: str = "alliances.settings") -> None:
     import django
 
     django.setup()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(
+    python: str, env: dict[str, str], port: int, workers: int, log: IO[bytes]
+) -> subprocess.Popen:
+    """gunicorn as deployed (the project's `gunicorn.conf.py`: each worker warms up before it
+    answers), `workers` × 2 threads on 127.0.0.1:`port`, its log to `log`."""
+    return subprocess.Popen(
+        [
+            *(str(Path(python).with_name("gunicorn")), "alliances.wsgi"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "2"),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+def wait_for_warm_workers(log: Path, workers: int, timeout: float = 600) -> float:
+    """Seconds until every worker logged its warm-up (gunicorn.conf.py): the first worker
+    answers while the others may still be warming, which a measurement would otherwise
+    count."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if log.read_text(errors="replace").count("warmed up in") >= workers:
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise TimeoutError(f"the workers did not all warm up within {timeout:.0f} s")

@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from common import git_revision, header  # noqa: E402
+from common import (  # noqa: E402
+    free_port,
+    git_revision,
+    header,
+    start_gunicorn,
+    wait_for_warm_workers,
+)
 
 DB = "alliances_bench_load"
 REDIS = "redis://127.0.0.1:6379/7"  # a database of its own, emptied before the run
@@ -45,12 +50,6 @@ PATHS = [
     "/alliances/?q=partenariat+entreprise",
     "/",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _client_process(
@@ -89,18 +88,6 @@ def _client_process(
     for t in pool:
         t.join()
     queue.put(results)
-
-
-def _wait_for_warm_workers(log: Path, workers: int, timeout: float = 180) -> None:
-    """Start the clients once every worker has warmed up (gunicorn.conf.py logs it): the first
-    worker answers /healthz while the others may still be warming, which the first seconds of
-    the run would otherwise measure."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.read_text(errors="replace").count("warmed up in") >= workers:
-            return
-        time.sleep(0.5)
-    print(f"warning: not every worker said it had warmed up within {timeout:.0f} s", flush=True)
 
 
 def _windows(results: list[tuple[float, int, str, float]], seconds: float) -> list[str]:
@@ -152,24 +139,9 @@ def main() -> None:
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    port = _free_port()
+    port = free_port()
     server_log = tempfile.NamedTemporaryFile(prefix="bench-load-gunicorn-", suffix=".log")
-    server = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "alliances.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=server_log,
-    )
+    server = start_gunicorn(python, env, port, args.workers, server_log)
     try:
         for _ in range(60):
             try:
@@ -177,7 +149,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
-        _wait_for_warm_workers(Path(server_log.name), args.workers)
+        wait_for_warm_workers(Path(server_log.name), args.workers, timeout=180)
         for path in PATHS:  # warm every worker's caches a little
             for _ in range(args.workers):
                 urllib.request.urlopen(

@@ -20,11 +20,9 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -33,7 +31,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from common import git_revision, header  # noqa: E402
+from common import (  # noqa: E402
+    free_port,
+    git_revision,
+    header,
+    start_gunicorn,
+    wait_for_warm_workers,
+)
 from searches import BROAD, SEARCHES  # noqa: E402
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -42,12 +46,6 @@ PARSER.add_argument("--database-url", help="PostgreSQL: the database of that bas
 PARSER.add_argument("--rounds", type=int, default=3)
 PARSER.add_argument("--workers", type=int, default=2)
 FIELDS = ("VmRSS", "VmHWM", "RssAnon", "RssFile")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _status(pid: int) -> dict[str, int]:
@@ -63,15 +61,6 @@ def _status(pid: int) -> dict[str, int]:
 def _workers(master: int) -> list[int]:
     found = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True)
     return sorted(int(pid) for pid in found.stdout.split())
-
-
-def _wait_for_warm_workers(log: Path, workers: int, timeout: float = 600) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if log.read_text(errors="replace").count("warmed up in") >= workers:
-            return time.monotonic() - started
-        time.sleep(0.5)
-    raise RuntimeError(f"the workers did not all warm up within {timeout:.0f} s")
 
 
 def _rows(label: str, pids: list[int]) -> list[str]:
@@ -117,26 +106,11 @@ def main() -> None:
         capture_output=True,
         text=True,
     ).stdout.split()[-1]
-    port = _free_port()
+    port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-worker-memory-", suffix=".log")
-    server = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "alliances.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+    server = start_gunicorn(python, env, port, args.workers, log)
     try:
-        warm = _wait_for_warm_workers(Path(log.name), args.workers)
+        warm = wait_for_warm_workers(Path(log.name), args.workers)
         pids = _workers(server.pid)
         rows = _rows("after the warm-up", pids)
         for number in range(1, args.rounds + 1):
