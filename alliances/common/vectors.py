@@ -19,15 +19,14 @@ from __future__ import annotations
 import math
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connections, router, transaction
 
 from .embeddings import DIMENSIONS
-from .memory import give_back_freed_memory
+from .memory import give_back_freed_memory, small_page_cache
 from .models import SearchState, SearchVector
 
 IVF_FROM = 20_000
@@ -42,10 +41,10 @@ RERANK = 8
 # (the rows' bytes, float16, float32), so a small batch keeps the load's peak low; 2,000 rows
 # are about 6 MB, and 50 reads at 100,000 cost no measurable time.
 LOAD_BATCH = 2_000
-# While a collection is loaded, the SQLite connection's page cache is held to this many KiB.
-# Otherwise every page of the vectors' table stays in it (up to the 128 MB of settings.py,
-# about 85 MB at 100,000 alliances): pages read once per process, resident for its life.
-LOAD_PAGE_CACHE_KIB = 2048
+# While a collection is loaded, the SQLite connection's page cache is held small
+# (memory.small_page_cache). Otherwise every page of the vectors' table stays in it (up to
+# the 128 MB of settings.py, about 85 MB at 100,000 alliances): pages read once per process,
+# resident for its life.
 _TABLE = SearchVector._meta.db_table
 _STATE = SearchState._meta.db_table
 
@@ -241,25 +240,6 @@ def _state(owner: str, alias: str) -> tuple[int, int, int]:
     return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
-@contextmanager
-def _small_page_cache(alias: str) -> Iterator[None]:
-    """SQLite: a page cache of `LOAD_PAGE_CACHE_KIB` for the time of a full load (lowering it
-    also frees what it held), the connection's own size again afterwards."""
-    connection = connections[alias]
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        kept = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{LOAD_PAGE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {kept}")
-
-
 def _full_load(owner: str, alias: str, state: tuple[int, int, int]) -> _Loaded:
     faiss = _faiss()
     stored = SearchState.objects.using(alias).filter(name=state_name(owner)).first()
@@ -269,7 +249,7 @@ def _full_load(owner: str, alias: str, state: tuple[int, int, int]) -> _Loaded:
     else:
         index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIMENSIONS))
     size = 0
-    with _small_page_cache(alias):
+    with small_page_cache(alias):
         for ids, vectors in _all_vectors(owner, alias):
             index.add_with_ids(vectors, ids)
             size += len(ids)

@@ -17,6 +17,7 @@ ranking reads a few thousand candidates rather than every organisation.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -333,51 +334,110 @@ def _ids(values: list, table: dict) -> np.ndarray:
     return np.fromiter((table.setdefault(v, len(table)) for v in values), np.int32, len(values))
 
 
+def _key_parts(key: str) -> tuple[str, int]:
+    """("organisation", 12) of "organisation:12"; a key of another form whole, with -1."""
+    prefix, _sep, number = key.partition(":")
+    return (prefix, int(number)) if number.isdigit() else (key, -1)
+
+
+def _empty() -> np.ndarray:
+    return np.empty(0, np.int32)
+
+
+# Columns of small integers standing for a value held once in `Table.distinct`.
+_DISTINCT = ("profile", "point", "domains", "experience", "kind", "reach", "key")
+
+
 @dataclass(frozen=True)
 class Table:
     """The traits of many actors as columns (one row per actor), made once when the
     candidates are read (pool.py), so that a ranking values thousands at once: places as
     integer codes, and what many actors share (a set of domains, a profile, an experience, a
     point) once per distinct value. Rows are only appended (`extended`): a changed actor gets
-    a new row; the caller knows which row is current."""
+    a new row; the caller knows which row is current.
 
-    actors: tuple[Actor, ...] = ()
-    codes: dict[str, int] = field(default_factory=dict)  # communes, EPCI, départements
+    No `Actor` is kept: `actor(row)` makes it again from the columns, equal to the one given
+    (at 1,000,000 alliances the 250,000 organisations' Actors and keys held 47 MB per
+    process, ADR 0190)."""
+
+    codes: dict[str, int] = field(default_factory=dict)  # communes, EPCI, départements, régions
     distinct: dict[str, dict] = field(default_factory=dict)  # column: {value: id}
-    profile: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    commune: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    epci: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    departement: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    point: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    domains: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
-    experience: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    profile: np.ndarray = field(default_factory=_empty)
+    commune: np.ndarray = field(default_factory=_empty)
+    epci: np.ndarray = field(default_factory=_empty)
+    departement: np.ndarray = field(default_factory=_empty)
+    region: np.ndarray = field(default_factory=_empty)
+    point: np.ndarray = field(default_factory=_empty)
+    domains: np.ndarray = field(default_factory=_empty)
+    experience: np.ndarray = field(default_factory=_empty)
+    kind: np.ndarray = field(default_factory=_empty)
+    reach: np.ndarray = field(default_factory=_empty)
+    key: np.ndarray = field(default_factory=_empty)  # the key's prefix
+    number: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # the key's id
 
     def extended(self, actors: list[Actor]) -> Table:
         """A table with these actors appended (rows len(self) ...); this one is unchanged."""
         codes = dict(self.codes)
         distinct = {k: dict(v) for k, v in self.distinct.items()}
-        for name in ("profile", "point", "domains", "experience"):
+        for name in _DISTINCT:
             distinct.setdefault(name, {})
+        keys = [_key_parts(a.key) for a in actors]
         columns = {
             "profile": _ids([a.profile for a in actors], distinct["profile"]),
             "commune": _codes([a.commune for a in actors], codes),
             "epci": _codes([a.epci for a in actors], codes),
             "departement": _codes([a.departement for a in actors], codes),
+            "region": _codes([a.region for a in actors], codes),
             "point": _ids([a.point for a in actors], distinct["point"]),
             "domains": _ids([a.domains for a in actors], distinct["domains"]),
             "experience": _ids(
                 [(a.alliance_count, a.alliance_types) for a in actors], distinct["experience"]
             ),
+            "kind": _ids([a.kind for a in actors], distinct["kind"]),
+            "reach": _ids([a.reach for a in actors], distinct["reach"]),
+            "key": _ids([prefix for prefix, _n in keys], distinct["key"]),
+            "number": np.fromiter((n for _p, n in keys), np.int64, len(keys)),
         }
         return Table(
-            (*self.actors, *actors),
             codes,
             distinct,
             **{k: np.concatenate([getattr(self, k), v]) for k, v in columns.items()},
         )
 
     def __len__(self) -> int:
-        return len(self.actors)
+        return len(self.profile)
+
+    @functools.cached_property
+    def _values(self) -> dict[str, list]:
+        """Each column's values by id (ids are given in turn); "codes" for the places."""
+        values = {name: list(self.distinct.get(name, {})) for name in _DISTINCT}
+        values["codes"] = list(self.codes)
+        return values
+
+    def place(self, name: str, row: int) -> str:
+        """The commune, EPCI, département or région code of this row ("" when none)."""
+        code = int(getattr(self, name)[row])
+        return self._values["codes"][code] if code >= 0 else ""
+
+    def actor(self, row: int) -> Actor:
+        """The actor of this row, equal to the one appended."""
+        values = self._values
+        prefix, number = values["key"][self.key[row]], int(self.number[row])
+        count, types = values["experience"][self.experience[row]]
+        return Actor(
+            key=prefix if number < 0 else f"{prefix}:{number}",
+            profile=values["profile"][self.profile[row]],
+            commune=self.place("commune", row),
+            epci=self.place("epci", row),
+            departement=self.place("departement", row),
+            region=self.place("region", row),
+            point=values["point"][self.point[row]],
+            domains=values["domains"][self.domains[row]],
+            alliance_types=types,
+            alliance_count=count,
+            kind=values["kind"][self.kind[row]],
+            reach=values["reach"][self.reach[row]],
+        )
 
     def _closeness(self, subject: Actor, rows: np.ndarray) -> np.ndarray:
         close = np.zeros(len(rows))
@@ -458,7 +518,7 @@ def rank_rows(
             keep = np.nonzero(totals >= floor - 2e-4)[0]
         else:
             keep = np.arange(len(totals))
-        found += [(totals[i], table.actors[rows[i]]) for i in keep.tolist()]
+        found += [(totals[i], table.actor(rows[i])) for i in keep.tolist()]
     best = sorted(
         ((round(float(v), 4), _tie(a.key), a) for v, a in found),
         key=lambda row: (row[0], row[1]),

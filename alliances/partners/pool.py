@@ -28,11 +28,12 @@ import itertools
 import secrets
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Q
@@ -41,6 +42,7 @@ from django.utils import timezone
 
 from alliances.base.models import Alliance, Organisation, Partner
 from alliances.base.search import index as search_index
+from alliances.common.memory import small_page_cache
 from alliances.territories.models import Territory
 from alliances.territories.points import point_of
 
@@ -110,12 +112,6 @@ class _Places:
         return self.places.get(territory_id, {}) if territory_id else {}
 
 
-def _without(ids: list[int], pk: int) -> None:
-    at = bisect.bisect_left(ids, pk)
-    if at < len(ids) and ids[at] == pk:
-        del ids[at]
-
-
 class _Copies:
     """Copy-on-write of the grouped lists: a change copies only the lists it touches, so a
     page ranking from the previous state (another thread) never sees a list half changed."""
@@ -133,84 +129,189 @@ class _Copies:
 
 @dataclass(frozen=True, slots=True)
 class OrganisationEntry:
+    """What the pool knows of one organisation, made when asked (`Organisations.entry`)."""
+
     actor: matching.Actor
     synthetic: bool
     represented: bool
     stale_from: datetime | None  # None: never stale (freshness.py)
 
 
-@dataclass
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NEVER = np.iinfo(np.int64).max  # stale_from of an organisation that never goes stale
+
+
+def _microseconds(moment: datetime | None) -> int:
+    """A moment as whole microseconds since 1970 (exact, unlike a float timestamp)."""
+    return _NEVER if moment is None else (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _ids(values: Iterable[int]) -> np.ndarray:
+    return np.fromiter(values, np.int64)
+
+
+def _merged(ids: np.ndarray, removed: np.ndarray, added: list[int]) -> np.ndarray:
+    """These ascending ids without `removed`, with `added`, ascending."""
+    kept = ids[~np.isin(ids, removed)] if len(removed) else ids
+    return np.union1d(kept, _ids(added)) if added else kept
+
+
+class _Entries(Mapping):
+    """{organisation id: OrganisationEntry} over the pool's columns, each made when read."""
+
+    def __init__(self, organisations: Organisations) -> None:
+        self._of = organisations
+
+    def __getitem__(self, pk: int) -> OrganisationEntry:
+        entry = self._of.entry(pk)
+        if entry is None:
+            raise KeyError(pk)
+        return entry
+
+    def __contains__(self, pk: object) -> bool:
+        return isinstance(pk, int) and self._of.row_of(pk) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._of.ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._of.ids)
+
+
+class _Rows(Mapping):
+    """{organisation id: its current row in the table}."""
+
+    def __init__(self, organisations: Organisations) -> None:
+        self._of = organisations
+
+    def __getitem__(self, pk: int) -> int:
+        row = self._of.row_of(pk)
+        if row is None:
+            raise KeyError(pk)
+        return row
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._of.ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._of.ids)
+
+
+@dataclass(frozen=True)
 class Organisations:
-    entries: dict[int, OrganisationEntry] = field(default_factory=dict)
-    by_departement: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_region: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    ordered: list[int] = field(default_factory=list)  # not synthetic, by id
-    table: matching.Table = field(default_factory=matching.Table)  # their traits as columns
-    rows: dict[int, int] = field(default_factory=dict)  # id: its row in `table`
+    """The candidate organisations as columns, not as one Python object each (ADR 0190): at
+    1,000,000 alliances the 250,000 organisations' entries, Actors, keys and row numbers held
+    about 100 MB of a process's memory; these arrays hold about 15.
+
+    `ids` are the organisations held, ascending, and `at` each one's current row in `table`
+    (rows are only appended: a changed organisation gets a new row). `synthetic`,
+    `represented` and `stale_from` are by row. The groups hold the ids of those not
+    synthetic, ascending."""
+
+    table: matching.Table = field(default_factory=matching.Table)
+    ids: np.ndarray = field(default_factory=lambda: _ids(()))
+    at: np.ndarray = field(default_factory=lambda: _ids(()))
+    synthetic: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    represented: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    stale_from: np.ndarray = field(default_factory=lambda: _ids(()))  # µs since 1970
+    ordered: np.ndarray = field(default_factory=lambda: _ids(()))  # not synthetic
+    by_departement: dict[str, np.ndarray] = field(default_factory=dict)
+    by_region: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def entries(self) -> Mapping[int, OrganisationEntry]:
+        return _Entries(self)
+
+    @property
+    def rows(self) -> Mapping[int, int]:
+        return _Rows(self)
+
+    def row_of(self, pk: int) -> int | None:
+        """The current row of this organisation in `table`, or None if not held."""
+        at = int(np.searchsorted(self.ids, pk))
+        if at < len(self.ids) and self.ids[at] == pk:
+            return int(self.at[at])
+        return None
+
+    def entry(self, pk: int) -> OrganisationEntry | None:
+        row = self.row_of(pk)
+        if row is None:
+            return None
+        stale = int(self.stale_from[row])
+        return OrganisationEntry(
+            self.table.actor(row),
+            bool(self.synthetic[row]),
+            bool(self.represented[row]),
+            None if stale == _NEVER else _EPOCH + timedelta(microseconds=stale),
+        )
 
     def nearby(self, subject: matching.Actor, exclude: int, now: datetime, cap: int) -> list[int]:
         """Organisations in the subject's département (its région for a wider reach; all
         when it has no place), not synthetic, not stale, by id, at most `cap`."""
         if subject.reach in ("region", "national") and subject.region:
-            ids = self.by_region.get(subject.region, [])
+            ids = self.by_region.get(subject.region, _ids(()))
         elif subject.departement:
-            ids = self.by_departement.get(subject.departement, [])
+            ids = self.by_departement.get(subject.departement, _ids(()))
         else:
             ids = self.ordered
-        found = []
-        for pk in ids:
-            entry = self.entries[pk]
-            if pk == exclude or (entry.stale_from is not None and entry.stale_from <= now):
-                continue
-            found.append(pk)
+        found: list[int] = []
+        limit = _microseconds(now)
+        for start in range(0, len(ids), max(cap, 1) * 4):  # most are kept: few slices
+            chunk = ids[start : start + max(cap, 1) * 4]
+            rows = self.at[np.searchsorted(self.ids, chunk)]
+            fresh = chunk[(chunk != exclude) & (self.stale_from[rows] > limit)]
+            found += fresh[: cap - len(found)].tolist()
             if len(found) >= cap:
                 break
         return found
 
-    @classmethod
-    def of(cls, entries: dict[int, OrganisationEntry]) -> Organisations:
-        ids = sorted(entries)
-        pool = cls(entries=entries, rows={pk: row for row, pk in enumerate(ids)})
-        pool.table = matching.Table().extended([entries[pk].actor for pk in ids])
-        for pk in ids:
-            entry = entries[pk]
-            if entry.synthetic:
-                continue
-            pool.ordered.append(pk)
-            if entry.actor.departement:
-                pool.by_departement[entry.actor.departement].append(pk)
-            if entry.actor.region:
-                pool.by_region[entry.actor.region].append(pk)
-        pool.by_departement = dict(pool.by_departement)
-        pool.by_region = dict(pool.by_region)
-        return pool
+    def _groups(
+        self, found: dict[int, OrganisationEntry], removed: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The groups with the removed ids out and the found ones in (only the groups they
+        touch are made again; the others are shared with this pool)."""
+        touched: dict[str, dict[str, list[int]]] = {"departement": {}, "region": {}}
+        for pk in removed.tolist():
+            row = self.row_of(pk)
+            if row is not None and not self.synthetic[row]:
+                for name in touched:
+                    if code := self.table.place(name, row):
+                        touched[name].setdefault(code, [])
+        for pk, entry in found.items():
+            if not entry.synthetic:
+                for name in touched:
+                    if code := getattr(entry.actor, name):
+                        touched[name].setdefault(code, []).append(pk)
+        groups = []
+        for name, held in (("departement", self.by_departement), ("region", self.by_region)):
+            made = dict(held)
+            for code, added in touched[name].items():
+                made[code] = _merged(held.get(code, _ids(())), removed, added)
+            groups.append(made)
+        return groups[0], groups[1]
 
     def changed(self, found: dict[int, OrganisationEntry], gone: set[int]) -> Organisations:
         """A new pool with these entries written and these removed (this one is unchanged)."""
-        entries, rows = dict(self.entries), dict(self.rows)
-        ordered = list(self.ordered)
-        departements, regions = _Copies(self.by_departement), _Copies(self.by_region)
-        for pk in gone | found.keys():
-            rows.pop(pk, None)
-            old = entries.pop(pk, None)
-            if old is None or old.synthetic:
-                continue
-            _without(ordered, pk)
-            if old.actor.departement:
-                _without(departements.list(old.actor.departement), pk)
-            if old.actor.region:
-                _without(regions.list(old.actor.region), pk)
+        removed = np.unique(_ids(gone | found.keys()))
         table = self.table.extended([entry.actor for entry in found.values()])
-        for row, (pk, entry) in enumerate(found.items(), start=len(self.table)):
-            entries[pk], rows[pk] = entry, row
-            if entry.synthetic:
-                continue
-            bisect.insort(ordered, pk)
-            if entry.actor.departement:
-                bisect.insort(departements.list(entry.actor.departement), pk)
-            if entry.actor.region:
-                bisect.insort(regions.list(entry.actor.region), pk)
-        return Organisations(entries, departements.groups, regions.groups, ordered, table, rows)
+        ids = np.concatenate([self.ids[~np.isin(self.ids, removed)], _ids(found)])
+        at = np.concatenate(
+            [self.at[~np.isin(self.ids, removed)], np.arange(len(self.table), len(table))]
+        )
+        order = np.argsort(ids, kind="stable")
+        by_departement, by_region = self._groups(found, removed)
+        entries = found.values()
+        return Organisations(
+            table,
+            ids[order],
+            at[order],
+            np.concatenate([self.synthetic, np.fromiter((e.synthetic for e in entries), bool)]),
+            np.concatenate([self.represented, np.fromiter((e.represented for e in entries), bool)]),
+            np.concatenate([self.stale_from, _ids(_microseconds(e.stale_from) for e in entries)]),
+            _merged(self.ordered, removed, [pk for pk, e in found.items() if not e.synthetic]),
+            by_departement,
+            by_region,
+        )
 
 
 def _experience(ids: set[int] | None = None) -> dict[int, tuple[int, frozenset[str]]]:
@@ -248,10 +349,14 @@ def _experience(ids: set[int] | None = None) -> dict[int, tuple[int, frozenset[s
 STREAMED = 20_000  # rows fetched at a time
 
 
-def _organisation_entries(ids: set[int] | None = None) -> dict[int, OrganisationEntry]:
-    """The entries of these organisations (of all when None) as the database has them now;
-    an id that no longer exists is absent."""
-    rows = Organisation.objects.all()
+CHUNK = 20_000  # organisations made into entries, then columns, at a time
+
+
+def _organisation_chunks(ids: set[int] | None = None) -> Iterator[dict[int, OrganisationEntry]]:
+    """The entries of these organisations (of all when None) as the database has them now,
+    by id, `CHUNK` at a time (the columns hold them; the entries of all at once would be the
+    peak of a full read); an id that no longer exists is absent."""
+    rows = Organisation.objects.order_by("pk")
     profiles = OrganisationProfile.domains.through.objects.all()
     if ids is not None:
         rows = rows.filter(pk__in=ids)
@@ -263,29 +368,40 @@ def _organisation_entries(ids: set[int] | None = None) -> dict[int, Organisation
     for org_id, key in profiles.values_list("organisationprofile__organisation_id", "term__key"):
         domains[org_id].add(key)
     signs = freshness.last_signs(None if ids is None else list(ids))
-    entries = {}
     # One object for each profile and each set of domains, shared by the organisations.
     profiles_held: dict[str, str] = {}
     domain_sets: dict[frozenset[str], frozenset[str]] = {}
-    for pk, profile, territory_id, synthetic in rows:
-        count, types = experience.get(pk, (0, frozenset()))
-        held = frozenset(domains.get(pk, ()))
-        actor = matching.Actor(
-            key=f"organisation:{pk}",
-            profile=profiles_held.setdefault(profile or "", profile or ""),
-            domains=domain_sets.setdefault(held, held),
-            alliance_count=count,
-            alliance_types=types,
-            **places.get(territory_id),
-        )
-        entries[pk] = OrganisationEntry(
-            actor, synthetic, pk in signs, freshness.stale_from(signs.get(pk))
-        )
-    return entries
+    for start in range(0, len(rows), CHUNK):
+        entries = {}
+        for pk, profile, territory_id, synthetic in rows[start : start + CHUNK]:
+            count, types = experience.get(pk, (0, frozenset()))
+            held = frozenset(domains.get(pk, ()))
+            actor = matching.Actor(
+                key=f"organisation:{pk}",
+                profile=profiles_held.setdefault(profile or "", profile or ""),
+                domains=domain_sets.setdefault(held, held),
+                alliance_count=count,
+                alliance_types=types,
+                **places.get(territory_id),
+            )
+            entries[pk] = OrganisationEntry(
+                actor, synthetic, pk in signs, freshness.stale_from(signs.get(pk))
+            )
+        yield entries
+
+
+def _organisation_entries(ids: set[int]) -> dict[int, OrganisationEntry]:
+    """The entries of these organisations as the database has them now."""
+    return {pk: e for chunk in _organisation_chunks(ids) for pk, e in chunk.items()}
 
 
 def _read_organisations() -> Organisations:
-    return Organisations.of(_organisation_entries())
+    organisations = Organisations()
+    # Every partner row of the published alliances is read once: its pages need not stay.
+    with small_page_cache(router.db_for_read(Organisation)):
+        for entries in _organisation_chunks():
+            organisations = organisations.changed(entries, set())
+    return organisations
 
 
 @dataclass(frozen=True)
@@ -504,13 +620,15 @@ def _experience_changed(organisations: Organisations) -> set[int]:
     """The organisations whose past alliances differ from what is held, and the new ones
     (a bulk load of the base adds organisations without a signal of its own)."""
     now = _experience()
+    table, ids = organisations.table, organisations.ids
+    values = list(table.distinct.get("experience", {}))  # (count, types) by id
     held = {
-        pk: (e.actor.alliance_count, e.actor.alliance_types)
-        for pk, e in organisations.entries.items()
-        if e.actor.alliance_count
+        pk: values[value]
+        for pk, value in zip(ids.tolist(), table.experience[organisations.at].tolist(), strict=True)
+        if values[value][0]
     }
     changed = {pk for pk in now.keys() | held.keys() if now.get(pk) != held.get(pk)}
-    highest = max(organisations.entries, default=0)
+    highest = int(ids[-1]) if len(ids) else 0
     changed |= set(Organisation.objects.filter(pk__gt=highest).values_list("pk", flat=True))
     return changed
 

@@ -116,6 +116,8 @@ def test_a_collection_is_loaded_batch_by_batch_with_a_small_page_cache(stored, m
     worker (issue 16: a worker's memory); the connection's own size comes back after."""
     from django.db import connection
 
+    from alliances.common import memory
+
     def cache_size() -> int:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
@@ -136,7 +138,7 @@ def test_a_collection_is_loaded_batch_by_batch_with_a_small_page_cache(stored, m
     assert vectors.nearest(OWNER, unit(33), 1)[0][0] == 33
     assert [size for size, _cache in batches] == [15, 15, 10]
     if connection.vendor == "sqlite":
-        assert {cache for _size, cache in batches} == {-vectors.LOAD_PAGE_CACHE_KIB}
+        assert {cache for _size, cache in batches} == {-memory.LOAD_PAGE_CACHE_KIB}
         assert cache_size() == kept
 
 

@@ -260,3 +260,23 @@ def test_ranking_from_a_table_gives_the_same_suggestions_and_reasons():
             want = [(s.actor.key, s.score, s.reasons) for s in expected]
             assert [(s.actor.key, s.score, s.reasons) for s in found] == want
             assert [(s.actor.key, s.score, s.reasons) for s in split] == want
+
+
+def test_a_table_gives_back_each_actor_it_was_given():
+    """ADR 0190: the table keeps columns, not the Actors; each row makes its Actor again,
+    equal in every field (keys of another form than "prefix:id" included)."""
+    import random
+
+    rng = random.Random(190)
+    actors = [
+        _random_actor(
+            rng,
+            rng.choice([f"organisation:{i}", f"listing:{i}", f"odd-{i}", "organisation:x"]),
+            kind=rng.choice(["", "mecenat_competences", "locaux"]),
+            reach=rng.choice(["", "local", "national"]),
+        )
+        for i in range(300)
+    ]
+    table = matching.Table().extended(actors[:120]).extended(actors[120:])
+    assert len(table) == len(actors)
+    assert [table.actor(row) for row in range(len(table))] == actors
