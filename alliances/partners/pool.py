@@ -526,8 +526,11 @@ def _listing_entries(rows: Any, organisations: Organisations) -> dict[int, Listi
     for listing_id, key in through.values_list("listing_id", "term__key"):
         domains[listing_id].add(key)
     entries = {}
+    owners: dict[int, OrganisationEntry | None] = {}  # an organisation's entry made once
     for pk, org_id, direction, kind, reach, territory_id, expires_at, published_at in rows:
-        owner = organisations.entries.get(org_id)
+        if org_id not in owners:
+            owners[org_id] = organisations.entry(org_id)
+        owner = owners[org_id]
         own_place = places.get(territory_id)
         place = own_place or (
             {
