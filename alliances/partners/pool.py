@@ -28,7 +28,7 @@ import itertools
 import secrets
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -156,39 +156,21 @@ def _merged(ids: np.ndarray, removed: np.ndarray, added: list[int]) -> np.ndarra
     return np.union1d(kept, _ids(added)) if added else kept
 
 
-class _Entries(Mapping):
-    """{organisation id: OrganisationEntry} over the pool's columns, each made when read."""
+class _ByOrganisation(Mapping):
+    """{organisation id: what `make` gives for it} over the pool's columns, made when read
+    (`Organisations.entries` and `rows`)."""
 
-    def __init__(self, organisations: Organisations) -> None:
-        self._of = organisations
+    def __init__(self, organisations: Organisations, make: Callable[[int], Any]) -> None:
+        self._of, self._make = organisations, make
 
-    def __getitem__(self, pk: int) -> OrganisationEntry:
-        entry = self._of.entry(pk)
-        if entry is None:
+    def __getitem__(self, pk: int) -> Any:
+        found = self._make(pk)
+        if found is None:
             raise KeyError(pk)
-        return entry
+        return found
 
     def __contains__(self, pk: object) -> bool:
         return isinstance(pk, int) and self._of.row_of(pk) is not None
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._of.ids.tolist())
-
-    def __len__(self) -> int:
-        return len(self._of.ids)
-
-
-class _Rows(Mapping):
-    """{organisation id: its current row in the table}."""
-
-    def __init__(self, organisations: Organisations) -> None:
-        self._of = organisations
-
-    def __getitem__(self, pk: int) -> int:
-        row = self._of.row_of(pk)
-        if row is None:
-            raise KeyError(pk)
-        return row
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._of.ids.tolist())
@@ -220,11 +202,11 @@ class Organisations:
 
     @property
     def entries(self) -> Mapping[int, OrganisationEntry]:
-        return _Entries(self)
+        return _ByOrganisation(self, self.entry)
 
     @property
     def rows(self) -> Mapping[int, int]:
-        return _Rows(self)
+        return _ByOrganisation(self, self.row_of)
 
     def row_of(self, pk: int) -> int | None:
         """The current row of this organisation in `table`, or None if not held."""
