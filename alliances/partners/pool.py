@@ -183,7 +183,7 @@ class _ByOrganisation(Mapping):
 class Organisations:
     """The candidate organisations as columns, not as one Python object each (ADR 0190): at
     1,000,000 alliances the 250,000 organisations' entries, Actors, keys and row numbers held
-    about 100 MB of a process's memory; these arrays hold about 15.
+    about 100 MB of a process's memory; these arrays hold about 25 (tracemalloc).
 
     `ids` are the organisations held, ascending, and `at` each one's current row in `table`
     (rows are only appended: a changed organisation gets a new row). `synthetic`,
