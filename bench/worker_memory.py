@@ -1,6 +1,7 @@
 """Resident memory of a fresh worker, stage by stage (issue 16: at most 600 MB at 100,000).
 
     ALLIANCES_DATA_DIR=DIR .venv/bin/python bench/worker_memory.py [--lexical] [--trace]
+        [--sheet odd/17] [--write NAME]
 
 A new process (as a gunicorn worker after its warm-up) sets Django up, runs the searches of
 bench/searches.py lexically, then loads the model and the alliances' vectors and runs them
@@ -8,7 +9,10 @@ again with the semantic part on. After each stage it prints the kernel's figures
 process from /proc/self/status: VmRSS (resident now), VmHWM (the highest resident so far:
 the peak), RssAnon (heap) and RssFile (mapped files, such as the model). `--trace` adds the
 Python allocations alive after the last stage (tracemalloc, top 15 lines); `--json` prints
-the last stage as one JSON line (bench/base_search.py reads it).
+the last stage as one JSON line (bench/base_search.py reads it). `--sheet KIND/KEY` adds a
+last stage: that sheet's content built in this process, as a worker does when no job worker
+built it ahead (the SDG 17 sheet covers every alliance); its peak is its own (VmHWM reset
+before it). `--write NAME` also writes the table to bench/results/NAME.md.
 
 Connections are closed as in a worker: after the vectors' load (the warm-up closes them
 after each step) and after each search (Django does at the end of each request; on SQLite,
@@ -35,6 +39,14 @@ PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 PARSER.add_argument("--lexical", action="store_true", help="leave the semantic part off")
 PARSER.add_argument("--trace", action="store_true", help="tracemalloc: top Python allocations")
 PARSER.add_argument("--json", action="store_true", help="print the last stage as JSON")
+PARSER.add_argument("--sheet", help="KIND/KEY of a sheet built as a last stage (odd/17)")
+PARSER.add_argument("--write", help="also write the table to bench/results/NAME.md")
+
+
+def reset_peak() -> None:
+    """Start VmHWM again from the current resident size (Linux: clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
 
 
 def status() -> dict[str, int]:
@@ -96,16 +108,39 @@ def main() -> None:
         started = time.perf_counter()
         searches()
         stage("searches, semantic part on", started)
+    if args.sheet:
+        from alliances.sheets.content import build_sheet
+        from alliances.sheets.subjects import get_subject
+
+        kind, _sep, key = args.sheet.partition("/")
+        reset_peak()
+        started = time.perf_counter()
+        build_sheet(get_subject(kind, key))
+        close_old_connections()
+        stage(f"sheet {kind} {key} built (peak: this stage's own)", started)
     if args.json:
         print(json.dumps(stages[-1][1]))
         return
-    print("| stage | VmRSS MB | VmHWM MB | RssAnon MB | RssFile MB | seconds |")
-    print("|---|---:|---:|---:|---:|---:|")
+    table = [
+        "| stage | VmRSS MB | VmHWM MB | RssAnon MB | RssFile MB | seconds |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for name, figures, seconds in stages:
-        print(
+        table.append(
             f"| {name} | {figures['VmRSS']} | {figures['VmHWM']} | {figures['RssAnon']} | "
             f"{figures['RssFile']} | {seconds:.1f} |"
         )
+    print("\n".join(table))
+    if args.write:
+        from common import git_revision, header
+
+        command = "python bench/worker_memory.py" + "".join(
+            f" --{name} {value}" for name, value in (("sheet", args.sheet),) if value
+        )
+        lines = header(f"Resident memory of a fresh worker, stage by stage ({args.write})", command)
+        lines += [f"- revision: {git_revision()}; base: {os.environ.get('ALLIANCES_DATA_DIR')}"]
+        lines += [f"- load average (1 min) at the end: {os.getloadavg()[0]:.1f}", "", *table, ""]
+        (HERE / "results" / f"{args.write}.md").write_text("\n".join(lines))
     if args.trace:
         import tracemalloc
 

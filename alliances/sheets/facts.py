@@ -10,6 +10,7 @@ its status and years included) and kept in the process, never changed in memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from pyroaring import BitMap
 
 from alliances.base.models import Alliance, Partner, Result
 from alliances.base.search import index
+from alliances.common.memory import small_page_cache
 from alliances.territories.models import Territory
 
 
@@ -30,47 +32,68 @@ class Facts:
 
 
 def facts() -> Facts:
-    return index.per_index_version("sheet-facts", _read)
+    return index.per_index_version("sheet-facts", _read_once)
+
+
+def _read_once() -> Facts:
+    # Every alliance row is read once: its pages need not stay in the connection's cache.
+    with small_page_cache():
+        return _read()
+
+
+# Rows fetched at a time. At 1,000,000 alliances every list here has a million rows or
+# more (five million partner pairs): fetched whole as Python tuples they took a process that
+# built a sheet to 1.9 GB; fetched by this many and turned into arrays at once, a few MB.
+STREAMED = 50_000
+
+
+def _stream(sql: str, params: Sequence = ()) -> Iterator[np.ndarray]:
+    """The rows of this query of integer columns, as arrays of `STREAMED` rows at most (a
+    server-side cursor on PostgreSQL: the result is not held whole by the client either)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(STREAMED):
+            yield np.array(rows, dtype=np.int64)
+
+
+def _grouped(sql: str, params: Sequence = ()) -> dict[int, BitMap]:
+    """{first column: bitmap of the second} of the rows of this query."""
+    found: dict[int, BitMap] = {}
+    for rows in _stream(sql, params):
+        for key in np.unique(rows[:, 0]).tolist():
+            found.setdefault(key, BitMap()).update(rows[rows[:, 0] == key, 1].tolist())
+    return found
+
+
+def _bitmap(sql: str, params: Sequence = ()) -> BitMap:
+    found = BitMap()
+    for rows in _stream(sql, params):
+        found.update(rows[:, 0].tolist())
+    return found
 
 
 def _read() -> Facts:
     alliance = Alliance._meta.db_table
-    with connection.cursor() as cursor:
-        # The status index covers the id: no read of the alliance rows themselves.
-        published_sql, params = Alliance.objects.published().values("id").query.sql_with_params()
-        cursor.execute(published_sql, params)
-        published = BitMap([row[0] for row in cursor.fetchall()])
-        cursor.execute(
-            f"SELECT start_year, id FROM {alliance} WHERE start_year IS NOT NULL "
-            "ORDER BY start_year"
-        )
-        years: dict[int, list[int]] = {}
-        for year, pk in cursor.fetchall():
-            years.setdefault(year, []).append(pk)
-        cursor.execute(
+    # The status index covers the id: no read of the alliance rows themselves.
+    published_sql, params = Alliance.objects.published().values("id").query.sql_with_params()
+    places = Alliance.other_territories.through._meta.db_table
+    return Facts(
+        published=_bitmap(published_sql, params),
+        documented=_bitmap(
             f"SELECT id FROM {alliance} WHERE results_text <> '' "
             f"UNION SELECT alliance_id FROM {Result._meta.db_table}"
-        )
-        documented = BitMap([row[0] for row in cursor.fetchall()])
+        ),
+        years=_grouped(f"SELECT start_year, id FROM {alliance} WHERE start_year IS NOT NULL"),
         # The départements of each alliance's places (itself, or one of its communes or
         # EPCI), its other territories included.
-        places = Alliance.other_territories.through._meta.db_table
-        cursor.execute(
+        departements=_grouped(
             f"SELECT t.departement_id, a.id FROM {alliance} a "
             f"JOIN {Territory._meta.db_table} t ON t.id = a.territory_id "
             "WHERE t.departement_id IS NOT NULL "
             f"UNION SELECT t.departement_id, x.alliance_id FROM {places} x "
             f"JOIN {Territory._meta.db_table} t ON t.id = x.territory_id "
             "WHERE t.departement_id IS NOT NULL"
-        )
-        departements: dict[int, list[int]] = {}
-        for departement, pk in cursor.fetchall():
-            departements.setdefault(departement, []).append(pk)
-    return Facts(
-        published=published,
-        documented=documented,
-        years={year: BitMap(ids) for year, ids in years.items()},
-        departements={pk: BitMap(ids) for pk, ids in departements.items()},
+        ),
     )
 
 
@@ -106,7 +129,7 @@ def most_recent(ids: BitMap, limit: int) -> list[BitMap]:
 
 
 # From this many alliances, the partner organisations of a subject are counted from every
-# (alliance, organisation) pair held in memory (read once per index version: 0.3 s and 8 MB
+# (alliance, organisation) pair held in memory (read once per index version: 0.3 s and 4 MB
 # per 100,000 alliances) instead of a COUNT(DISTINCT) over the partner table (0.28 s for
 # 27,000 alliances, 0.03 s from the pairs).
 LARGE = 5000
@@ -137,8 +160,9 @@ def organisation_count(ids: BitMap) -> int:
 
 def _all_pairs() -> np.ndarray:
     def read() -> np.ndarray:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT alliance_id, organisation_id FROM {Partner._meta.db_table}")
-            return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        sql = f"SELECT alliance_id, organisation_id FROM {Partner._meta.db_table}"
+        with small_page_cache():
+            chunks = [rows.astype(np.int32) for rows in _stream(sql)]  # ids fit in half
+        return np.concatenate(chunks) if chunks else np.empty((0, 2), np.int32)
 
     return index.per_index_version("sheet-partner-pairs", read)
