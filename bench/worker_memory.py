@@ -134,9 +134,7 @@ def main() -> None:
     if args.write:
         from common import git_revision, header
 
-        command = "python bench/worker_memory.py" + "".join(
-            f" --{name} {value}" for name, value in (("sheet", args.sheet),) if value
-        )
+        command = "python bench/worker_memory.py" + (f" --sheet {args.sheet}" if args.sheet else "")
         lines = header(f"Resident memory of a fresh worker, stage by stage ({args.write})", command)
         lines += [f"- revision: {git_revision()}; base: {os.environ.get('ALLIANCES_DATA_DIR')}"]
         lines += [f"- load average (1 min) at the end: {os.getloadavg()[0]:.1f}", "", *table, ""]

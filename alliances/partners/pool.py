@@ -238,8 +238,9 @@ class Organisations:
             ids = self.ordered
         found: list[int] = []
         limit = _microseconds(now)
-        for start in range(0, len(ids), max(cap, 1) * 4):  # most are kept: few slices
-            chunk = ids[start : start + max(cap, 1) * 4]
+        step = max(cap, 1) * 4  # most are kept: few slices
+        for start in range(0, len(ids), step):
+            chunk = ids[start : start + step]
             rows = self.at[np.searchsorted(self.ids, chunk)]
             fresh = chunk[(chunk != exclude) & (self.stale_from[rows] > limit)]
             found += fresh[: cap - len(found)].tolist()
