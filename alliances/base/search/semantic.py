@@ -26,10 +26,12 @@ BATCH = 512  # alliances read at a time, and vectors stored at a time
 SHORT = 30  # words of title and summary under which the description is added
 
 
-def passage(title: str, summary: str, description: str) -> str:
-    text = embeddings.passage_text(title, summary)
-    if len(text.split()) < SHORT:
-        text = embeddings.passage_text(title, summary, description)
+def passage(
+    title: str, summary: str, description: str, words: int = embeddings.MAX_PASSAGE_WORDS
+) -> str:
+    text = embeddings.passage_text(title, summary, words=words)
+    if len(text.split()) < min(SHORT, words):
+        text = embeddings.passage_text(title, summary, description, words=words)
     return text
 
 
