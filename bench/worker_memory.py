@@ -1,7 +1,7 @@
 """Resident memory of a fresh worker, stage by stage (issue 16: at most 600 MB at 100,000).
 
     ALLIANCES_DATA_DIR=DIR .venv/bin/python bench/worker_memory.py [--lexical] [--trace]
-        [--sheet odd/17] [--write NAME]
+        [--sheet odd/17] [--warm-steps] [--write NAME]
 
 A new process (as a gunicorn worker after its warm-up) sets Django up, runs the searches of
 bench/searches.py lexically, then loads the model and the alliances' vectors and runs them
@@ -12,7 +12,9 @@ Python allocations alive after the last stage (tracemalloc, top 15 lines); `--js
 the last stage as one JSON line (bench/base_search.py reads it). `--sheet KIND/KEY` adds a
 last stage: that sheet's content built in this process, as a worker does when no job worker
 built it ahead (the SDG 17 sheet covers every alliance); its peak is its own (VmHWM reset
-before it). `--write NAME` also writes the table to bench/results/NAME.md.
+before it). `--warm-steps` first runs the warm-up's steps (alliances/warmup.py) one by one as a
+gunicorn worker does, each stage's peak its own. `--write NAME` also writes the table to
+bench/results/NAME.md.
 
 Connections are closed as in a worker: after the vectors' load (the warm-up closes them
 after each step) and after each search (Django does at the end of each request; on SQLite,
@@ -41,6 +43,11 @@ PARSER.add_argument("--trace", action="store_true", help="tracemalloc: top Pytho
 PARSER.add_argument("--json", action="store_true", help="print the last stage as JSON")
 PARSER.add_argument("--sheet", help="KIND/KEY of a sheet built as a last stage (odd/17)")
 PARSER.add_argument("--write", help="also write the table to bench/results/NAME.md")
+PARSER.add_argument(
+    "--warm-steps",
+    action="store_true",
+    help="first run the warm-up's steps one by one, each with its own peak, as a worker does",
+)
 
 
 def reset_peak() -> None:
@@ -92,6 +99,14 @@ def main() -> None:
 
     started = time.perf_counter()
     stage("Django set up", started)
+    if args.warm_steps:
+        from alliances import warmup
+
+        for name, step in warmup.STEPS:
+            reset_peak()
+            started = time.perf_counter()
+            warmup.run_step(step)
+            stage(f"warm-up step {name!r} (peak: this step's own)", started)
     started = time.perf_counter()
     with override_settings(ALLIANCES_SEARCH_SEMANTIC=False):
         searches()
@@ -135,6 +150,7 @@ def main() -> None:
         from common import git_revision, header
 
         command = "python bench/worker_memory.py" + (f" --sheet {args.sheet}" if args.sheet else "")
+        command += " --warm-steps" if args.warm_steps else ""
         lines = header(f"Resident memory of a fresh worker, stage by stage ({args.write})", command)
         lines += [f"- revision: {git_revision()}; base: {os.environ.get('ALLIANCES_DATA_DIR')}"]
         lines += [f"- load average (1 min) at the end: {os.getloadavg()[0]:.1f}", "", *table, ""]

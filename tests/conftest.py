@@ -61,3 +61,20 @@ def client_fr(db) -> Client:
 @pytest.fixture
 def client_en(db) -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def real_queue(monkeypatch):
+    """The job queue as in production (SQLite file), emptied; the worker's loop run by the
+    test (`queue.run_pending`).
+
+    The job wrapper closes stale connections between jobs: in a test's transaction that
+    would drop the transaction, so it is neutralised here."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = False
+    HUEY.flush()
+    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
+    yield HUEY
+    HUEY.flush()
+    HUEY.immediate = True

@@ -108,6 +108,23 @@ def test_after_warm_up_the_first_sheet_page_of_each_language_builds_nothing(clie
     assert filled == []
 
 
+@pytest.mark.django_db
+def test_the_warm_up_renders_no_sheet_the_worker_has_not(settings, monkeypatch, real_queue):
+    # A new base at 1,000,000 alliances: SDG 17's sheet took each worker 45 s and kept some
+    # 100 MB (bench/worker_memory.py --warm-steps). The worker renders it, not the warm-up.
+    from django.core.cache import caches
+
+    from alliances.sheets import rendering
+
+    settings.ALLIANCES_SHEETS_PREBUILD = True
+    caches["sheets"].clear()
+    made = []
+    monkeypatch.setattr(rendering, "build_sheet", made.append)
+    timings = warmup.warm()
+    assert "pages" in timings  # the page, in preparation, still warmed the layout
+    assert made == []
+
+
 def test_the_warm_up_page_is_asked_as_production_accepts_it(settings):
     # Behind the proxy, under the platform's own name: not refused, not redirected to HTTPS.
     settings.ALLOWED_HOSTS = [".alliances.example.org"]

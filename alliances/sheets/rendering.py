@@ -3,7 +3,11 @@
 While the job worker renders the sheets again after a data change (ADR 0150), a visitor of a
 sheet it has not reached yet gets the sheet of the previous version at once, said so on the
 page with its date, rather than waiting for a rendering (ADR 0181); for a bounded time only,
-so that a platform without a running worker still renders its sheets itself.
+so that a platform without a running worker still renders its sheets itself. A sheet never
+rendered yet (a new base) is not rendered by the web process either while the worker is
+expected: the page says it is being prepared (ADR 0191). Rendering a sheet reads its facts
+over the whole base (45 s and some 100 MB kept at 1,000,000 alliances): that is the job
+worker's work, not a web worker's.
 """
 
 import time
@@ -16,6 +20,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from alliances.common.i18n import current_language
+from alliances.jobs import queue
 
 from .content import build_sheet, data_version
 from .subjects import Subject
@@ -31,6 +36,8 @@ class SheetBody:
     html: str
     # When the sheet shown was rendered, if it is the previous version's (a rebuild runs).
     previous_of: datetime | None = None
+    # Nothing rendered yet and the worker is expected to: the page says the sheet is coming.
+    pending: bool = False
 
 
 def _key(subject: Subject, output: str, version: str) -> str:
@@ -49,28 +56,34 @@ def _changed_at(version: str) -> float:
     return float(sheets.get(key, time.time()))
 
 
-def _previous(subject: Subject, version: str) -> SheetBody | None:
-    """The sheet of an earlier version, while the worker renders this one (bounded in time)."""
-    if not settings.ALLIANCES_SHEETS_PREBUILD:
-        return None
+def _worker_ahead(version: str) -> bool:
+    """Whether the job worker is expected to render the sheets of `version` (the setting,
+    and a bounded time since the version's first request)."""
+    if not settings.ALLIANCES_SHEETS_PREBUILD or queue.immediate():
+        return False  # no worker, or jobs run in the asking process: it renders
+    return time.time() - _changed_at(version) <= PREVIOUS_SECONDS
+
+
+def _while_the_worker_renders(subject: Subject, version: str) -> SheetBody:
+    """The sheet of an earlier version, or none yet: what a visitor gets meanwhile."""
     latest = caches["sheets"].get(_latest_key(subject))
-    if latest is None or latest[0] == version:
-        return None
-    if time.time() - _changed_at(version) > PREVIOUS_SECONDS:
-        return None
+    if latest is None:
+        return SheetBody("", pending=True)
+    if latest[0] == version:  # this version's, kept as the latest only
+        return SheetBody(latest[2])
     return SheetBody(latest[2], previous_of=datetime.fromtimestamp(latest[1], tz=UTC))
 
 
 def sheet_body(subject: Subject, request: HttpRequest | None = None) -> SheetBody:
-    """The HTML body of a sheet (without the site layout), cached."""
+    """The HTML body of a sheet (without the site layout), cached; rendered here only when no
+    worker is expected to render it."""
     version = data_version()
     key = _key(subject, "body", version)
     body = caches["sheets"].get(key)
     if body is not None:
         return SheetBody(body)
-    previous = _previous(subject, version)
-    if previous is not None:
-        return previous
+    if _worker_ahead(version):
+        return _while_the_worker_renders(subject, version)
     return SheetBody(render_body(subject, version, request))
 
 

@@ -16,7 +16,7 @@ from alliances.jobs import queue
 
 from .content import data_version
 from .rendering import CACHE_SECONDS, ensure_body
-from .subjects import all_subjects
+from .subjects import Subject, all_subjects
 
 KEY = "sheets"
 LANGUAGES = ("fr", "en")
@@ -26,18 +26,45 @@ def built_key(version: str) -> str:
     return f"sheets:built:{version}"
 
 
+WANTED_KEY = "sheets:wanted"
+
+
+def _page(subject: Subject, language: str) -> str:
+    return f"{language}:{subject.slug}"
+
+
+def want(subject: Subject, language: str) -> None:
+    """A visitor waits for this sheet (never rendered yet, ADR 0191): the rebuild renders it
+    before the others. Two visitors adding at the same instant may lose one entry: that page
+    then comes in the usual order, which is all the entry changes."""
+    sheets = caches["sheets"]
+    wanted = sheets.get(WANTED_KEY, ())
+    page = _page(subject, language)
+    if page not in wanted:
+        sheets.set(WANTED_KEY, (*wanted, page), CACHE_SECONDS)
+
+
+def _next(todo: list[tuple[str, Subject]]) -> tuple[str, Subject]:
+    """The next page to render: the first one a visitor waits for, else the first in order."""
+    wanted = caches["sheets"].get(WANTED_KEY, ())
+    for index, (language, subject) in enumerate(todo):
+        if _page(subject, language) in wanted:
+            return todo.pop(index)
+    return todo.pop(0)
+
+
 @db_task()
 def rebuild_sheets() -> int:
-    """Render every sheet missing from the cache for the current data version; returns the
-    number of pages now ready."""
+    """Render every sheet missing from the cache for the current data version, those that
+    visitors wait for first; returns the number of pages now ready."""
     queue.done(KEY)
     version = data_version()
-    subjects = all_subjects()
-    for language in LANGUAGES:
+    todo = [(language, subject) for language in LANGUAGES for subject in all_subjects()]
+    ready = len(todo)
+    while todo:
+        language, subject = _next(todo)
         with override(language):
-            for subject in subjects:
-                ensure_body(subject, version)
-    ready = len(subjects) * len(LANGUAGES)
+            ensure_body(subject, version)
     caches["sheets"].set(built_key(version), ready, CACHE_SECONDS)
     return ready
 

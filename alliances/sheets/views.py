@@ -3,11 +3,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from alliances.common.i18n import current_language
 from alliances.common.twins import list_response
 
 from .content import data_version
 from .rendering import sheet_body, sheet_pdf
 from .subjects import KINDS, all_subjects, get_subject
+from .tasks import request_rebuild, want
 
 
 def sheet_rows(request: HttpRequest | None = None) -> list[dict]:
@@ -53,17 +55,24 @@ def _subject_or_404(kind: str, key: str):  # noqa: ANN202
     return subject
 
 
+# A sheet not rendered yet: come back in a minute (the worker renders the 324 pages of the
+# shipped base in about that; a large base's in minutes).
+PENDING_RETRY_SECONDS = 60
+
+
 def sheet(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     subject = _subject_or_404(kind, key)
-    return render(
-        request,
-        "sheets/sheet.html",
-        {
-            "subject": subject,
-            "kind_label": KINDS[kind],
-            "sheet": sheet_body(subject, request),
-        },
-    )
+    body = sheet_body(subject, request)
+    context = {"subject": subject, "kind_label": KINDS[kind], "sheet": body}
+    if not body.pending:
+        return render(request, "sheets/sheet.html", context)
+    # This page first; the periodic check would ask within ten minutes, asking now costs one
+    # queue entry.
+    want(subject, current_language())
+    request_rebuild()
+    response = render(request, "sheets/sheet.html", context, status=503)
+    response["Retry-After"] = str(PENDING_RETRY_SECONDS)
+    return response
 
 
 def pdf(request: HttpRequest, kind: str, key: str) -> HttpResponse:

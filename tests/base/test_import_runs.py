@@ -16,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from alliances.base import tasks
 from alliances.base.importing import importer, runs
@@ -24,17 +23,6 @@ from alliances.base.models import Alliance, ChangeRecord, ImportRun, Organisatio
 from alliances.jobs import queue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def real_queue(monkeypatch):
-    """The queue as in production (SQLite file), emptied; the worker's loop run by the test."""
-    HUEY.immediate = False
-    HUEY.flush()
-    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
-    yield HUEY
-    HUEY.flush()
-    HUEY.immediate = True
 
 
 @pytest.fixture

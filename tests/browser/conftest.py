@@ -87,6 +87,9 @@ def site():
         "ALLIANCES_DATA_DIR": data_dir,
         "DJANGO_SETTINGS_MODULE": "alliances.settings",
         "DJANGO_SECRET_KEY": "browser-tests-only",
+        # No job worker runs beside this server: its pages render their sheets themselves
+        # rather than saying they are being prepared (ADR 0191).
+        "ALLIANCES_SHEETS_PREBUILD": "0",
     }
     env.pop("DATABASE_URL", None)
     env.pop("ALLIANCES_TESTING", None)

@@ -17,20 +17,6 @@ from alliances.sheets.rendering import _key
 from alliances.sheets.subjects import all_subjects
 
 
-@pytest.fixture
-def real_queue(monkeypatch):
-    """The queue as in production (SQLite file), emptied; the worker's loop run by the test.
-
-    The job wrapper closes stale connections between jobs: in a test's transaction that
-    would drop the transaction, so it is neutralised here."""
-    HUEY.immediate = False
-    HUEY.flush()
-    monkeypatch.setattr("huey.contrib.djhuey.close_old_connections", lambda: None)
-    yield HUEY
-    HUEY.flush()
-    HUEY.immediate = True
-
-
 def _change_an_alliance(django_capture_on_commit_callbacks, title: str) -> Alliance:
     alliance = Alliance.objects.filter(status="published").first()
     with django_capture_on_commit_callbacks(execute=True):
