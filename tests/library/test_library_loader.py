@@ -16,14 +16,14 @@ pytestmark = pytest.mark.usefixtures("library")
 
 
 def test_all_seventy_resources_are_loaded_with_their_links():
-    assert Resource.objects.count() == 74
-    assert Resource.objects.published().count() == 74
+    assert Resource.objects.count() == 75
+    assert Resource.objects.published().count() == 75
     charter = Resource.objects.get(slug="fondation-territoires-charte-faire-alliance-2021")
     assert charter.kind == "outil" and charter.format == "charter" and charter.year == 2021
     assert charter.maturity_levels == [1, 2]
     assert {t.key for t in charter.audience.all()} >= {"association", "entreprise"}
     assert charter.licence == UNKNOWN_LICENCE  # never invented
-    assert LoadedDataset.objects.get(name="library.resources").rows == 74
+    assert LoadedDataset.objects.get(name="library.resources").rows == 75
 
 
 def test_every_row_of_the_file_is_in_the_database():
@@ -54,8 +54,8 @@ def test_changed_row_updates_and_missing_row_is_marked_obsolete(tmp_path: Path):
     assert Resource.objects.get(slug=first["id"]).title == "Titre corrigé"
     gone = Resource.objects.get(slug=dropped)
     assert gone.obsolete and not gone.is_public
-    assert Resource.objects.count() == 74  # nothing deleted
-    assert Resource.objects.published().count() == 73
+    assert Resource.objects.count() == 75  # nothing deleted
+    assert Resource.objects.published().count() == 74
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ pytestmark = pytest.mark.usefixtures("library")
 def test_list_page_in_french_and_english(client_fr, client_en):
     fr = client_fr.get("/ressources/")
     assert fr.status_code == 200
-    assert "74 ressources" in fr.content.decode()
+    assert "75 ressources" in fr.content.decode()
     assert "appréciation raisonnée" in fr.content.decode()
     en = client_en.get("/ressources/")
     assert en.status_code == 200
-    assert "74 resources" in en.content.decode()
+    assert "75 resources" in en.content.decode()
 
 
 def test_list_page_shows_facet_counts_and_notice_for_unknown_values(client_fr):
@@ -37,7 +37,7 @@ def test_twins_answer_json_and_csv(client_fr):
     assert all(4 in r["maturity_levels"] for r in data["results"])
     response = client_fr.get("/ressources/?format=csv&kind=donnee&page_size=50")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == 17
+    assert len(rows) == 18
     assert {r["kind"] for r in rows} == {"donnee"}
 
 
