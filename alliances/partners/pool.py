@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import connections, router
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -297,36 +297,84 @@ class Organisations:
         )
 
 
-def _experience(ids: set[int] | None = None) -> dict[int, tuple[int, frozenset[str]]]:
-    """{organisation id: (published alliances, their partnership types)} of these
-    organisations (of all when None); those without a published alliance are left out.
+class Experience(Mapping[int, tuple[int, frozenset[str]]]):
+    """{organisation id: (published alliances, their partnership types)}, held as two arrays
+    indexed by organisation id (the count, and the types as the bits of one number) rather
+    than as one dict entry per organisation; organisations without a published alliance are
+    not in it."""
 
-    The rows are streamed and each alliance's types held as the bits of one number: with
-    every row read into lists first, the five million partners of 1,000,000 alliances took
-    a process to 2.6 GB (bench/RESULTS.md). Organisations with the same types share one
-    set."""
-    partners = Partner.objects.filter(alliance__status="published").order_by()
+    def __init__(
+        self, counts: np.ndarray, held: np.ndarray, sets: dict[int, frozenset[str]]
+    ) -> None:
+        self._counts, self._held, self._sets = counts, held, sets
+
+    def __getitem__(self, pk: int) -> tuple[int, frozenset[str]]:
+        if not 0 <= pk < len(self._counts) or not self._counts[pk]:
+            raise KeyError(pk)
+        return int(self._counts[pk]), self._sets[int(self._held[pk])]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self._counts).tolist())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._counts))
+
+
+MAX_TYPES = 63  # bits of the int64 mask (the referential has 8 partnership types)
+
+
+def _batches(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def _types_by_alliance(through: Any, top: int) -> tuple[np.ndarray, dict[str, int]]:
+    """The partnership types of each alliance up to id `top`, as bits, by alliance id."""
+    bits: dict[str, int] = {}
+    types_of = np.zeros(top + 1, dtype=np.int64)
+    rows = through.values_list("alliance_id", "term__key").iterator(STREAMED)
+    for batch in _batches(rows, STREAMED):
+        masks = [bits.setdefault(key, 1 << len(bits)) for _alliance, key in batch]
+        if len(bits) > MAX_TYPES:
+            raise ValueError(f"more than {MAX_TYPES} partnership types: widen the mask")
+        alliances = np.fromiter((a for a, _key in batch), np.int64, len(batch))
+        np.bitwise_or.at(types_of, alliances, np.asarray(masks, dtype=np.int64))
+    return types_of, bits
+
+
+def _experience(ids: set[int] | None = None) -> Experience:
+    """The experience of these organisations (of all when None).
+
+    The rows are streamed `STREAMED` at a time into arrays indexed by alliance and by
+    organisation id: with every row read into lists first, the five million partners of
+    1,000,000 alliances took a process to 2.6 GB (bench/RESULTS.md); with a dict per
+    alliance and per organisation, the read still added some 200 MB to a worker's peak
+    (bench/worker_memory.py --warm-steps). Organisations with the same types share one set."""
+    top_alliance = Alliance.objects.aggregate(top=Max("pk"))["top"] or 0
+    top_organisation = Organisation.objects.aggregate(top=Max("pk"))["top"] or 0
+    # Rows written after these maxima wait for the next read (the pool's changes log).
+    partners = Partner.objects.filter(
+        alliance__status="published", alliance_id__lte=top_alliance
+    ).filter(organisation_id__lte=top_organisation)
     through = Alliance.partnership_types.through.objects.filter(
-        alliance__status="published"
-    ).order_by()
+        alliance__status="published", alliance_id__lte=top_alliance
+    )
     if ids is not None:
         partners = partners.filter(organisation_id__in=ids)
         through = through.filter(alliance__partners__organisation_id__in=ids)
-    bits: dict[str, int] = {}
-    types_of: dict[int, int] = defaultdict(int)  # alliance id: the bits of its types
-    for alliance_id, key in through.values_list("alliance_id", "term__key").iterator(STREAMED):
-        types_of[alliance_id] |= bits.setdefault(key, 1 << len(bits))
-    counts: dict[int, int] = defaultdict(int)
-    held: dict[int, int] = defaultdict(int)  # organisation id: the bits of its alliances' types
-    for org_id, alliance_id in partners.values_list("organisation_id", "alliance_id").iterator(
-        STREAMED
-    ):
-        counts[org_id] += 1
-        held[org_id] |= types_of.get(alliance_id, 0)
-    sets: dict[int, frozenset[str]] = {}
-    for mask in set(held.values()):
-        sets[mask] = frozenset(key for key, bit in bits.items() if mask & bit)
-    return {pk: (n, sets[held[pk]]) for pk, n in counts.items()}
+    types_of, bits = _types_by_alliance(through.order_by(), top_alliance)
+    counts = np.zeros(top_organisation + 1, dtype=np.int32)
+    held = np.zeros(top_organisation + 1, dtype=np.int64)
+    rows = partners.order_by().values_list("organisation_id", "alliance_id").iterator(STREAMED)
+    for batch in _batches(rows, STREAMED):
+        pairs = np.asarray(batch, dtype=np.int64).reshape(-1, 2)
+        np.add.at(counts, pairs[:, 0], 1)
+        np.bitwise_or.at(held, pairs[:, 0], types_of[pairs[:, 1]])
+    sets = {
+        mask: frozenset(key for key, bit in bits.items() if mask & bit)
+        for mask in np.unique(held[counts > 0]).tolist()
+    }
+    return Experience(counts, held, sets)
 
 
 STREAMED = 20_000  # rows fetched at a time

@@ -259,6 +259,35 @@ def test_many_changes_at_once_read_everything_again(orgs, monkeypatch):
     _same_as_a_full_read(after, listings)
 
 
+def test_experience_is_held_by_organisation_id_in_arrays_not_one_entry_each(orgs):
+    """At 1,000,000 alliances a dict entry per alliance and per organisation added some
+    200 MB to a worker's peak while the pool was read (bench/worker_memory.py --warm-steps):
+    the counts and types are arrays indexed by id, the sets shared."""
+    import numpy as np
+
+    from alliances.base.models import Alliance, Partner
+
+    made = []
+    for number in range(40):
+        alliance = Alliance.objects.create(
+            kind="alliance", title=f"A{number}", slug=f"a-{number}", status="published"
+        )
+        organisation = Organisation.objects.create(name=f"O{number}", profile=profile("fondation"))
+        Partner.objects.create(alliance=alliance, organisation=organisation, role="partner")
+        made.append(organisation.pk)
+    found = pool._experience()
+    assert not isinstance(found, dict)
+    assert all(found[pk] == (1, frozenset()) for pk in made)
+    assert set(made) <= set(found) and len(found) == len(list(found))
+    held = vars(found).values()
+    # The one dict holds a set per distinct combination of types, not an entry per organisation.
+    assert all(
+        isinstance(v, np.ndarray) or (isinstance(v, dict) and len(v) < len(found) // 2)
+        for v in held
+    )
+    assert found.get(max(made) + 10_000) is None
+
+
 def test_experience_counts_published_alliances_and_unites_their_types(orgs):
     """Read as streamed rows, each alliance's types as bits (ADR 0187): the same counts and
     types as reading them whole; organisations with the same types share one set."""
