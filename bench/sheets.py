@@ -53,7 +53,7 @@ setup_django()
 from django.core.cache import cache, caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 from huey.contrib.djhuey import HUEY  # noqa: E402
 
@@ -433,7 +433,10 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     prepared = prepare(args.alliances)
     print(f"prepared in {prepared} s", flush=True)
-    measured = [] if args.worker_only else in_process(args)
+    # In process there is no job worker: each sheet is rendered on demand, as the platform
+    # does without one (with the worker expected, a sheet not rendered yet answers 503, ADR 0191).
+    with override_settings(ALLIANCES_SHEETS_PREBUILD=False):
+        measured = [] if args.worker_only else in_process(args)
     touched = Alliance.objects.filter(status="published").order_by("pk").first()
     worker = with_worker(
         all_subjects(), touched, args.visit_every, args.rebuild_limit, args.cold_web_process
