@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from alliances.common.i18n import localized
@@ -30,9 +30,14 @@ class ReferentialOut(Schema):
     content: dict[str, Any]
 
 
+# A key is a short slug: anything else (a NUL byte above all, which PostgreSQL refuses in a
+# text parameter) is refused as invalid input before the database is asked.
+KEY = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
 class DiagnosisIn(Schema):
-    referential: str
-    profile: str
+    referential: str = KEY
+    profile: str = KEY
     answers: dict[str, Any]
 
 

@@ -82,6 +82,16 @@ def test_post_unknown_profile_and_referential(client_fr):
     assert bad.status_code in (400, 422)
 
 
+@pytest.mark.parametrize("field", ["referential", "profile"])
+def test_a_key_with_control_characters_is_refused_not_a_server_error(client_fr, field):
+    # Found by the API's property test on PostgreSQL, which refuses NUL in a text parameter.
+    payload = {"referential": "organisation", "profile": "association", "answers": {}}
+    payload[field] = "organ\u0000isation\n"
+    response = post(client_fr, payload)
+    assert response.status_code == 422
+    assert field in json.dumps(response.json())
+
+
 def test_paths_in_openapi(client_fr):
     paths = client_fr.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/referentials/{key}" in paths and "/api/v1/diagnoses" in paths
