@@ -11,10 +11,15 @@ What changed, seen by every process (web workers, the job worker):
   represents one, a need or offer and its domains appends a row to `PoolChange` (signals in
   `connect()`); at its next page a process reads the rows it has not applied yet and reads
   again only those organisations (and their needs and offers) and those needs and offers;
-- a write to the alliances (the base search's `index_version()` changes: a save, or a bulk
-  load that rebuilds the index) can change any organisation's past alliances: the
-  experience of every organisation is read again (a few thousand partner rows) and only the
-  organisations whose experience differs, or that are new, are read again;
+- a write to the alliances changes the past alliances of their partners: each re-index of
+  some alliances (`index.alliances_indexed`: a save, a loader's or an import's batch)
+  appends, in its own transaction, a row for each organisation that is a partner of them
+  now, and a partner deleted or moved to another organisation one for the organisation it
+  leaves; those organisations are read again, alone (at 1,000,000 alliances, reading the
+  experience of every organisation took a visitor 9 s after any save);
+- a rebuild of the whole index (a bulk load), or a re-index of more alliances than
+  CHANGES_AT_MOST, appends one `EXPERIENCE` row: the experience of every organisation is
+  read again and only the organisations whose experience differs, or that are new, are;
 - bulk writers that send no signal call `bump()`, which draws a new value in the
   `DataVersion` table: every process then reads everything again, as before ADR 0165.
 What depends on the clock (a need or offer expiring, a profile going stale) is kept as a
@@ -37,11 +42,12 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Max, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from alliances.base.models import Alliance, Organisation, Partner
 from alliances.base.search import index as search_index
+from alliances.base.search.index import alliances_indexed
 from alliances.common.memory import small_page_cache
 from alliances.territories.models import Territory
 from alliances.territories.points import point_of
@@ -50,6 +56,7 @@ from . import freshness, matching
 from .models import Claim, DataVersion, Listing, OrganisationProfile, PoolChange
 
 ORGANISATIONS, LISTINGS = "organisations", "listings"
+EXPERIENCE = "experience"  # a change row of this part: compare every organisation's experience
 # A change row is read again for this long after it was written, in case its transaction
 # committed after a later one (PostgreSQL hands out ids at insert, not at commit).
 LATE_COMMIT = timedelta(minutes=2)
@@ -650,9 +657,16 @@ def _changes(state: _State) -> list[tuple[int, str, int, datetime]]:
     ]
 
 
+def _new_organisations(organisations: Organisations) -> set[int]:
+    """The organisations added since these were read (a bulk load of the base adds them
+    without a signal of its own)."""
+    ids = organisations.ids
+    highest = int(ids[-1]) if len(ids) else 0
+    return set(Organisation.objects.filter(pk__gt=highest).values_list("pk", flat=True))
+
+
 def _experience_changed(organisations: Organisations) -> set[int]:
-    """The organisations whose past alliances differ from what is held, and the new ones
-    (a bulk load of the base adds organisations without a signal of its own)."""
+    """The organisations whose past alliances differ from what is held, and the new ones."""
     now = _experience()
     table, ids = organisations.table, organisations.ids
     values = list(table.distinct.get("experience", {}))  # (count, types) by id
@@ -662,9 +676,7 @@ def _experience_changed(organisations: Organisations) -> set[int]:
         if values[value][0]
     }
     changed = {pk for pk in now.keys() | held.keys() if now.get(pk) != held.get(pk)}
-    highest = int(ids[-1]) if len(ids) else 0
-    changed |= set(Organisation.objects.filter(pk__gt=highest).values_list("pk", flat=True))
-    return changed
+    return changed | _new_organisations(organisations)
 
 
 def _apply(state: _State, organisation_ids: set[int], listing_ids: set[int]) -> _State:
@@ -696,8 +708,10 @@ def _catch_up(state: _State, alliances: int, now: datetime) -> _State:
     changes = _changes(state)
     organisation_ids = {row for _pk, part, row, _at in changes if part == ORGANISATIONS}
     listing_ids = {row for _pk, part, row, _at in changes if part == LISTINGS}
-    if alliances != state.alliances:
+    if any(part == EXPERIENCE for _pk, part, _row, _at in changes):
         organisation_ids |= _experience_changed(state.organisations)
+    elif alliances != state.alliances:
+        organisation_ids |= _new_organisations(state.organisations)
     if len(organisation_ids) + len(listing_ids) > CHANGES_AT_MOST:
         return _full(state.versions, alliances, now)  # a bulk write: reading all is cheaper
     if organisation_ids or listing_ids:
@@ -801,9 +815,39 @@ def _user_saved(sender: type, instance: Any, **kwargs: Any) -> None:
     )
 
 
+def _alliances_indexed(
+    sender: Any, alliance_ids: list[int] | None, using: str | None = None, **kwargs: Any
+) -> None:
+    """Their partners' experience may have changed (a save, a loader's batch, an import: the
+    index is told of every write to the alliances, with or without signals of their own)."""
+    if alliance_ids is None or len(alliance_ids) > CHANGES_AT_MOST:
+        note(EXPERIENCE, [0])
+        return
+    partners = Partner.objects.using(using).filter(alliance_id__in=alliance_ids)
+    note(ORGANISATIONS, partners.values_list("organisation_id", flat=True))
+
+
+def _partner_leaving(sender: type, instance: Partner, raw: bool = False, **kwargs: Any) -> None:
+    """Before a partner is saved: the organisation it leaves, if moved to another one, has one
+    alliance less (the re-index that follows notes only the partners it has now)."""
+    if raw or instance._state.adding:
+        return
+    was = Partner.objects.filter(pk=instance.pk).values_list("organisation_id", flat=True)
+    left = [pk for pk in was if pk != instance.organisation_id]
+    if left:
+        note(ORGANISATIONS, left)
+
+
+def _partner_deleted(sender: type, instance: Partner, **kwargs: Any) -> None:
+    note(ORGANISATIONS, [instance.organisation_id])
+
+
 def connect() -> None:
-    # The alliances, their partners and types: the search index's version covers them (its
-    # signals re-index on every save, and a bulk load rebuilds the index).
+    # The alliances, their partners and types: every write to them re-indexes them, and the
+    # index tells which (`_alliances_indexed`); a partner leaving is noted by its own signals.
+    alliances_indexed.connect(_alliances_indexed, dispatch_uid="pool-alliances")
+    pre_save.connect(_partner_leaving, sender=Partner, dispatch_uid="pool-partner-moved")
+    post_delete.connect(_partner_deleted, sender=Partner, dispatch_uid="pool-d-partner")
     for model in (Organisation, OrganisationProfile, Claim):
         post_save.connect(_organisations_changed, sender=model, dispatch_uid=f"pool-{model}")
         post_delete.connect(_organisations_changed, sender=model, dispatch_uid=f"pool-d-{model}")

@@ -316,3 +316,103 @@ def test_experience_counts_published_alliances_and_unites_their_types(orgs):
     assert found[orgs["asso"].pk][1] is found[orgs["company"].pk][1]
     assert found[third.pk] == (1, frozenset())
     assert pool._experience({orgs["company"].pk}) == {orgs["company"].pk: (1, pair)}
+
+
+# -- a write to the alliances reads again their partners only, whoever wrote it --------------
+def _experience_reads(monkeypatch) -> list:
+    """The organisations whose experience each read asked for (None: all of them)."""
+    asked: list = []
+    real = pool._experience
+
+    def spy(ids=None):
+        asked.append(None if ids is None else set(ids))
+        return real(ids)
+
+    monkeypatch.setattr(pool, "_experience", spy)
+    return asked
+
+
+def _count(organisations, organisation) -> int:
+    return organisations.entries[organisation.pk].actor.alliance_count
+
+
+def test_an_alliance_saved_reads_the_experience_of_its_partners_only(orgs, alliance, monkeypatch):
+    """At 1,000,000 alliances, reading every organisation's experience after any save kept
+    the next visitor of a suggestion page 9 s (bench/RESULTS.md)."""
+    pool.current()
+    asked = _experience_reads(monkeypatch)
+    alliance.status = "draft"
+    alliance.save()
+    organisations, listings = pool.current()
+    assert _count(organisations, orgs["asso"]) == 0
+    assert _count(organisations, orgs["company"]) == 0
+    assert asked and None not in asked
+    assert set().union(*asked) == {orgs["asso"].pk, orgs["company"].pk}
+    _same_as_a_full_read(organisations, listings)
+
+
+def test_a_partner_moved_or_deleted_is_seen_by_the_organisation_it_leaves(orgs, alliance):
+    from alliances.base.models import Partner
+
+    third = Organisation.objects.create(name="Tierce", profile=profile("fondation"))
+    pool.current()
+    moved = Partner.objects.get(alliance=alliance, organisation=orgs["company"])
+    moved.organisation = third
+    moved.save()
+    organisations, listings = pool.current()
+    assert _count(organisations, orgs["company"]) == 0
+    assert _count(organisations, third) == 1
+    _same_as_a_full_read(organisations, listings)
+    Partner.objects.filter(alliance=alliance, organisation=orgs["asso"]).delete()
+    organisations, listings = pool.current()
+    assert _count(organisations, orgs["asso"]) == 0
+    _same_as_a_full_read(organisations, listings)
+
+
+def test_types_changed_reach_the_partners_through_the_index(orgs, alliance):
+    first = Term.objects.filter(taxonomy__key="partnership_types", parent=None).first()
+    pool.current()
+    alliance.partnership_types.add(first)
+    organisations, listings = pool.current()
+    assert organisations.entries[orgs["asso"].pk].actor.alliance_types == {first.key}
+    _same_as_a_full_read(organisations, listings)
+
+
+def test_a_loader_writing_without_signals_is_seen_through_the_reindex(orgs, monkeypatch):
+    """bulk_create sends no signal: the loader re-indexes what it wrote, and the index says
+    which alliances; a rebuild of the whole index has every experience compared."""
+    from alliances.base.models import Alliance, Partner
+    from alliances.base.search import index
+
+    pool.current()
+    asked = _experience_reads(monkeypatch)
+    made = Alliance.objects.bulk_create(
+        [Alliance(kind="alliance", title="Chargée", slug="chargee", status="published")]
+    )
+    Partner.objects.bulk_create([Partner(alliance=made[0], organisation=orgs["asso"])])
+    index.update_index([made[0].pk])
+    organisations, _listings = pool.current()
+    assert _count(organisations, orgs["asso"]) == 1
+    assert None not in asked
+    Partner.objects.bulk_create([Partner(alliance=made[0], organisation=orgs["company"])])
+    index.rebuild_index()
+    organisations, listings = pool.current()
+    assert _count(organisations, orgs["company"]) == 1
+    assert None in asked  # the whole base compared, once
+    _same_as_a_full_read(organisations, listings)
+
+
+def test_another_process_sees_an_alliance_write_from_its_change_rows(orgs, alliance):
+    """The rows are written in the write's own transaction: a process that did not make the
+    write (here: one that forgets what it held of the index version) reads them."""
+    from alliances.partners.models import PoolChange
+
+    before, _listings = pool.current()
+    highest = PoolChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    alliance.status = "draft"
+    alliance.save()
+    written = PoolChange.objects.filter(pk__gt=highest, part=pool.ORGANISATIONS)
+    rows = set(written.values_list("row_id", flat=True))
+    assert {orgs["asso"].pk, orgs["company"].pk} <= rows
+    after, _listings = pool.current()
+    assert _count(before, orgs["asso"]) == 1 and _count(after, orgs["asso"]) == 0

@@ -56,6 +56,11 @@ PARALLEL_FROM = 20_000
 # Sent once a write to the index is committed (keyword `using`): what is derived from the
 # index and rebuilt ahead of visitors (the sheets) listens to it.
 index_changed = Signal()
+# Sent inside the transaction of a write to the index, with `alliance_ids` (None after a
+# rebuild of the whole index) and `using`: what keeps state derived from the alliances
+# elsewhere (the suggestions' candidates) records what to read again, atomically with the
+# write and whoever made it (a save, a loader, an import, another server).
+alliances_indexed = Signal()
 
 
 def _announce(alias: str) -> None:
@@ -384,6 +389,7 @@ def rebuild_index(
                 bitmaps = _bitmaps_from_facet_rows(cursor)
             _store_bitmaps(cursor, bitmaps, None)
         vocabulary.replace_all(semantic.OWNER, words, alias)
+        alliances_indexed.send(sender=None, alliance_ids=None, using=alias)
     dialect.after_bulk_write(connections[alias])
     _announce(alias)
     semantic.embed_alliances(None, alias, vectors_progress)
@@ -447,6 +453,7 @@ def update_index(alliance_ids: Iterable[int], using: str | None = None) -> int:
         with connections[alias].cursor() as cursor:
             _update_bitmaps(cursor, ids, old, new)
         vocabulary.add(semantic.OWNER, words, alias)
+        alliances_indexed.send(sender=None, alliance_ids=ids, using=alias)
     if bulk:
         dialect.after_bulk_write(connections[alias])
     _announce(alias)
