@@ -316,6 +316,10 @@ def test_experience_counts_published_alliances_and_unites_their_types(orgs):
     assert found[orgs["asso"].pk][1] is found[orgs["company"].pk][1]
     assert found[third.pk] == (1, frozenset())
     assert pool._experience({orgs["company"].pk}) == {orgs["company"].pk: (1, pair)}
+    # Read for a few organisations by their own rows (after a write): the same answers.
+    some = {orgs["asso"].pk, orgs["company"].pk, third.pk}
+    assert dict(pool._experience(some)) == {pk: found[pk] for pk in some}
+    assert pool._experience({third.pk + 1000}) == {}
 
 
 # -- a write to the alliances reads again their partners only, whoever wrote it --------------
