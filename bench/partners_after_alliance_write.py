@@ -8,9 +8,10 @@ The process reads the candidates once (`pool.current()`, as the warm-up does), t
 times: an alliance is saved through the normal save path (its status set again to what it
 was: a committed write that re-indexes it and its partners, nothing else changed), and the
 next `pool.current()` is timed — what the first visitor of a suggestion or a needs-and-offers
-page waits for in each web process after that write. Also timed: the same look when nothing
-was written (the floor), and the partner rows the base holds. The database is modified only
-by those saves (same values written back).
+page waits for in each web process after that write; then the same after an organisation
+that is a partner of alliances is saved (its alliances are re-indexed with it). Also timed:
+the same look when nothing was written (the floor). The database is modified only by those
+saves (same values written back).
 
 `--write NAME` also writes the table to bench/results/NAME.md.
 """
@@ -63,6 +64,16 @@ def main() -> None:
         after.append(timed())
         print(f"  after save {number + 1}: {after[-1]:.0f} ms", flush=True)
 
+    from alliances.base.models import Organisation
+
+    after_organisation = []
+    for number in range(args.runs):
+        alliance = alliances[number * 991 % max(alliances.count(), 1)]
+        partner = Partner.objects.filter(alliance=alliance).order_by("pk").first()
+        Organisation.objects.get(pk=partner.organisation_id).save()  # its alliances re-indexed
+        after_organisation.append(timed())
+        print(f"  after organisation save {number + 1}: {after_organisation[-1]:.0f} ms")
+
     vendor = connection.vendor
     count = Alliance.objects.count()
     lines = header(
@@ -80,6 +91,9 @@ def main() -> None:
         f"{max(idle):.1f} | {len(idle)} |",
         f"| `pool.current()` right after an alliance is saved | {statistics.median(after):.1f} | "
         f"{max(after):.1f} | {len(after)} |",
+        "| `pool.current()` right after an organisation, a partner of alliances, is saved | "
+        f"{statistics.median(after_organisation):.1f} | {max(after_organisation):.1f} | "
+        f"{len(after_organisation)} |",
         "",
         f"Load average (1 min): {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
         "the end, on 2 cores.",
