@@ -16,7 +16,7 @@ What changed, seen by every process (web workers, the job worker):
   appends, in its own transaction, a row for each organisation that is a partner of them
   now, and a partner deleted or moved to another organisation one for the organisation it
   leaves; those organisations are read again, alone (at 1,000,000 alliances, reading the
-  experience of every organisation took a visitor 9 s after any save);
+  experience of every organisation kept a visitor 5 to 9 s after any save, ADR 0192);
 - a rebuild of the whole index (a bulk load), or a re-index of more alliances than
   CHANGES_AT_MOST, appends one `EXPERIENCE` row: the experience of every organisation is
   read again and only the organisations whose experience differs, or that are new, are;
@@ -878,7 +878,11 @@ def _alliances_indexed(
         note(EXPERIENCE, [0])
         return
     partners = Partner.objects.using(using).filter(alliance_id__in=alliance_ids)
-    note(ORGANISATIONS, partners.values_list("organisation_id", flat=True))
+    organisations = set(partners.values_list("organisation_id", flat=True))
+    if len(organisations) > CHANGES_AT_MOST:  # a catch-up would read everything anyway
+        note(EXPERIENCE, [0])
+    else:
+        note(ORGANISATIONS, organisations)
 
 
 def _partner_leaving(sender: type, instance: Partner, raw: bool = False, **kwargs: Any) -> None:

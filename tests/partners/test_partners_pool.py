@@ -420,3 +420,17 @@ def test_another_process_sees_an_alliance_write_from_its_change_rows(orgs, allia
     assert {orgs["asso"].pk, orgs["company"].pk} <= rows
     after, _listings = pool.current()
     assert _count(before, orgs["asso"]) == 1 and _count(after, orgs["asso"]) == 0
+
+
+def test_a_large_reindex_has_every_experience_compared_not_thousands_of_rows(
+    orgs, alliance, monkeypatch
+):
+    from alliances.base.search import index
+    from alliances.partners.models import PoolChange
+
+    pool.current()
+    monkeypatch.setattr(pool, "CHANGES_AT_MOST", 1)  # two partners: more than "at most"
+    highest = PoolChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    index.update_index([alliance.pk])
+    written = PoolChange.objects.filter(pk__gt=highest)
+    assert list(written.values_list("part", flat=True)) == [pool.EXPERIENCE]
