@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class CommonConfig(AppConfig):
     name = "alliances.common"
+
+    def ready(self) -> None:
+        from .lookups import register
+
+        register()

@@ -216,7 +216,9 @@ class IndexRows:
         """{alliance id: value} of a column of the alliance (read now if not read yet)."""
         if name not in self.columns:
             self.columns[name] = dict(
-                Alliance.objects.using(self.using).filter(pk__in=self.ids).values_list("id", name)
+                Alliance.objects.using(self.using)
+                .filter(pk__in_ids=self.ids)
+                .values_list("id", name)
             )
         return self.columns[name]
 
@@ -232,7 +234,7 @@ class IndexRows:
             "partners",
             lambda: list(
                 Partner.objects.using(self.using)
-                .filter(alliance_id__in=self.ids)
+                .filter(alliance_id__in_ids=self.ids)
                 .values_list(
                     "alliance_id",
                     "organisation_id",
@@ -555,14 +557,14 @@ class SdgFilter(SearchFilter):
         goals = Alliance.sdg_goals.through
         for pk, goal_id in (
             goals.objects.using(rows.using)
-            .filter(alliance_id__in=rows.ids)
+            .filter(alliance_id__in_ids=rows.ids)
             .values_list("alliance_id", "sdggoal_id")
         ):
             yield pk, tag(self.prefix, goal_id)
         goal_of = dict(SdgTarget.objects.using(rows.using).values_list("id", "goal_id"))
         for pk, target_id in (
             Alliance.sdg_targets.through.objects.using(rows.using)
-            .filter(alliance_id__in=rows.ids)
+            .filter(alliance_id__in_ids=rows.ids)
             .values_list("alliance_id", "sdgtarget_id")
         ):
             yield pk, tag(self.target_prefix, target_id)
@@ -696,14 +698,14 @@ class TerritoryFilter(SearchFilter):
             pk: [place] for pk, place in rows.column("territory_id").items() if place
         }
         others = Alliance.other_territories.through.objects.using(rows.using)
-        for pk, other in others.filter(alliance_id__in=rows.ids).values_list(
+        for pk, other in others.filter(alliance_id__in_ids=rows.ids).values_list(
             "alliance_id", "territory_id"
         ):
             territories_of.setdefault(pk, []).append(other)
         places = {
             row[0]: row
             for row in Territory.objects.using(rows.using)
-            .filter(pk__in={t for ts in territories_of.values() for t in ts})
+            .filter(pk__in_ids={t for ts in territories_of.values() for t in ts})
             .values_list("id", "region_id", "departement_id", "epci_id")
         }
         for pk, territory_ids in territories_of.items():

@@ -163,14 +163,14 @@ def _batches(ids: Iterable[int] | None, using: str) -> Iterator[list[tuple]]:
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
-        yield list(alliances.filter(id__in=chunk).values_list(*COLUMNS))
+        yield list(alliances.filter(id__in_ids=chunk).values_list(*COLUMNS))
 
 
 def _partner_names(pks: list[int], using: str) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     for alliance_id, name in (
         Partner.objects.using(using)
-        .filter(alliance_id__in=pks)
+        .filter(alliance_id__in_ids=pks)
         .order_by("alliance_id", "position")
         .values_list("alliance_id", "organisation__name")
     ):

@@ -49,14 +49,14 @@ def _territories(ids: set[int], using: str) -> dict[int, list[str]]:
     rows = {
         r[0]: r
         for r in Territory.objects.using(using)
-        .filter(pk__in=ids)
+        .filter(pk__in_ids=ids)
         .values_list("id", "name", "level", "code", "epci_id", "departement_id", "region_id")
     }
     holders = {i for r in rows.values() for i in r[4:] if i and i not in rows}
     names = {
         pk: (name, level, code)
         for pk, name, level, code in Territory.objects.using(using)
-        .filter(pk__in=holders | set(rows))
+        .filter(pk__in_ids=holders | set(rows))
         .values_list("id", "name", "level", "code")
     }
     out: dict[int, list[str]] = {}
@@ -103,13 +103,13 @@ def extras(rows: Sequence[tuple], using: str) -> dict[int, Extra]:
         through = Alliance._meta.get_field(field_name).remote_field.through
         for pk, term_id in (
             through.objects.using(using)
-            .filter(alliance_id__in=ids)
+            .filter(alliance_id__in_ids=ids)
             .values_list("alliance_id", "term_id")
         ):
             terms[pk].add(term_id)
     for pk, profile, subtype in (
         Partner.objects.using(using)
-        .filter(alliance_id__in=ids)
+        .filter(alliance_id__in_ids=ids)
         .values_list("alliance_id", "organisation__profile_id", "organisation__subtype_id")
     ):
         terms[pk].update(t for t in (profile, subtype) if t)
@@ -117,11 +117,15 @@ def extras(rows: Sequence[tuple], using: str) -> dict[int, Extra]:
     for pk, term_ids in terms.items():
         out[pk].labels += [labels[t] for t in sorted(term_ids) if t in labels]
     for pk, label in (
-        Result.objects.using(using).filter(alliance_id__in=ids).values_list("alliance_id", "label")
+        Result.objects.using(using)
+        .filter(alliance_id__in_ids=ids)
+        .values_list("alliance_id", "label")
     ):
         out[pk].results.append(label)
     for pk, title in (
-        Source.objects.using(using).filter(alliance_id__in=ids).values_list("alliance_id", "title")
+        Source.objects.using(using)
+        .filter(alliance_id__in_ids=ids)
+        .values_list("alliance_id", "title")
     ):
         if title:
             out[pk].results.append(title)
