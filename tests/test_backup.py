@@ -139,3 +139,23 @@ def test_restore_of_a_broken_archive_changes_nothing(tmp_path):
     with pytest.raises(CommandError, match="Archive illisible"):
         call_command("restore", str(broken), yes=True)
     assert LoadedDataset.objects.count() == count
+
+
+def test_an_older_archive_with_the_suggestions_change_log_restores_without_it(tmp_path):
+    """The log of the suggestions' changes is derived (ADR 0192): not backed up any more,
+    and an archive made when it was is restored without those rows."""
+    from alliances.partners.models import PoolChange
+
+    kept = PoolChange.objects.create(part="organisations", row_id=1)
+    manifest = {
+        "format": 2,
+        "migrations": applied_migrations(),
+        "counts": {"partners.poolchange": 1},
+    }
+    row = {
+        "model": "partners.poolchange",
+        "pk": kept.pk,  # the same id as a row of this database: loading it would clash
+        "fields": {"part": "organisations", "row_id": 2, "at": "2026-01-01T00:00:00+00:00"},
+    }
+    call_command("restore", _archive(tmp_path, manifest, [row]), yes=True, stdout=io.StringIO())
+    assert PoolChange.objects.get(pk=kept.pk).row_id == 1

@@ -35,9 +35,10 @@ from alliances import __version__
 # them would clash; the rows that point to them are written with natural keys instead.
 EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 # Derived from the content and rebuilt by the restore's reindex: the words the typo
-# suggestions draw from and the states of derived collections. (The vectors themselves are
-# kept: their texts' digests spare a restore from embedding every text again.)
-DERIVED = {"common.searchword", "common.searchstate"}
+# suggestions draw from and the states of derived collections; and the suggestions' log of
+# changes, pruned after a day, to which the reindex appends (ADR 0192). (The vectors
+# themselves are kept: their texts' digests spare a restore from embedding every text again.)
+DERIVED = {"common.searchword", "common.searchstate", "partners.poolchange"}
 FORMAT = 2  # 2: audit log included, natural keys, migrations in the manifest
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
