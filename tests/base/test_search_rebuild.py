@@ -77,3 +77,78 @@ def test_an_indexed_alliance_gone_from_the_base_leaves_the_index() -> None:
     index.rebuild_index()
     assert index_rows() == before
     assert stored_sets() == derived_sets()
+
+
+def text_search(words: str) -> set[int]:
+    from alliances.base.search.executor import run_search
+    from alliances.base.search.query import parse_query
+
+    query, _notices = parse_query({"q": words, "page_size": "50"})
+    return {a.pk for a in run_search(query).alliances}
+
+
+@pytest.mark.django_db
+def test_a_text_written_between_two_batches_is_in_the_rebuilt_index(small_batches) -> None:
+    """SQLite writes the text into a new index and swaps it in at the end (ADR 0194): a save
+    between two batches, of an alliance already rewritten, must reach the new index too."""
+    build_world()
+    ordered = list(Alliance.objects.order_by("id").values_list("id", flat=True))
+    first = Alliance.objects.filter(status=Alliance.Status.PUBLISHED).order_by("id").first()
+    position = ordered.index(first.pk)
+    assert position + 1 < len(ordered) - index.BATCH  # batches follow its own
+    done: list[int] = []
+
+    def save_after_its_batch(count: int) -> None:
+        done.append(count)
+        if sum(done) > position and len(done) == position // index.BATCH + 1:
+            first.title = "Alliance zygomorphe des cantons"
+            first.save()  # its signal re-indexes it at once
+
+    assert first.pk not in text_search("zygomorphe")
+    index.rebuild_index(progress=save_after_its_batch)
+    assert first.pk in text_search("zygomorphe")
+    assert stored_sets() == derived_sets()
+
+
+@pytest.mark.django_db
+def test_readers_find_every_alliance_by_its_text_while_the_index_is_rebuilt(
+    small_batches,
+) -> None:
+    build_world()
+    last = Alliance.objects.filter(status=Alliance.Status.PUBLISHED).order_by("-id").first()
+    word = last.title.split()[-1]
+    assert last.pk in text_search(word)
+    found: list[bool] = []
+    index.rebuild_index(progress=lambda _n: found.append(last.pk in text_search(word)))
+    assert len(found) > 1 and all(found)
+
+
+def next_text_tables() -> list[str]:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'base_alliance_fts_next%'")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_rebuild_leaves_the_index_as_it_was(small_batches) -> None:
+    build_world()
+    before = index_rows()
+    last = Alliance.objects.filter(status=Alliance.Status.PUBLISHED).order_by("-id").first()
+    word = last.title.split()[-1]
+
+    def fail_on_second_batch(_count: int, seen: list[int] = []) -> None:  # noqa: B006
+        seen.append(_count)
+        if len(seen) == 2:
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild_index(progress=fail_on_second_batch)
+    assert next_text_tables() == []  # no half-written index left behind (SQLite)
+    assert index_rows() == before
+    assert last.pk in text_search(word)
+    index.rebuild_index()
+    assert next_text_tables() == [] and index_rows() == before

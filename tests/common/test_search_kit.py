@@ -192,6 +192,26 @@ def test_words_counted_as_they_come_give_the_counts_of_the_whole_list():
     assert "2024" not in vocabulary.count_words(count)
 
 
+def test_counts_merged_from_batches_give_the_commonest_form_and_the_documents():
+    documents = [
+        ["Économie", "économie", "ÉCONOMIE", "jardins"],
+        ["economie", "Économie"],
+        ["x" * 61, "3", "Jardins"],
+    ]
+    together, first, second = (vocabulary.WordCount() for _ in range(3))
+    for words in documents:
+        together.add(words)
+    first.add(documents[0])
+    for words in documents[1:]:
+        second.add(words)
+    first.merge(second)
+    assert first.counted() == together.counted()
+    counted = together.counted()
+    assert counted["economie"] == ("économie", 2)  # 4 times as "économie", once "economie"
+    assert counted["jardins"] == ("jardins", 2)
+    assert set(counted) == {"economie", "jardins"}  # too long, a number: left out
+
+
 def test_training_after_a_bulk_write_refreshes_the_planner_statistics(db) -> None:
     """PostgreSQL read a freshly written collection by sorting all of it for each batch:
     its statistics still described the empty table (0.7 s a batch at 1,000,000)."""

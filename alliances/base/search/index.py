@@ -279,16 +279,19 @@ def _write(
     using: str,
     on_facets: Callable[[list], object],
     progress: Callable[[int], object] | None = None,
+    rebuilding: bool = False,
 ) -> int:
     """Write the documents and their facet rows; the facet rows also go to `on_facets`, the
-    number written in each batch to `progress`."""
+    number written in each batch to `progress`. `rebuilding`: a batch of a full re-index,
+    which replaces what is indexed of these alliances."""
     dialect = dialect_for(using)
+    write = dialect.replace_documents if rebuilding else dialect.write_documents
     count = 0
     with connections[using].cursor() as cursor:
         for chunk in _in_batches(docs):
             facets = [row for d in chunk for row in facet_rows(d.id, d.tags.split())]
             on_facets(facets)
-            dialect.write_documents(cursor, chunk)
+            write(cursor, chunk)
             dialect.insert_facet_rows(cursor, facets)
             count += len(chunk)
             if progress is not None:
@@ -359,11 +362,27 @@ def rebuild_index(
     write-ahead log past 2.4 GB at 1,000,000 alliances (it can only be checkpointed after a
     commit). Inside a caller's transaction (a restore) the batches are savepoints: all or
     nothing still. A large base is analysed by worker processes on every core while this
-    one writes (ADR 0182). The vectors follow."""
+    one writes (ADR 0182). A dialect may write the text into a new index that takes the old
+    one's place in the last transaction (SQLite, ADR 0194). The vectors follow."""
     alias = _alias(using)
     dialect = dialect_for(alias)
     with connections[alias].cursor() as cursor:
         dialect.before_bulk_read(cursor, _tables_read())
+        dialect.begin_rebuild(cursor)
+    try:
+        count = _rebuild(alias, progress)
+    except BaseException:
+        dialect.abandon_rebuild(connections[alias])
+        raise
+    dialect.after_bulk_write(connections[alias])
+    _announce(alias)
+    semantic.embed_alliances(None, alias, vectors_progress)
+    return count
+
+
+def _rebuild(alias: str, progress: Callable[[int], object] | None) -> int:
+    """The batches of a full re-index, then its last transaction (see `rebuild_index`)."""
+    dialect = dialect_for(alias)
     words = vocabulary.WordCount()
     bitmaps = FacetBitmaps()
     count = 0
@@ -373,8 +392,7 @@ def rebuild_index(
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
             interleaved |= ours is not None and _locked_version(cursor, alias) != ours
             _bump(cursor)
-            dialect.delete_documents(cursor, [d.id for d in chunk])
-            _write(chunk, alias, bitmaps.add_rows)
+            _write(chunk, alias, bitmaps.add_rows, rebuilding=True)
             ours = _locked_version(cursor, alias)
         dialect.between_batches(connections[alias])
         count += len(chunk)
@@ -388,11 +406,9 @@ def rebuild_index(
             if interleaved:  # another writer indexed alliances in between: read what it wrote
                 bitmaps = _bitmaps_from_facet_rows(cursor)
             _store_bitmaps(cursor, bitmaps, None)
+            dialect.finish_rebuild(cursor)
         vocabulary.replace_all(semantic.OWNER, words, alias)
         alliances_indexed.send(sender=None, alliance_ids=None, using=alias)
-    dialect.after_bulk_write(connections[alias])
-    _announce(alias)
-    semantic.embed_alliances(None, alias, vectors_progress)
     return count
 
 

@@ -234,6 +234,21 @@ class Dialect:
         """The stored (alliance id, facet, value) rows of these alliances."""
         raise NotImplementedError
 
+    def begin_rebuild(self, cursor: Any) -> None:
+        """Before the first batch of a full re-index."""
+
+    def replace_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
+        """A batch of a full re-index: these alliances' text, sort keys and facet rows
+        replaced (the facet rows are then inserted by the caller)."""
+        self.delete_documents(cursor, [d.id for d in documents])
+        self.write_documents(cursor, documents)
+
+    def finish_rebuild(self, cursor: Any) -> None:
+        """In the last transaction of a full re-index, after its last batch."""
+
+    def abandon_rebuild(self, connection: Any) -> None:
+        """After a full re-index failed (outside a caller's transaction, which undoes it)."""
+
     def after_bulk_write(self, connection: Any) -> None:
         """What the database needs after many rows were written (statistics, merges)."""
 
