@@ -64,3 +64,19 @@ def test_the_tags_read_are_remembered_within_a_bound(monkeypatch) -> None:
     for organisation in range(1_000):
         assert facets.facet_of_tag(tag("o", organisation)) is None
         assert len(facets._tags) <= 100
+
+
+def test_a_batch_gives_the_facet_rows_of_each_of_its_documents() -> None:
+    from alliances.base.search.dialects import Document
+    from alliances.base.search.index import batch_facet_rows
+
+    tagged = {
+        1: [tag("k", "alliance"), tag("d", 12), tag("de", 12), tag("o", 21)],
+        2: [tag("d", 12), tag("p", 4), "zpNone", tag("d", 3)],
+        3: [],
+    }
+    docs = [Document(pk, "", "", "", "", "", " ".join(tags)) for pk, tags in tagged.items()]
+    assert batch_facet_rows(docs) == [
+        row for pk, tags in tagged.items() for row in facet_rows(pk, tags)
+    ]
+    assert (2, "d", "3") in batch_facet_rows(docs)

@@ -152,3 +152,20 @@ def test_a_failed_rebuild_leaves_the_index_as_it_was(small_batches) -> None:
     assert last.pk in text_search(word)
     index.rebuild_index()
     assert next_text_tables() == [] and index_rows() == before
+
+
+@pytest.mark.django_db
+def test_the_rebuilt_text_index_merges_as_fts5_does_by_default() -> None:
+    """The re-index merges its new table's segments less often (ADR 0194); the table it puts
+    in place goes back to FTS5's setting, which keeps the searches' segments few."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 setting")
+    from alliances.base.search.dialects.sqlite import FTS5_AUTOMERGE, FTS_TABLE
+
+    build_world()
+    index.rebuild_index()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT v FROM {FTS_TABLE}_config WHERE k = 'automerge'")
+        assert [int(row[0]) for row in cursor.fetchall()] in ([], [FTS5_AUTOMERGE])

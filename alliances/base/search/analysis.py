@@ -74,7 +74,12 @@ def _word_text(word: str) -> str:
 
 def analyse(text: str) -> str:
     """The analysed form of a field, as stored in the full-text index."""
-    return " ".join(filter(None, map(_word_text, raw_words(text))))
+    return analyse_words(raw_words(text))
+
+
+def analyse_words(words: Iterable[str]) -> str:
+    """The analysed form of a field given as its `raw_words`."""
+    return " ".join(filter(None, map(_word_text, words)))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ from . import FACET_TABLE, CompiledQuery, Dialect, Document, RunOutput, RunPlan,
 
 FTS_TABLE = "base_alliance_fts"
 NEXT_FTS_TABLE = "base_alliance_fts_next"  # written by a full re-index, then put in its place
+# FTS5 merges a level's segments once it holds `automerge` of them (4 by default). A full
+# re-index writes a segment a batch and the final `optimize` merges them all into one:
+# merging less on the way wrote 100,000 alliances in 22.2 s instead of 29.5 (ADR 0194).
+FTS5_AUTOMERGE = 4
+REBUILD_AUTOMERGE = 8
 KEY_TABLE = "base_alliance_sortkey"
 TEMP_IDS = "alliances_search_sets"  # the id sets (and scores) of the current search
 # title, summary, description, partners, labels, places, results; tags do not rank
@@ -291,6 +296,7 @@ class SqliteDialect(Dialect):
         )
         (created,) = cursor.fetchone()
         cursor.execute(created.replace(FTS_TABLE, NEXT_FTS_TABLE, 1))
+        self._automerge(cursor, NEXT_FTS_TABLE, REBUILD_AUTOMERGE)
 
     def replace_documents(self, cursor: Any, documents: Sequence[Document]) -> None:
         ids = [d.id for d in documents]
@@ -314,6 +320,12 @@ class SqliteDialect(Dialect):
         finally:
             cursor.execute(f"PRAGMA secure_delete = {int(secure)}")
         cursor.execute(f"ALTER TABLE {NEXT_FTS_TABLE} RENAME TO {FTS_TABLE}")
+        self._automerge(cursor, FTS_TABLE, FTS5_AUTOMERGE)
+
+    @staticmethod
+    def _automerge(cursor: Any, table: str, segments: int) -> None:
+        """How many segments of a level FTS5 waits for before merging them (its setting)."""
+        cursor.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', %s)", [segments])
 
     def abandon_rebuild(self, connection: Any) -> None:
         if connection.in_atomic_block:  # the caller's rollback takes the new table away
