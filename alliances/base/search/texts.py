@@ -33,9 +33,6 @@ class Extra:
     labels: list[str] = field(default_factory=list)
     results: list[str] = field(default_factory=list)
 
-    def words(self) -> list[str]:
-        return self.places + self.labels + self.results
-
 
 @lru_cache(maxsize=1)
 def former_region_of() -> dict[str, str]:
