@@ -67,7 +67,7 @@ def enabled() -> bool:
 
 def model() -> Any:
     """The process's model, loaded once (0.3 s; about 10 s the first time, when its ONNX graph
-    is written to the data directory), or None."""
+    is written to ALLIANCES_MODELS_DIR), or None."""
     global _model, _failed
     if _model is not None or _failed:
         return _model
@@ -82,7 +82,7 @@ def model() -> Any:
 
 
 def _engine() -> embedding_engine.Engine:
-    # One thread: the web processes and the bulk workers each keep to one core (see CHUNK).
+    # One thread: the web processes and the bulk workers each keep to one core (PARALLEL_FROM).
     return embedding_engine.Engine(Path(settings.ALLIANCES_MODELS_DIR), threads=1)
 
 
