@@ -87,10 +87,13 @@ def sheet_body(subject: Subject, request: HttpRequest | None = None) -> SheetBod
     return SheetBody(render_body(subject, version, request))
 
 
-def ensure_body(subject: Subject, version: str) -> None:
-    """The job worker's part: render the sheet under `version` unless it already is."""
-    if caches["sheets"].get(_key(subject, "body", version)) is None:
-        render_body(subject, version)
+def ensure_body(subject: Subject, version: str) -> bool:
+    """The job worker's part: render the sheet under `version` unless it already is; True
+    when it rendered."""
+    if caches["sheets"].get(_key(subject, "body", version)) is not None:
+        return False
+    render_body(subject, version)
+    return True
 
 
 def render_body(subject: Subject, version: str, request: HttpRequest | None = None) -> str:

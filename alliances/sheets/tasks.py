@@ -6,6 +6,8 @@ After each committed write to the search index the worker renders every sheet's 
 languages into the shared sheets cache; a burst of writes asks for one rebuild. A periodic
 check covers the other sources of the data version (resources, figures, datasets)."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import override
@@ -53,20 +55,34 @@ def _next(todo: list[tuple[str, Subject]]) -> tuple[str, Subject]:
     return todo.pop(0)
 
 
+# A rebuild renders for at most this long, then leaves the rest to a new job at the back of
+# the queue: the 324 pages take minutes, and the one job worker would otherwise keep waiting
+# the jobs asked meanwhile, such as the vector of a changed alliance (issue 16: found by its
+# meaning within a minute).
+SLICE_SECONDS = 5.0
+
+
 @db_task()
 def rebuild_sheets() -> int:
-    """Render every sheet missing from the cache for the current data version, those that
-    visitors wait for first; returns the number of pages now ready."""
+    """Render the sheets missing from the cache for the current data version, those that
+    visitors wait for first, for `SLICE_SECONDS` at most (then the rest is asked for as a new
+    job); returns the number of pages rendered or found ready by this job."""
     queue.done(KEY)
     version = data_version()
     todo = [(language, subject) for language in LANGUAGES for subject in all_subjects()]
-    ready = len(todo)
+    total = len(todo)
+    started = time.monotonic()
+    sliced = not queue.immediate()  # at once (tests), the whole rebuild runs in the caller
     while todo:
         language, subject = _next(todo)
         with override(language):
-            ensure_body(subject, version)
-    caches["sheets"].set(built_key(version), ready, CACHE_SECONDS)
-    return ready
+            rendered = ensure_body(subject, version)
+        # Pages found ready cost a cache read: each slice renders at least one page.
+        if sliced and rendered and todo and time.monotonic() - started > SLICE_SECONDS:
+            queue.once(KEY, rebuild_sheets)  # pages already rendered are skipped next time
+            return total - len(todo)
+    caches["sheets"].set(built_key(version), total, CACHE_SECONDS)
+    return total
 
 
 def request_rebuild(**kwargs: object) -> None:

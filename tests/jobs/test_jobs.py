@@ -32,6 +32,7 @@ def test_a_data_change_rebuilds_the_sheets_ahead_of_visitors(
     settings.ALLIANCES_SHEETS_PREBUILD = True
     subjects = [s for s in all_subjects() if s.kind in ("odd", "domaine")][:3]
     monkeypatch.setattr(sheet_tasks, "all_subjects", lambda: subjects)
+    monkeypatch.setattr(sheet_tasks, "SLICE_SECONDS", 3600)  # one job, whatever the machine
     _change_an_alliance(django_capture_on_commit_callbacks, "Première modification")
     _change_an_alliance(django_capture_on_commit_callbacks, "Seconde modification")
     # Two changes, one rebuild waiting: it covers both.
@@ -48,6 +49,38 @@ def test_a_data_change_rebuilds_the_sheets_ahead_of_visitors(
     # The rebuild has started: the next change asks for another one.
     _change_an_alliance(django_capture_on_commit_callbacks, "Troisième modification")
     assert queue.pending() == 1
+
+
+@pytest.mark.django_db
+def test_a_long_rebuild_lets_the_jobs_asked_meanwhile_run_before_its_end(
+    real_queue, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The rebuild renders for a slice of time, then goes to the back of the queue: the vector
+    of a changed alliance is made after one slice, not after every sheet (issue 16)."""
+    settings.ALLIANCES_SHEETS_PREBUILD = True
+    settings.ALLIANCES_SEARCH_SEMANTIC = True
+    subjects = [s for s in all_subjects() if s.kind in ("odd", "domaine")][:2]
+    monkeypatch.setattr(sheet_tasks, "all_subjects", lambda: subjects)
+    monkeypatch.setattr(sheet_tasks, "SLICE_SECONDS", 0)  # one page a slice
+    queue.once(sheet_tasks.KEY, sheet_tasks.rebuild_sheets)
+    alliance = _change_an_alliance(
+        django_capture_on_commit_callbacks, "Potager partagé avec les aînés du quartier"
+    )
+    before = vectors.digests("alliance", [alliance.pk])
+    order = []
+    while (task := HUEY.dequeue()) is not None:
+        order.append(task.name)
+        HUEY.execute(task)
+        if task.name.endswith("embed_alliances"):
+            break
+    # The rebuild's first slice, then the vector, while pages remain to render.
+    assert order[0].endswith("rebuild_sheets") and order[-1].endswith("embed_alliances"), order
+    assert vectors.digests("alliance", [alliance.pk]) != before
+    version = data_version()
+    assert caches["sheets"].get(sheet_tasks.built_key(version)) is None
+    # The rest of the rebuild comes after, and ends with every page ready.
+    queue.run_pending()
+    assert caches["sheets"].get(sheet_tasks.built_key(version)) == len(subjects) * 2
 
 
 @pytest.mark.django_db
