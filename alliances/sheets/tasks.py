@@ -58,7 +58,7 @@ def _next(todo: list[tuple[str, Subject]]) -> tuple[str, Subject]:
 # A rebuild renders for at most this long, then leaves the rest to a new job at the back of
 # the queue: the 324 pages take minutes, and the one job worker would otherwise keep waiting
 # the jobs asked meanwhile, such as the vector of a changed alliance (issue 16: found by its
-# meaning within a minute).
+# meaning within a minute; ADR 0196).
 SLICE_SECONDS = 5.0
 
 
